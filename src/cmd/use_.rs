@@ -1,0 +1,64 @@
+//! `ssox use NAME`: print eval-safe shell code that switches the profile; warn (stderr) when the
+//! profile's session has no valid cached token. Reads files only; no network.
+
+use anyhow::{bail, Result};
+
+use crate::cache::{self, TokenState};
+use crate::cli::{PickArgs, ShellOpt, UseArgs};
+use crate::config::{Config, ProfileKind};
+use crate::settings::{Settings, STATIC_KEY_VARS};
+use crate::shell;
+
+use super::{load_config, print_stdout, target_shell, warn};
+
+pub fn run(args: UseArgs, settings: &Settings) -> Result<()> {
+    let shell = target_shell(args.shell.shell, settings);
+    if args.clear {
+        return print_stdout(&shell::clear(shell, &STATIC_KEY_VARS));
+    }
+    let Some(name) = args.name else {
+        return super::pick::run(
+            PickArgs {
+                query: None,
+                shell: ShellOpt {
+                    shell: args.shell.shell,
+                },
+            },
+            settings,
+        );
+    };
+    let config = load_config(settings)?;
+    let profile = config.profile(&name)?;
+    if name.contains('\0') {
+        bail!("profile name {name:?} contains a NUL byte and cannot be put in the environment");
+    }
+    if profile.kind == ProfileKind::Sso {
+        if let Some(message) = session_warning(&config, &name, settings) {
+            warn(&message);
+        }
+    }
+    print_stdout(&shell::switch_profile(shell, &name, &STATIC_KEY_VARS))
+}
+
+/// Why the profile's SSO token is not usable right now, worded for the user; `None` when valid.
+pub fn session_warning(config: &Config, profile: &str, settings: &Settings) -> Option<String> {
+    let profile = config.profiles.get(profile)?;
+    let login = match config.profile_login(profile) {
+        Ok(l) => l,
+        Err(e) => return Some(e.to_string()),
+    };
+    let token = cache::read_token(&cache::token_path(
+        &settings.sso_cache_dir(),
+        &login.cache_key,
+    ));
+    let label = login.label();
+    match TokenState::of(token.as_ref(), super::now()) {
+        TokenState::Valid { .. } => None,
+        TokenState::None => Some(format!("{label} has no cached token; run: ssox login")),
+        TokenState::Expired { ago, refreshable } => Some(format!(
+            "{label} expired {} ago{}; run: ssox login",
+            cache::human_duration(ago),
+            if refreshable { " (refreshable)" } else { "" }
+        )),
+    }
+}

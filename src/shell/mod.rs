@@ -1,0 +1,157 @@
+//! Pure rendering of shell code: quoting, export/unset lines per shell, and the `ssox init`
+//! scripts (templates/). Must not read the environment, files or the terminal.
+
+/// A shell whose syntax ssox prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    PowerShell,
+    /// POSIX sh, dash, ksh, and anything unknown.
+    Posix,
+}
+
+/// The variables `use` sets.
+pub const PROFILE_VARS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+
+impl Shell {
+    /// From a shell's name or the basename of its path (`bash`, `-zsh`, `pwsh.exe`, `dash`…).
+    pub fn from_name(name: &str) -> Shell {
+        let name = name.trim_start_matches('-');
+        let name = name.strip_suffix(".exe").unwrap_or(name);
+        match name {
+            "bash" => Shell::Bash,
+            "zsh" => Shell::Zsh,
+            "fish" => Shell::Fish,
+            "pwsh" | "powershell" => Shell::PowerShell,
+            _ => Shell::Posix,
+        }
+    }
+
+    /// `value` as one literal word of this shell: no expansion, no command can run.
+    pub fn quote(self, value: &str) -> String {
+        match self {
+            Shell::Bash | Shell::Zsh | Shell::Posix => {
+                format!("'{}'", value.replace('\'', r"'\''"))
+            }
+            Shell::Fish => format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'")),
+            Shell::PowerShell => {
+                // PowerShell treats the typographic single quotes as quotes too; double each.
+                let mut out = String::with_capacity(value.len() + 2);
+                out.push('\'');
+                for c in value.chars() {
+                    if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+                        out.push(c);
+                    }
+                    out.push(c);
+                }
+                out.push('\'');
+                out
+            }
+        }
+    }
+
+    /// One line that sets and exports `name` (a fixed identifier, never user input).
+    pub fn export(self, name: &str, value: &str) -> String {
+        let v = self.quote(value);
+        match self {
+            Shell::Bash | Shell::Zsh | Shell::Posix => format!("export {name}={v};\n"),
+            Shell::Fish => format!("set -gx {name} {v};\n"),
+            Shell::PowerShell => format!("$Env:{name} = {v};\n"),
+        }
+    }
+
+    /// One line that removes `name` from the environment.
+    pub fn unset(self, name: &str) -> String {
+        match self {
+            Shell::Bash | Shell::Zsh | Shell::Posix => format!("unset {name};\n"),
+            Shell::Fish => format!("set -e {name};\n"),
+            Shell::PowerShell => {
+                format!("Remove-Item -ErrorAction SilentlyContinue Env:{name};\n")
+            }
+        }
+    }
+}
+
+/// Shell code for `use NAME`: drop static keys (they override any profile), then set both
+/// profile variables (botocore reads `AWS_DEFAULT_PROFILE` first).
+pub fn switch_profile(shell: Shell, profile: &str, static_vars: &[&str]) -> String {
+    let mut out = String::new();
+    for v in static_vars {
+        out.push_str(&shell.unset(v));
+    }
+    for v in PROFILE_VARS {
+        out.push_str(&shell.export(v, profile));
+    }
+    out
+}
+
+/// Shell code for `use --clear`: unset the profile variables and the static keys.
+pub fn clear(shell: Shell, static_vars: &[&str]) -> String {
+    let mut out = String::new();
+    for v in PROFILE_VARS.iter().chain(static_vars) {
+        out.push_str(&shell.unset(v));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATIC: [&str; 1] = ["AWS_ACCESS_KEY_ID"];
+
+    #[test]
+    fn posix_quoting() {
+        assert_eq!(Shell::Bash.quote("it's"), r"'it'\''s'");
+        assert_eq!(Shell::Posix.quote("$(id)"), "'$(id)'");
+        assert_eq!(Shell::Zsh.quote(""), "''");
+    }
+
+    #[test]
+    fn fish_quoting() {
+        assert_eq!(Shell::Fish.quote(r"a\b'c"), r"'a\\b\'c'");
+    }
+
+    #[test]
+    fn powershell_quoting() {
+        assert_eq!(Shell::PowerShell.quote("it's"), "'it''s'");
+        assert_eq!(
+            Shell::PowerShell.quote("a\u{2019}b"),
+            "'a\u{2019}\u{2019}b'"
+        );
+        assert_eq!(Shell::PowerShell.quote("$(x)"), "'$(x)'");
+    }
+
+    #[test]
+    fn switch_per_shell() {
+        assert_eq!(
+            switch_profile(Shell::Bash, "blog_admin", &STATIC),
+            "unset AWS_ACCESS_KEY_ID;\nexport AWS_PROFILE='blog_admin';\nexport AWS_DEFAULT_PROFILE='blog_admin';\n"
+        );
+        assert_eq!(
+            switch_profile(Shell::Fish, "x", &STATIC),
+            "set -e AWS_ACCESS_KEY_ID;\nset -gx AWS_PROFILE 'x';\nset -gx AWS_DEFAULT_PROFILE 'x';\n"
+        );
+        assert_eq!(
+            switch_profile(Shell::PowerShell, "x", &STATIC),
+            "Remove-Item -ErrorAction SilentlyContinue Env:AWS_ACCESS_KEY_ID;\n$Env:AWS_PROFILE = 'x';\n$Env:AWS_DEFAULT_PROFILE = 'x';\n"
+        );
+    }
+
+    #[test]
+    fn clear_unsets_all() {
+        assert_eq!(
+            clear(Shell::Zsh, &STATIC),
+            "unset AWS_PROFILE;\nunset AWS_DEFAULT_PROFILE;\nunset AWS_ACCESS_KEY_ID;\n"
+        );
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(Shell::from_name("-zsh"), Shell::Zsh);
+        assert_eq!(Shell::from_name("pwsh.exe"), Shell::PowerShell);
+        assert_eq!(Shell::from_name("dash"), Shell::Posix);
+    }
+}

@@ -1,0 +1,106 @@
+//! Test sandbox: a temp HOME, config files, and the `ssox` binary run with no inherited `AWS_*`.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+pub const SEED_CONFIG: &str = "\
+[sso-session my_sso_session]
+sso_start_url = https://my-sso-portal.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+
+[profile blog_admin]
+sso_session = my_sso_session
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = us-east-1
+";
+
+pub struct Sandbox {
+    pub dir: TempDir,
+    pub home: PathBuf,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        Sandbox { dir, home }
+    }
+
+    /// A sandbox whose `~/.aws/config` holds `config`.
+    pub fn with_config(config: &str) -> Sandbox {
+        let sb = Sandbox::new();
+        sb.write(".aws/config", config);
+        sb
+    }
+
+    /// Write a file under HOME (parents created).
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.home.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.home.join(rel)
+    }
+
+    /// `ssox` with HOME set, PATH kept, and nothing else inherited.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(ssox_bin());
+        scrub(&mut c, &self.home);
+        c
+    }
+
+    /// Run `ssox ARGS` and return its output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+}
+
+/// Clear the environment but for what a process needs to run; HOME points into the sandbox.
+pub fn scrub(c: &mut Command, home: &Path) {
+    c.env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LANG", "C.UTF-8")
+        .env("TERM", "dumb")
+        .env("XDG_STATE_HOME", home.join(".local/state"))
+        .env("XDG_CACHE_HOME", home.join(".cache"));
+}
+
+pub fn ssox_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ssox")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Whether an external tool is available. Under CI (`CI` set) a missing tool fails the test,
+/// since `.ci/run` installs it; elsewhere the test is skipped with a printed reason.
+pub fn require_tool(name: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {name}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{name} is not installed, but CI is set: .ci/run must install it");
+        }
+        eprintln!("skipped: {name} is not installed (run .ci/run to install it)");
+    }
+    found
+}

@@ -1,0 +1,115 @@
+//! `ssox use` and `ssox list` through the built binary.
+
+use crate::common::*;
+
+#[test]
+fn use_prints_exports_and_unsets_static_keys() {
+    let sb = Sandbox::with_config(SEED_CONFIG);
+    let o = sb.run(&["use", "blog_admin", "--shell", "bash"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "unset AWS_ACCESS_KEY_ID;\nunset AWS_SECRET_ACCESS_KEY;\nunset AWS_SESSION_TOKEN;\n\
+         unset AWS_CREDENTIAL_EXPIRATION;\nexport AWS_PROFILE='blog_admin';\n\
+         export AWS_DEFAULT_PROFILE='blog_admin';\n"
+    );
+    assert_eq!(
+        stderr(&o),
+        "ssox: sso-session \"my_sso_session\" has no cached token; run: ssox login\n"
+    );
+}
+
+#[test]
+fn use_clear_prints_only_unsets() {
+    let sb = Sandbox::with_config(SEED_CONFIG);
+    let o = sb.run(&["use", "--clear", "--shell", "zsh"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "unset AWS_PROFILE;\nunset AWS_DEFAULT_PROFILE;\nunset AWS_ACCESS_KEY_ID;\n\
+         unset AWS_SECRET_ACCESS_KEY;\nunset AWS_SESSION_TOKEN;\nunset AWS_CREDENTIAL_EXPIRATION;\n"
+    );
+}
+
+#[test]
+fn use_unknown_profile_fails_with_suggestion_and_empty_stdout() {
+    let sb = Sandbox::with_config(SEED_CONFIG);
+    let o = sb.run(&["use", "blg_admin"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: profile \"blg_admin\" not found in ~/.aws/config; did you mean \"blog_admin\"?\n"
+    );
+}
+
+#[test]
+fn list_json_has_stable_keys() {
+    let sb = Sandbox::with_config(SEED_CONFIG);
+    let o = sb.run(&["list", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let keys: Vec<&str> = rows[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "name",
+            "kind",
+            "account_id",
+            "role_name",
+            "sso_session",
+            "sso_start_url",
+            "sso_region",
+            "region",
+            "token",
+            "token_expires_at",
+            "active",
+            "error"
+        ]
+    );
+    assert_eq!(rows[0]["name"], "blog_admin");
+    assert_eq!(rows[0]["token"], "none");
+}
+
+#[test]
+fn config_flag_and_env_var_both_work() {
+    let sb = Sandbox::new();
+    let path = sb.write("elsewhere/cfg", SEED_CONFIG);
+    let o = sb.run(&["--config", path.to_str().unwrap(), "list", "--names"]);
+    assert_eq!(
+        (o.status.code(), stdout(&o).as_str()),
+        (Some(0), "blog_admin\n")
+    );
+    let o = sb
+        .cmd()
+        .env("AWS_CONFIG_FILE", &path)
+        .args(["list", "--names"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        (o.status.code(), stdout(&o).as_str()),
+        (Some(0), "blog_admin\n")
+    );
+}
+
+#[test]
+fn missing_config_is_a_friendly_error() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).starts_with(
+            "ssox: no AWS config file at ~/.aws/config\ncreate one with `aws configure sso`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
