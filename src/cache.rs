@@ -28,6 +28,75 @@ pub fn token_path(cache_dir: &Path, cache_key: &str) -> PathBuf {
     cache_dir.join(cache_file_name(cache_key))
 }
 
+/// A JSON string literal exactly as Python's `json.dumps` writes it (`ensure_ascii=True`), so that
+/// the hashes below match the AWS CLI's.
+fn py_json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The AWS CLI v2's client-registration cache file (reference §2): the sha1 of Python's
+/// `json.dumps({...}, sort_keys=True)` of region, scopes, session name, start URL and tool.
+pub fn registration_file_name(
+    region: &str,
+    scopes: Option<&[String]>,
+    session_name: Option<&str>,
+    start_url: &str,
+) -> String {
+    let scopes = match scopes {
+        Some(list) => {
+            let items: Vec<String> = list.iter().map(|s| py_json_str(s)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        None => "null".to_string(),
+    };
+    let session = session_name.map_or("null".to_string(), py_json_str);
+    cache_file_name(&format!(
+        "{{\"region\": {}, \"scopes\": {scopes}, \"session_name\": {session}, \"startUrl\": {}, \"tool\": \"botocore\"}}",
+        py_json_str(region),
+        py_json_str(start_url)
+    ))
+}
+
+/// The AWS CLI v2's role-credential cache file in `~/.aws/cli/cache` (reference §1): the sha1 of
+/// the compact sorted JSON of account, role and session name (or legacy start URL).
+pub fn role_cache_file_name(
+    account_id: &str,
+    role_name: &str,
+    session_name: Option<&str>,
+    start_url: &str,
+) -> String {
+    let last = match session_name {
+        Some(s) => format!("\"sessionName\":{}", py_json_str(s)),
+        None => format!("\"startUrl\":{}", py_json_str(start_url)),
+    };
+    cache_file_name(&format!(
+        "{{\"accountId\":{},\"roleName\":{},{last}}}",
+        py_json_str(account_id),
+        py_json_str(role_name)
+    ))
+}
+
 /// A cached SSO token. Secrets are private and never printed: there is no `Debug`.
 #[derive(Clone)]
 pub struct CachedToken {
@@ -274,5 +343,41 @@ mod tests {
             }
         );
         assert_eq!(TokenState::of(None, now).short(), "none");
+    }
+
+    #[test]
+    fn cli_cache_names_match_the_reference() {
+        assert_eq!(
+            role_cache_file_name("111111111111", "Admin", Some("my-sso"), "ignored"),
+            "4d591a7ab0da2e15379d89377621ae9cda619cc3.json"
+        );
+        assert_eq!(
+            role_cache_file_name(
+                "111111111111",
+                "Admin",
+                None,
+                "https://d-123.awsapps.com/start"
+            ),
+            "e50eea367309484e3b695c47c45af94d161048ac.json"
+        );
+        let scopes = vec!["sso:account:access".to_string()];
+        assert_eq!(
+            registration_file_name(
+                "us-east-1",
+                Some(&scopes),
+                Some("my-sso"),
+                "https://d-123.awsapps.com/start"
+            ),
+            "41703fba9789c2c8f9b7faa73b70bebb72c62cc9.json"
+        );
+        assert_eq!(
+            registration_file_name("us-east-1", None, None, "https://d-456.awsapps.com/start"),
+            "ae6191c86313b161410131b5dbec6619935e2605.json"
+        );
+        // Non-ASCII and quotes are escaped as Python does.
+        assert_eq!(
+            registration_file_name("us-east-1", None, Some("s\u{fc}"), "https://x/\"q"),
+            "bb3a2bbc2b0aa41afe7e930b552dc1759bd062a0.json"
+        );
     }
 }

@@ -67,11 +67,20 @@ mod tests {
         assert_eq!(r(&env, Service::Sts).as_deref(), Some("http://sts"));
         assert_eq!(r(&env, Service::Sso).as_deref(), Some("http://global"));
         env.global = Some("http://env-global".into());
-        assert_eq!(r(&env, Service::SsoOidc).as_deref(), Some("http://env-global"));
+        assert_eq!(
+            r(&env, Service::SsoOidc).as_deref(),
+            Some("http://env-global")
+        );
         env.sso_oidc = Some("http://env-oidc".into());
-        assert_eq!(r(&env, Service::SsoOidc).as_deref(), Some("http://env-oidc"));
+        assert_eq!(
+            r(&env, Service::SsoOidc).as_deref(),
+            Some("http://env-oidc")
+        );
         env.ignore_configured = true;
         assert_eq!(r(&env, Service::SsoOidc), None);
-        assert_eq!(resolve(&EndpointEnv::default(), Some(&c), None, Service::Sts), None);
+        assert_eq!(
+            resolve(&EndpointEnv::default(), Some(&c), None, Service::Sts),
+            None
+        );
     }
 }
