@@ -1,8 +1,12 @@
 //! The SSO token cache (`~/.aws/sso/cache`, reference §1–§2): file names, lenient reading, token
-//! state, and atomic 0600 writes that keep unknown keys. Must not touch the network or the terminal.
+//! state, atomic 0600 writes that keep unknown keys, the CLI's registration file, and the per-session
+//! lock. Must not touch the network or the terminal.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use anyhow::{Context, Result};
 
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
@@ -95,6 +99,28 @@ pub fn role_cache_file_name(
         py_json_str(account_id),
         py_json_str(role_name)
     ))
+}
+
+/// Python's `json.dumps(value)` with default separators and `ensure_ascii`: how the AWS CLI
+/// writes its cache files, so a file ssox writes is byte-compatible with one the CLI writes.
+pub fn py_json(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => if *b { "true" } else { "false" }.into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => py_json_str(s),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(py_json).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", py_json_str(k), py_json(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+    }
 }
 
 /// A cached SSO token. Secrets are private and never printed: there is no `Debug`.
@@ -281,6 +307,288 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
+// ---- Writing ----------------------------------------------------------------------------
+
+/// The token fields ssox writes, in the CLI's key order (reference §1).
+pub const TOKEN_KEYS: [&str; 8] = [
+    "startUrl",
+    "region",
+    "accessToken",
+    "expiresAt",
+    "clientId",
+    "clientSecret",
+    "registrationExpiresAt",
+    "refreshToken",
+];
+
+/// A client registration (RegisterClient's answer), as the token file and the CLI's registration
+/// file keep it. Holds a secret: there is no `Debug`.
+#[derive(Clone)]
+pub struct Registration {
+    pub client_id: String,
+    client_secret: String,
+    pub expires_at: OffsetDateTime,
+    /// The scopes registered with; `None` when none were sent.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl Registration {
+    pub fn new(
+        client_id: String,
+        client_secret: String,
+        expires_at: OffsetDateTime,
+        scopes: Option<Vec<String>>,
+    ) -> Registration {
+        Registration {
+            client_id,
+            client_secret,
+            expires_at,
+            scopes,
+        }
+    }
+
+    pub fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+
+    /// Still usable for a login started at `now` (at least [`MIN_VALIDITY`] left).
+    pub fn usable(&self, now: OffsetDateTime) -> bool {
+        self.expires_at - now >= MIN_VALIDITY
+    }
+
+    /// The registration a cached token was obtained with, if the file has one.
+    pub fn of_token(token: &CachedToken) -> Option<Registration> {
+        Some(Registration {
+            client_id: token.client_id.clone()?,
+            client_secret: token.client_secret.clone()?,
+            expires_at: token.registration_expires_at?,
+            scopes: None,
+        })
+    }
+}
+
+/// A token as just issued, to be written to the cache. Holds secrets: no `Debug`.
+pub struct NewToken {
+    pub access_token: String,
+    pub expires_at: OffsetDateTime,
+    pub refresh_token: Option<String>,
+}
+
+/// The JSON text of a token file: the eight fields in the CLI's order, then every other key of
+/// the `old` file (if any) unchanged. The old `refreshToken` is kept when the new answer has none
+/// and the client is the same (a refresh token only works with the client that obtained it).
+pub fn token_json(
+    start_url: &str,
+    region: &str,
+    token: &NewToken,
+    registration: &Registration,
+    old: Option<&Map<String, Value>>,
+) -> String {
+    let old_refresh = old.and_then(|o| {
+        let same_client = field_str(o, "clientId").as_deref() == Some(&registration.client_id);
+        same_client.then(|| field_str(o, "refreshToken")).flatten()
+    });
+    let mut out = Map::new();
+    out.insert("startUrl".into(), start_url.into());
+    out.insert("region".into(), region.into());
+    out.insert("accessToken".into(), token.access_token.as_str().into());
+    out.insert(
+        "expiresAt".into(),
+        format_timestamp(token.expires_at).into(),
+    );
+    out.insert("clientId".into(), registration.client_id.as_str().into());
+    out.insert(
+        "clientSecret".into(),
+        registration.client_secret.as_str().into(),
+    );
+    out.insert(
+        "registrationExpiresAt".into(),
+        format_timestamp(registration.expires_at).into(),
+    );
+    if let Some(r) = token.refresh_token.clone().or(old_refresh) {
+        out.insert("refreshToken".into(), r.into());
+    }
+    if let Some(old) = old {
+        for (k, v) in old {
+            if !TOKEN_KEYS.iter().any(|t| t.eq_ignore_ascii_case(k)) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    py_json(&Value::Object(out))
+}
+
+/// A file's JSON object, or `None` when it is missing or not a JSON object.
+pub fn read_json_object(path: &Path) -> Option<Map<String, Value>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Write a new token for a login to `path` (atomically, 0600), keeping what the old file had.
+pub fn write_token(
+    path: &Path,
+    start_url: &str,
+    region: &str,
+    token: &NewToken,
+    registration: &Registration,
+) -> Result<()> {
+    let old = read_json_object(path);
+    let text = token_json(start_url, region, token, registration, old.as_ref());
+    write_private(path, &text)
+}
+
+/// Read the CLI's registration file (reference §2). `None` when missing, unreadable, or a PKCE
+/// registration (`grantTypes` with `authorization_code`), which the device flow cannot use.
+pub fn read_registration(path: &Path) -> Option<Registration> {
+    let obj = read_json_object(path)?;
+    let pkce = field(&obj, "grantTypes")
+        .and_then(Value::as_array)
+        .is_some_and(|g| g.iter().any(|v| v.as_str() == Some("authorization_code")));
+    if pkce {
+        return None;
+    }
+    let scopes = field(&obj, "scopes").and_then(Value::as_array).map(|a| {
+        a.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    });
+    Some(Registration {
+        client_id: field_str(&obj, "clientId")?,
+        client_secret: field_str(&obj, "clientSecret")?,
+        expires_at: parse_timestamp(&field_str(&obj, "expiresAt")?)?,
+        scopes,
+    })
+}
+
+/// The registration file's JSON text: `{clientId, clientSecret, expiresAt, scopes?}` as the CLI
+/// writes it for the device flow.
+pub fn registration_json(registration: &Registration) -> String {
+    let mut out = Map::new();
+    out.insert("clientId".into(), registration.client_id.as_str().into());
+    out.insert(
+        "clientSecret".into(),
+        registration.client_secret.as_str().into(),
+    );
+    out.insert(
+        "expiresAt".into(),
+        format_timestamp(registration.expires_at).into(),
+    );
+    if let Some(scopes) = &registration.scopes {
+        out.insert(
+            "scopes".into(),
+            Value::Array(scopes.iter().map(|s| s.as_str().into()).collect()),
+        );
+    }
+    py_json(&Value::Object(out))
+}
+
+pub fn write_registration(path: &Path, registration: &Registration) -> Result<()> {
+    write_private(path, &registration_json(registration))
+}
+
+/// Create `dir` and its missing parents with mode 0700 (existing ones are left as they are).
+pub fn ensure_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
+}
+
+/// Replace `path` with `text` atomically: a 0600 temp file in the same directory, synced, then
+/// renamed over it. The directory is created (0700) when missing. A failure leaves the old file.
+pub fn write_private(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .with_context(|| format!("{} has no parent directory", path.display()))?;
+    ensure_private_dir(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ssox-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
+    }
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Delete a file; a missing file is fine. `Ok(true)` when something was deleted.
+pub fn remove_file(path: &Path) -> Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("cannot delete {}", path.display())),
+    }
+}
+
+/// An exclusive lock on a token file's `<name>.lock` sibling, held until dropped, so that two
+/// logins to the same session never run at once. The lock file is left in place (deleting it
+/// would race with a waiting process); the AWS CLI and SDKs ignore it.
+pub struct CacheLock {
+    _file: std::fs::File,
+}
+
+/// `<token file>.lock`
+pub fn lock_path(token_path: &Path) -> PathBuf {
+    let mut name = token_path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".lock");
+    token_path.with_file_name(name)
+}
+
+/// Take the lock for `token_path`, calling `on_wait` once if another process holds it, then
+/// blocking until it is released.
+pub fn lock(token_path: &Path, on_wait: impl FnOnce()) -> Result<CacheLock> {
+    let path = lock_path(token_path);
+    if let Some(dir) = path.parent() {
+        ensure_private_dir(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options
+        .open(&path)
+        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            on_wait();
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    Ok(CacheLock { _file: file })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,5 +687,124 @@ mod tests {
             registration_file_name("us-east-1", None, Some("s\u{fc}"), "https://x/\"q"),
             "bb3a2bbc2b0aa41afe7e930b552dc1759bd062a0.json"
         );
+    }
+
+    fn reg(id: &str) -> Registration {
+        Registration::new(
+            id.into(),
+            "sec".into(),
+            datetime!(2027-02-21 10:00:00 UTC),
+            Some(vec!["sso:account:access".into()]),
+        )
+    }
+
+    #[test]
+    fn token_json_has_the_cli_key_order_and_keeps_unknown_keys() {
+        let token = NewToken {
+            access_token: "at\u{e9}".into(),
+            expires_at: datetime!(2026-11-24 04:34:20.75 UTC),
+            refresh_token: None,
+        };
+        let text = token_json("https://x/start", "us-east-1", &token, &reg("cid"), None);
+        assert_eq!(
+            text,
+            "{\"startUrl\": \"https://x/start\", \"region\": \"us-east-1\", \"accessToken\": \"at\\u00e9\", \
+             \"expiresAt\": \"2026-11-24T04:34:20Z\", \"clientId\": \"cid\", \"clientSecret\": \"sec\", \
+             \"registrationExpiresAt\": \"2027-02-21T10:00:00Z\"}"
+        );
+        // Rewriting: unknown keys stay (after ours), differently-cased known keys are replaced,
+        // and the old refresh token survives when the client is the same.
+        let old: Map<String, Value> = serde_json::from_str(
+            r#"{"ACCESSTOKEN": "old", "refreshToken": "rt0", "clientId": "cid", "x": {"n": [1, true, null]}}"#,
+        )
+        .unwrap();
+        let text = token_json("u", "r", &token, &reg("cid"), Some(&old));
+        assert!(
+            text.ends_with(", \"refreshToken\": \"rt0\", \"x\": {\"n\": [1, true, null]}}"),
+            "{text}"
+        );
+        assert!(!text.contains("old"));
+        // A new client cannot use the old refresh token: it is dropped.
+        let text = token_json("u", "r", &token, &reg("other"), Some(&old));
+        assert!(!text.contains("rt0"), "{text}");
+        // A new refresh token wins.
+        let token = NewToken {
+            refresh_token: Some("rt1".into()),
+            ..token
+        };
+        let text = token_json("u", "r", &token, &reg("cid"), Some(&old));
+        assert!(text.contains("\"refreshToken\": \"rt1\""), "{text}");
+        let back = parse_token(&text).unwrap();
+        assert_eq!(back.refresh_token(), Some("rt1"));
+        assert_eq!(back.client_id(), Some("cid"));
+        assert_eq!(back.client_secret(), Some("sec"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_are_atomic_private_and_create_the_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("sso").join("cache");
+        let path = cache.join("a.json");
+        std::fs::create_dir_all(dir.path()).unwrap();
+        write_private(&path, "{\"x\": 1}").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&cache), 0o700);
+        assert_eq!(mode(&dir.path().join("sso")), 0o700);
+        // Replacing keeps 0600 even when the old file was more open, and leaves no temp files.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&path, "{}").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
+        let names: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.json"]);
+    }
+
+    #[test]
+    fn registration_file_round_trip_and_pkce_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        write_registration(&path, &reg("cid")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\"clientId\": \"cid\", \"clientSecret\": \"sec\", \"expiresAt\": \"2027-02-21T10:00:00Z\", \"scopes\": [\"sso:account:access\"]}"
+        );
+        let r = read_registration(&path).unwrap();
+        assert_eq!(r.client_id, "cid");
+        assert_eq!(r.client_secret(), "sec");
+        assert_eq!(r.scopes, Some(vec!["sso:account:access".to_string()]));
+        assert!(r.usable(datetime!(2027-02-21 09:44:00 UTC)));
+        assert!(!r.usable(datetime!(2027-02-21 09:46:00 UTC)));
+        std::fs::write(
+            &path,
+            r#"{"clientId": "c", "clientSecret": "s", "expiresAt": "2027-02-21T10:00:00Z", "grantTypes": ["authorization_code", "refresh_token"]}"#,
+        )
+        .unwrap();
+        assert!(read_registration(&path).is_none());
+    }
+
+    #[test]
+    fn lock_is_exclusive_and_next_to_the_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("cache").join("abc.json");
+        assert_eq!(
+            lock_path(&token),
+            dir.path().join("cache").join("abc.json.lock")
+        );
+        let held = lock(&token, || panic!("nobody holds it yet")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let t2 = token.clone();
+        let waiter = std::thread::spawn(move || {
+            let _l = lock(&t2, || tx.send(()).unwrap()).unwrap();
+        });
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("the second locker must wait");
+        drop(held);
+        waiter.join().unwrap();
     }
 }

@@ -2,6 +2,11 @@
 //! offers a small synchronous API; commands that need no network must never call into it.
 
 pub mod endpoints;
+pub mod errors;
+pub mod login;
+pub mod portal;
+
+pub use errors::{retry_config, sdk_error, Endpoint};
 
 use std::time::Duration;
 

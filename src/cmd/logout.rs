@@ -1,10 +1,128 @@
-//! `ssox logout`: not built yet (see the open issues).
+//! `ssox logout`: revoke a session's token on the portal (failures reported, not fatal), delete
+//! its token file and the AWS CLI's cached role credentials of its profiles; keep registrations.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
+use crate::aws::endpoints::{self, Service};
+use crate::aws::portal::Portal;
+use crate::cache;
 use crate::cli::LogoutArgs;
+use crate::config::{Config, LoginTarget};
 use crate::settings::Settings;
 
-pub fn run(_args: LogoutArgs, _settings: &Settings) -> Result<()> {
-    bail!("`ssox logout` is not implemented yet")
+use super::login::{login_targets, resolve_target};
+use super::{load_config, warn};
+
+pub fn run(args: LogoutArgs, settings: &Settings) -> Result<()> {
+    let config = load_config(settings)?;
+    let dir = settings.sso_cache_dir();
+    if args.all {
+        let profile = settings
+            .active_profile()
+            .filter(|p| config.profiles.contains_key(*p))
+            .map(str::to_string);
+        let targets: Vec<LoginTarget> = login_targets(&config, false)
+            .into_iter()
+            .filter(|t| cache::token_path(&dir, &t.cache_key).exists())
+            .collect();
+        for login in &targets {
+            logout_one(&config, login, profile.as_deref(), settings)?;
+        }
+        // Like `aws sso logout`: every role credential the CLI cached from SSO goes too.
+        let swept = sweep_cli_cache(settings, |_| true)?;
+        if targets.is_empty() {
+            eprintln!("no session has a cached token; nothing to log out of");
+        }
+        if swept > 0 {
+            eprintln!("deleted {swept} more cached role credential file(s) from ~/.aws/cli/cache");
+        }
+        return Ok(());
+    }
+    let (login, profile) = resolve_target(&config, args.name.as_deref(), settings)?;
+    logout_one(&config, &login, profile.as_deref(), settings)
+}
+
+fn logout_one(
+    config: &Config,
+    login: &LoginTarget,
+    profile: Option<&str>,
+    settings: &Settings,
+) -> Result<()> {
+    let name = login.short_name();
+    let path = cache::token_path(&settings.sso_cache_dir(), &login.cache_key);
+    let mut revoked = None;
+    if let Some(token) = cache::read_token(&path) {
+        let region = token.region.as_deref().unwrap_or(&login.region);
+        let endpoint = endpoints::resolve(&settings.endpoints, Some(config), profile, Service::Sso);
+        revoked = Some(
+            match Portal::new(region, endpoint).and_then(|p| p.logout(token.access_token())) {
+                Ok(()) => true,
+                Err(e) => {
+                    warn(&format!(
+                        "the server did not revoke the token of {name}: {e:#}; deleting it locally anyway"
+                    ));
+                    false
+                }
+            },
+        );
+    }
+    let deleted = cache::remove_file(&path)?;
+    let role_files = role_cache_files(config, login);
+    let swept = sweep_cli_cache(settings, |file| role_files.iter().any(|f| f == file))?;
+    let roles = match swept {
+        0 => String::new(),
+        1 => ", 1 cached role credential deleted".to_string(),
+        n => format!(", {n} cached role credentials deleted"),
+    };
+    match (deleted, revoked) {
+        (_, Some(true)) => eprintln!("logged out of {name} (token revoked and deleted{roles})"),
+        (_, Some(false)) => eprintln!(
+            "logged out of {name} (token deleted locally, not revoked on the server{roles})"
+        ),
+        (true, None) => eprintln!("logged out of {name} (unreadable token file deleted{roles})"),
+        (false, None) => eprintln!("not logged in to {name}; no cached token{roles}"),
+    }
+    Ok(())
+}
+
+/// The AWS CLI's role-credential cache file names of every profile using `login`.
+fn role_cache_files(config: &Config, login: &LoginTarget) -> Vec<String> {
+    config
+        .profiles
+        .values()
+        .filter_map(|p| {
+            let target = config.role_target(p).ok()?;
+            (target.login.cache_key == login.cache_key).then(|| {
+                cache::role_cache_file_name(
+                    &target.account_id,
+                    &target.role_name,
+                    login.session_name.as_deref(),
+                    &login.start_url,
+                )
+            })
+        })
+        .collect()
+}
+
+/// Delete the files in `~/.aws/cli/cache` whose name `select` accepts and whose JSON says
+/// `"ProviderType": "sso"`. Returns how many were deleted.
+fn sweep_cli_cache(settings: &Settings, select: impl Fn(&str) -> bool) -> Result<usize> {
+    let dir = settings.cli_cache_dir();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if !file_name.ends_with(".json") || !select(&file_name) {
+            continue;
+        }
+        let path = entry.path();
+        let is_sso = cache::read_json_object(&path)
+            .is_some_and(|o| o.get("ProviderType").and_then(|v| v.as_str()) == Some("sso"));
+        if is_sso && cache::remove_file(&path)? {
+            count += 1;
+        }
+    }
+    Ok(count)
 }

@@ -1,0 +1,73 @@
+//! How ssox's SDK clients report failures: the endpoint a request went to, and SDK errors turned
+//! into one clear sentence (timeouts, unreachable hosts, service error codes). Never includes
+//! request bodies or headers, so no secret can leak into a message.
+
+use std::fmt;
+
+use aws_sdk_ssooidc::config::http::HttpResponse;
+use aws_sdk_ssooidc::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+/// Where a client sends its requests, for messages.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The override in effect (`AWS_ENDPOINT_URL_*`, `[services]`), if any.
+    pub overridden: Option<String>,
+    /// The URL requests go to.
+    pub url: String,
+}
+
+impl Endpoint {
+    pub fn new(overridden: Option<String>, default: String) -> Endpoint {
+        let url = overridden.clone().unwrap_or(default);
+        Endpoint { overridden, url }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+/// No SDK-level retries: ssox's own loops decide what to retry, and a failing server fails the
+/// command at once (predictably, leaving every cache file as it was).
+pub fn retry_config() -> aws_sdk_ssooidc::config::retry::RetryConfig {
+    aws_sdk_ssooidc::config::retry::RetryConfig::disabled()
+}
+
+/// One sentence for a failed `op` at `endpoint`.
+pub fn sdk_error<E>(op: &str, endpoint: &Endpoint, err: SdkError<E, HttpResponse>) -> anyhow::Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match &err {
+        SdkError::TimeoutError(_) => anyhow::anyhow!(
+            "{op} at {endpoint} timed out (no answer within {} s)",
+            super::READ_TIMEOUT.as_secs()
+        ),
+        SdkError::DispatchFailure(d) if d.is_timeout() => anyhow::anyhow!(
+            "{op}: timed out connecting to {endpoint} (after {} s)",
+            super::CONNECT_TIMEOUT.as_secs()
+        ),
+        SdkError::DispatchFailure(_) => anyhow::anyhow!(
+            "{op}: cannot reach {endpoint}: {}",
+            DisplayErrorContext(&err)
+        ),
+        SdkError::ServiceError(s) => {
+            let status = s.raw().status().as_u16();
+            let e = s.err();
+            let code = e.code().unwrap_or("unknown error");
+            match e.message().filter(|m| !m.is_empty()) {
+                Some(m) => {
+                    anyhow::anyhow!("{op} at {endpoint} failed: {code} (HTTP {status}): {m}")
+                }
+                None => anyhow::anyhow!("{op} at {endpoint} failed: {code} (HTTP {status})"),
+            }
+        }
+        SdkError::ResponseError(_) => anyhow::anyhow!(
+            "{op} at {endpoint} returned a response ssox cannot read: {}",
+            DisplayErrorContext(&err)
+        ),
+        _ => anyhow::anyhow!("{op} at {endpoint} failed: {}", DisplayErrorContext(&err)),
+    }
+}

@@ -1,0 +1,267 @@
+//! The OIDC side of a login (reference §2–§3, §5): RegisterClient, the device-authorization flow
+//! with its polling rules, and the refresh grant, as a synchronous API over aws-sdk-ssooidc.
+//! Must not read or write the cache or draw anything: callers get hooks for the UI.
+
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
+use aws_sdk_ssooidc::config::{BehaviorVersion, Region};
+use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
+use time::OffsetDateTime;
+
+use super::{sdk_error, Endpoint};
+use crate::cache::{NewToken, Registration};
+use crate::Cancelled;
+
+/// The device-code grant type.
+pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// Scopes registered for sso-session logins when `sso_registration_scopes` is unset, so that the
+/// token is refreshable (the CLI's PKCE flow does the same).
+pub const DEFAULT_SCOPE: &str = "sso:account:access";
+/// Polling interval when StartDeviceAuthorization gives none.
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+/// SlowDownException adds this to the interval.
+const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// What the user must see to approve a login.
+pub struct DevicePrompt {
+    pub verification_uri: String,
+    pub verification_uri_complete: Option<String>,
+    pub user_code: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// UI callbacks for the device flow.
+pub trait DeviceUi {
+    /// The code is ready: show it (and maybe open a browser).
+    fn prompt(&mut self, prompt: &DevicePrompt);
+    /// Called before each wait between polls, with the time the code has left.
+    fn waiting(&mut self, left: Duration);
+    /// The flow ended (approved or not): clear any spinner.
+    fn done(&mut self);
+}
+
+/// An sso-oidc client for one region and endpoint, with its own current-thread runtime.
+pub struct Oidc {
+    runtime: tokio::runtime::Runtime,
+    client: aws_sdk_ssooidc::Client,
+    endpoint: Endpoint,
+}
+
+impl Oidc {
+    /// Build the client (no network yet). Retries are off: the device flow is its own retry
+    /// loop, and a failing server must fail the login at once, leaving the cache untouched.
+    pub fn new(region: &str, endpoint_override: Option<String>) -> Result<Oidc> {
+        let endpoint = Endpoint::new(
+            endpoint_override,
+            format!("https://oidc.{region}.amazonaws.com"),
+        );
+        let mut builder = aws_sdk_ssooidc::Config::builder()
+            .region(Region::new(region.to_string()))
+            .behavior_version(BehaviorVersion::latest())
+            .timeout_config(super::timeout_config())
+            .retry_config(super::retry_config());
+        if let Some(url) = &endpoint.overridden {
+            builder = builder.endpoint_url(url.clone());
+        }
+        Ok(Oidc {
+            runtime: super::runtime()?,
+            client: aws_sdk_ssooidc::Client::from_conf(builder.build()),
+            endpoint,
+        })
+    }
+
+    /// RegisterClient as the CLI does for the device flow: `botocore-client-<session>` with the
+    /// given scopes, or `botocore-client-<epoch seconds>` without scopes for legacy profiles.
+    pub fn register(
+        &self,
+        session_name: Option<&str>,
+        scopes: Option<&[String]>,
+        now: OffsetDateTime,
+    ) -> Result<Registration> {
+        let client_name = match session_name {
+            Some(s) => format!("botocore-client-{s}"),
+            None => format!("botocore-client-{}", now.unix_timestamp()),
+        };
+        let out = self
+            .runtime
+            .block_on(
+                self.client
+                    .register_client()
+                    .client_name(client_name)
+                    .client_type("public")
+                    .set_scopes(scopes.map(<[String]>::to_vec))
+                    .send(),
+            )
+            .map_err(|e| sdk_error("RegisterClient", &self.endpoint, e))?;
+        let (Some(id), Some(secret)) = (out.client_id(), out.client_secret()) else {
+            return Err(anyhow!(
+                "RegisterClient at {} returned no client id or secret",
+                self.endpoint
+            ));
+        };
+        let expires_at = OffsetDateTime::from_unix_timestamp(out.client_secret_expires_at())
+            .map_err(|_| {
+                anyhow!(
+                    "RegisterClient at {} returned an impossible expiry {}",
+                    self.endpoint,
+                    out.client_secret_expires_at()
+                )
+            })?;
+        Ok(Registration::new(
+            id.to_string(),
+            secret.to_string(),
+            expires_at,
+            scopes.map(<[String]>::to_vec),
+        ))
+    }
+
+    /// The device flow (reference §3): StartDeviceAuthorization, show the code, poll CreateToken
+    /// until approved, denied or expired. Ctrl-C ends it with [`Cancelled`]. `clock` is the
+    /// wall clock (the token's `expiresAt` is counted from the moment it is issued).
+    pub fn device_login(
+        &self,
+        registration: &Registration,
+        start_url: &str,
+        clock: &dyn Fn() -> OffsetDateTime,
+        ui: &mut dyn DeviceUi,
+    ) -> Result<NewToken> {
+        let result = self
+            .runtime
+            .block_on(self.device_flow(registration, start_url, clock, ui));
+        ui.done();
+        result
+    }
+
+    async fn device_flow(
+        &self,
+        registration: &Registration,
+        start_url: &str,
+        clock: &dyn Fn() -> OffsetDateTime,
+        ui: &mut dyn DeviceUi,
+    ) -> Result<NewToken> {
+        let auth = self
+            .client
+            .start_device_authorization()
+            .client_id(&registration.client_id)
+            .client_secret(registration.client_secret())
+            .start_url(start_url)
+            .send()
+            .await
+            .map_err(|e| sdk_error("StartDeviceAuthorization", &self.endpoint, e))?;
+        let started = clock();
+        let (Some(device_code), Some(user_code), Some(uri)) = (
+            auth.device_code(),
+            auth.user_code(),
+            auth.verification_uri(),
+        ) else {
+            return Err(anyhow!(
+                "StartDeviceAuthorization at {} returned no device code, user code or URL",
+                self.endpoint
+            ));
+        };
+        let expires_at =
+            started + Duration::from_secs(auth.expires_in().max(0).unsigned_abs().into());
+        let mut interval = match auth.interval() {
+            i if i > 0 => Duration::from_secs(i.unsigned_abs().into()),
+            _ => DEFAULT_INTERVAL,
+        };
+        ui.prompt(&DevicePrompt {
+            verification_uri: uri.to_string(),
+            verification_uri_complete: auth.verification_uri_complete().map(str::to_string),
+            user_code: user_code.to_string(),
+            expires_at,
+        });
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            let result = tokio::select! {
+                r = self
+                    .client
+                    .create_token()
+                    .grant_type(DEVICE_GRANT)
+                    .client_id(&registration.client_id)
+                    .client_secret(registration.client_secret())
+                    .device_code(device_code)
+                    .send() => r,
+                _ = &mut ctrl_c => return Err(Cancelled.into()),
+            };
+            match result {
+                Ok(out) => return new_token(&out, clock(), &self.endpoint),
+                Err(e) => match e.as_service_error() {
+                    Some(CreateTokenError::AuthorizationPendingException(_)) => {}
+                    Some(CreateTokenError::SlowDownException(_)) => interval += SLOW_DOWN_STEP,
+                    Some(CreateTokenError::ExpiredTokenException(_)) => {
+                        return Err(anyhow!(
+                            "the login code {user_code} expired before it was approved; run `ssox login` again"
+                        ));
+                    }
+                    Some(CreateTokenError::AccessDeniedException(_)) => {
+                        return Err(anyhow!(
+                            "the login was denied in the browser (code {user_code}); run `ssox login` again to retry"
+                        ));
+                    }
+                    _ => return Err(sdk_error("CreateToken", &self.endpoint, e)),
+                },
+            }
+            let left = expires_at - clock();
+            if !left.is_positive() {
+                return Err(anyhow!(
+                    "the login code {user_code} expired before it was approved; run `ssox login` again"
+                ));
+            }
+            ui.waiting(left.unsigned_abs());
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                _ = &mut ctrl_c => return Err(Cancelled.into()),
+            }
+        }
+    }
+
+    /// Exchange a refresh token for a new access token: exactly one CreateToken request.
+    pub fn refresh(
+        &self,
+        registration: &Registration,
+        refresh_token: &str,
+        clock: &dyn Fn() -> OffsetDateTime,
+    ) -> Result<NewToken> {
+        let out = self
+            .runtime
+            .block_on(
+                self.client
+                    .create_token()
+                    .grant_type("refresh_token")
+                    .client_id(&registration.client_id)
+                    .client_secret(registration.client_secret())
+                    .refresh_token(refresh_token)
+                    .send(),
+            )
+            .map_err(|e| sdk_error("CreateToken (refresh)", &self.endpoint, e))?;
+        new_token(&out, clock(), &self.endpoint)
+    }
+}
+
+fn new_token(
+    out: &aws_sdk_ssooidc::operation::create_token::CreateTokenOutput,
+    now: OffsetDateTime,
+    endpoint: &Endpoint,
+) -> Result<NewToken> {
+    let access_token = out
+        .access_token()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| anyhow!("CreateToken at {endpoint} returned no access token"))?;
+    if out.expires_in() <= 0 {
+        return Err(anyhow!(
+            "CreateToken at {endpoint} returned an impossible lifetime {}",
+            out.expires_in()
+        ));
+    }
+    Ok(NewToken {
+        access_token: access_token.to_string(),
+        expires_at: now + Duration::from_secs(out.expires_in().unsigned_abs().into()),
+        refresh_token: out
+            .refresh_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+    })
+}
