@@ -359,8 +359,8 @@ impl Registration {
     /// The registration a cached token was obtained with, if the file has one.
     pub fn of_token(token: &CachedToken) -> Option<Registration> {
         Some(Registration {
-            client_id: token.client_id.clone()?,
-            client_secret: token.client_secret.clone()?,
+            client_id: token.client_id()?.to_string(),
+            client_secret: token.client_secret()?.to_string(),
             expires_at: token.registration_expires_at?,
             scopes: None,
         })

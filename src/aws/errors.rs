@@ -56,7 +56,11 @@ where
         SdkError::ServiceError(s) => {
             let status = s.raw().status().as_u16();
             let e = s.err();
-            let code = e.code().unwrap_or("unknown error");
+            let Some(code) = e.code() else {
+                return anyhow::anyhow!(
+                    "{op} at {endpoint} returned a response ssox cannot read (HTTP {status})"
+                );
+            };
             match e.message().filter(|m| !m.is_empty()) {
                 Some(m) => {
                     anyhow::anyhow!("{op} at {endpoint} failed: {code} (HTTP {status}): {m}")

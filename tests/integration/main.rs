@@ -4,4 +4,5 @@
 mod common;
 mod fake_aws;
 mod fake_selftest;
+mod login;
 mod use_list;
