@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Result};
 use aws_sdk_ssooidc::config::{BehaviorVersion, Region};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
+use aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationError;
 use time::OffsetDateTime;
 
 use super::{sdk_error, Endpoint};
@@ -22,6 +23,18 @@ pub const DEFAULT_SCOPE: &str = "sso:account:access";
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// SlowDownException adds this to the interval.
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// The server does not know (or no longer accepts) the client registration: register again.
+#[derive(Debug)]
+pub struct ClientRejected;
+
+impl std::fmt::Display for ClientRejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the server rejected the client registration")
+    }
+}
+
+impl std::error::Error for ClientRejected {}
 
 /// What the user must see to approve a login.
 pub struct DevicePrompt {
@@ -148,7 +161,18 @@ impl Oidc {
             .start_url(start_url)
             .send()
             .await
-            .map_err(|e| sdk_error("StartDeviceAuthorization", &self.endpoint, e))?;
+            .map_err(|e| {
+                let rejected = matches!(
+                    e.as_service_error(),
+                    Some(StartDeviceAuthorizationError::InvalidClientException(_))
+                );
+                let err = sdk_error("StartDeviceAuthorization", &self.endpoint, e);
+                if rejected {
+                    anyhow::Error::new(ClientRejected).context(err.to_string())
+                } else {
+                    err
+                }
+            })?;
         let started = clock();
         let (Some(device_code), Some(user_code), Some(uri)) = (
             auth.device_code(),

@@ -10,7 +10,7 @@ use anyhow::{anyhow, bail, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::aws::endpoints::{self, Service};
-use crate::aws::login::{DevicePrompt, DeviceUi, Oidc, DEFAULT_SCOPE};
+use crate::aws::login::{ClientRejected, DevicePrompt, DeviceUi, Oidc, DEFAULT_SCOPE};
 use crate::cache::{self, Registration, MIN_VALIDITY};
 use crate::cli::LoginArgs;
 use crate::config::{closest, Config, LoginTarget};
@@ -186,9 +186,26 @@ fn login_one(
             }
         }
     }
-    let registration = registration(&oidc, login, settings)?;
-    let mut ui = TerminalUi::new(login, browser_blocker(settings, opts.no_browser));
-    let new = oidc.device_login(&registration, &login.start_url, &now, &mut ui)?;
+    let blocker = browser_blocker(settings, opts.no_browser);
+    let (mut registration, cached) = registration(&oidc, login, settings)?;
+    let mut result = oidc.device_login(
+        &registration,
+        &login.start_url,
+        &now,
+        &mut TerminalUi::new(login, blocker),
+    );
+    if cached && result.as_ref().is_err_and(|e| e.is::<ClientRejected>()) {
+        // A registration the server forgot (or revoked): register once more and start over.
+        warn("the server rejected the cached client registration; registering again");
+        registration = registration_fresh(&oidc, login, settings)?;
+        result = oidc.device_login(
+            &registration,
+            &login.start_url,
+            &now,
+            &mut TerminalUi::new(login, blocker),
+        );
+    }
+    let new = result?;
     cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
     eprintln!(
         "logged in to {name} (valid {})",
@@ -209,32 +226,50 @@ fn wanted_scopes(login: &LoginTarget) -> Option<Vec<String>> {
     )
 }
 
-/// The cached device-flow registration when it has 15 minutes left and the wanted scopes, else
-/// a new one (saved in the CLI's registration file at once, as the CLI does).
-fn registration(oidc: &Oidc, login: &LoginTarget, settings: &Settings) -> Result<Registration> {
-    let scopes = wanted_scopes(login);
-    let path = settings.sso_cache_dir().join(cache::registration_file_name(
+/// The CLI's registration file for `login` (reference §2).
+fn registration_path(login: &LoginTarget, settings: &Settings) -> std::path::PathBuf {
+    settings.sso_cache_dir().join(cache::registration_file_name(
         &login.region,
         login.scopes.as_deref(),
         login.session_name.as_deref(),
         &login.start_url,
-    ));
+    ))
+}
+
+/// The cached device-flow registration when it has 15 minutes left and the wanted scopes
+/// (`(r, true)`), else a new one (`(r, false)`).
+fn registration(
+    oidc: &Oidc,
+    login: &LoginTarget,
+    settings: &Settings,
+) -> Result<(Registration, bool)> {
+    let path = registration_path(login, settings);
     if let Some(r) = cache::read_registration(&path) {
-        if r.usable(now()) && r.scopes == scopes {
+        if r.usable(now()) && r.scopes == wanted_scopes(login) {
             if settings.verbose {
                 eprintln!(
                     "ssox: reusing the client registration in {}",
                     settings.display_path(&path)
                 );
             }
-            return Ok(r);
+            return Ok((r, true));
         }
     }
+    Ok((registration_fresh(oidc, login, settings)?, false))
+}
+
+/// RegisterClient, saved in the CLI's registration file at once (as the CLI does).
+fn registration_fresh(
+    oidc: &Oidc,
+    login: &LoginTarget,
+    settings: &Settings,
+) -> Result<Registration> {
     if settings.verbose {
         eprintln!("ssox: registering a new client");
     }
+    let scopes = wanted_scopes(login);
     let r = oidc.register(login.session_name.as_deref(), scopes.as_deref(), now())?;
-    cache::write_registration(&path, &r)?;
+    cache::write_registration(&registration_path(login, settings), &r)?;
     Ok(r)
 }
 

@@ -1006,3 +1006,68 @@ fn ssox_reads_the_file_botocore_rewrote_after_a_refresh() {
     );
     assert_eq!(env.fake.ops(), Vec::<String>::new());
 }
+
+#[test]
+fn a_rejected_cached_registration_is_replaced_once() {
+    let env = Env::new(SEED_CONFIG);
+    let reg_name = registration_name(
+        "us-east-1",
+        Some(&["sso:account:access"]),
+        Some("my_sso_session"),
+        START_URL,
+    );
+    env.sb.write(
+        &format!(".aws/sso/cache/{reg_name}"),
+        &format!(
+            "{{\"clientId\": \"forgotten\", \"clientSecret\": \"s\", \"expiresAt\": \"{}\", \"scopes\": [\"sso:account:access\"]}}",
+            ts(now() + Duration::from_secs(86400))
+        ),
+    );
+    let o = env.run(&["login"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ops = oidc_ops(&env.fake);
+    assert_eq!(
+        ops[..3],
+        [
+            "StartDeviceAuthorization",
+            "RegisterClient",
+            "StartDeviceAuthorization"
+        ]
+    );
+    assert!(stderr(&o).starts_with(
+        "ssox: the server rejected the cached client registration; registering again\n"
+    ));
+    let reg = env.token(&reg_name);
+    assert_ne!(reg["clientId"], "forgotten");
+    assert_eq!(env.token(SESSION_FILE)["clientId"], reg["clientId"]);
+    assert_eq!(env.browser_log().len(), 1);
+}
+
+#[test]
+fn login_all_logs_into_every_session() {
+    let config = format!(
+        "{SEED_CONFIG}\n[sso-session other]\nsso_start_url = https://other/start\nsso_region = eu-west-1\n"
+    );
+    let env = Env::new(&config);
+    let o = env.run(&["login", "--all"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(env.browser_log().len(), 2);
+    assert_eq!(env.token(SESSION_FILE)["startUrl"], START_URL);
+    // sha1("other")
+    let other = env.token("d0941e68da8f38151ff86a61fc59f7c5cf9fcaa2.json");
+    assert_eq!(other["startUrl"], "https://other/start");
+    assert_eq!(other["region"], "eu-west-1");
+    env.fake.clear_requests();
+    let o = env.run(&["login", "--all"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("already logged in to my_sso_session (valid "),
+        "{err}"
+    );
+    assert!(
+        err.contains("\nalready logged in to other (valid "),
+        "{err}"
+    );
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+}
