@@ -84,6 +84,16 @@ impl Oidc {
         })
     }
 
+    /// Run `f` to completion, or stop with [`Cancelled`] on Ctrl-C.
+    fn interruptible<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
+        self.runtime.block_on(async {
+            tokio::select! {
+                out = f => Ok(out),
+                _ = tokio::signal::ctrl_c() => Err(Cancelled.into()),
+            }
+        })
+    }
+
     /// RegisterClient as the CLI does for the device flow: `botocore-client-<session>` with the
     /// given scopes, or `botocore-client-<epoch seconds>` without scopes for legacy profiles.
     pub fn register(
@@ -97,15 +107,14 @@ impl Oidc {
             None => format!("botocore-client-{}", now.unix_timestamp()),
         };
         let out = self
-            .runtime
-            .block_on(
+            .interruptible(
                 self.client
                     .register_client()
                     .client_name(client_name)
                     .client_type("public")
                     .set_scopes(scopes.map(<[String]>::to_vec))
                     .send(),
-            )
+            )?
             .map_err(|e| sdk_error("RegisterClient", &self.endpoint, e))?;
         let (Some(id), Some(secret)) = (out.client_id(), out.client_secret()) else {
             return Err(anyhow!(
@@ -250,8 +259,7 @@ impl Oidc {
         clock: &dyn Fn() -> OffsetDateTime,
     ) -> Result<NewToken> {
         let out = self
-            .runtime
-            .block_on(
+            .interruptible(
                 self.client
                     .create_token()
                     .grant_type("refresh_token")
@@ -259,7 +267,7 @@ impl Oidc {
                     .client_secret(registration.client_secret())
                     .refresh_token(refresh_token)
                     .send(),
-            )
+            )?
             .map_err(|e| sdk_error("CreateToken (refresh)", &self.endpoint, e))?;
         new_token(&out, clock(), &self.endpoint)
     }

@@ -180,6 +180,7 @@ fn login_one(
                     );
                     return Ok(());
                 }
+                Err(e) if e.is::<Cancelled>() => return Err(e),
                 Err(e) => warn(&format!(
                     "cannot refresh the token of {name} ({e:#}); starting a new login"
                 )),

@@ -1071,3 +1071,37 @@ fn login_all_logs_into_every_session() {
     );
     assert_eq!(env.fake.ops(), Vec::<String>::new());
 }
+
+#[test]
+fn a_failed_refresh_falls_back_to_the_device_flow() {
+    let env = Env::new(SEED_CONFIG);
+    let text = env
+        .seed_token(SESSION_FILE, 60, true)
+        .replace("seed-refresh", "revoked-refresh");
+    env.sb
+        .write(&format!(".aws/sso/cache/{SESSION_FILE}"), &text);
+    let o = env.run(&["login"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ops = oidc_ops(&env.fake);
+    assert_eq!(
+        ops[..3],
+        ["CreateToken", "RegisterClient", "StartDeviceAuthorization"]
+    );
+    let err = stderr(&o);
+    let first = err.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "ssox: cannot refresh the token of my_sso_session (CreateToken (refresh) at http://127.0.0.1:"
+        ) && first.contains("failed: InvalidGrantException (HTTP 400)")
+            && first.ends_with("); starting a new login"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("revoked-refresh") && !err.contains("seed-secret"),
+        "{err}"
+    );
+    let t = env.token(SESSION_FILE);
+    assert!(env.fake.token_valid(t["accessToken"].as_str().unwrap()));
+    assert_eq!(t["ssoxTestExtra"], serde_json::json!({"kept": [1, 2]}));
+    assert_eq!(env.browser_log().len(), 1);
+}
