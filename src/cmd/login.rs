@@ -100,9 +100,22 @@ struct Options {
     quiet_if_fresh: bool,
 }
 
-/// `Some(time left)` when the token at `path` has at least [`MIN_VALIDITY`] left.
-fn fresh(path: &std::path::Path, now: time::OffsetDateTime) -> Option<Duration> {
-    let token = cache::read_token(path)?;
+/// Whether a cached token was issued for this login's start URL (a session whose portal changed
+/// in the config needs a new login, not its old token).
+fn same_portal(token: &cache::CachedToken, login: &LoginTarget) -> bool {
+    token
+        .start_url
+        .as_deref()
+        .is_none_or(|u| u.trim_end_matches('/') == login.start_url.trim_end_matches('/'))
+}
+
+/// `Some(time left)` when the token at `path` is for `login` and has at least [`MIN_VALIDITY`] left.
+fn fresh(
+    path: &std::path::Path,
+    login: &LoginTarget,
+    now: time::OffsetDateTime,
+) -> Option<Duration> {
+    let token = cache::read_token(path).filter(|t| same_portal(t, login))?;
     let left = token.expires_at - now;
     (left >= MIN_VALIDITY).then(|| left.unsigned_abs())
 }
@@ -126,7 +139,7 @@ fn login_one(
         }
     };
     if !opts.force {
-        if let Some(left) = fresh(&path, now()) {
+        if let Some(left) = fresh(&path, login, now()) {
             say_fresh(left);
             return Ok(());
         }
@@ -138,7 +151,7 @@ fn login_one(
     })?;
     // Whoever held the lock may just have logged in.
     if !opts.force || waited {
-        if let Some(left) = fresh(&path, now()) {
+        if let Some(left) = fresh(&path, login, now()) {
             say_fresh(left);
             return Ok(());
         }
@@ -154,7 +167,7 @@ fn login_one(
         );
     }
     let oidc = Oidc::new(&login.region, endpoint)?;
-    let token = cache::read_token(&path);
+    let token = cache::read_token(&path).filter(|t| same_portal(t, login));
     if let Some(old) = token
         .as_ref()
         .filter(|t| !opts.force && t.refreshable(now()))

@@ -1105,3 +1105,43 @@ fn a_failed_refresh_falls_back_to_the_device_flow() {
     assert_eq!(t["ssoxTestExtra"], serde_json::json!({"kept": [1, 2]}));
     assert_eq!(env.browser_log().len(), 1);
 }
+
+#[test]
+fn logout_all_revokes_every_cached_token_and_sweeps_sso_role_caches() {
+    let config = format!("{SEED_CONFIG}{LEGACY_PROFILE}");
+    let env = Env::new(&config);
+    for name in ["my_sso_session", "legacy_ro"] {
+        let o = env.run(&["login", name]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    env.sb.write(
+        ".aws/cli/cache/from-another-config.json",
+        "{\"ProviderType\": \"sso\", \"Credentials\": {}}",
+    );
+    env.sb.write(
+        ".aws/cli/cache/keep.json",
+        "{\"ProviderType\": \"assume-role\"}",
+    );
+    env.fake.clear_requests();
+    let o = env.run(&["logout", "--all"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(env.fake.ops(), ["Logout", "Logout"]);
+    assert_eq!(
+        stderr(&o),
+        "logged out of my_sso_session (token revoked and deleted)\n\
+         logged out of legacy-portal.awsapps.com (token revoked and deleted)\n\
+         deleted 1 more cached role credential file(s) from ~/.aws/cli/cache\n"
+    );
+    assert!(!env.cache(SESSION_FILE).exists());
+    assert!(!env.cache(LEGACY_FILE).exists());
+    assert!(!env
+        .sb
+        .path(".aws/cli/cache/from-another-config.json")
+        .exists());
+    assert!(env.sb.path(".aws/cli/cache/keep.json").exists());
+    let o = env.run(&["logout", "--all"]);
+    assert_eq!(
+        stderr(&o),
+        "no session has a cached token; nothing to log out of\n"
+    );
+}
