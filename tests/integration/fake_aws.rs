@@ -181,7 +181,7 @@ struct State {
 
 pub struct FakeAws {
     state: Arc<State>,
-    server: Arc<tiny_http::Server>,
+    server: Option<Arc<tiny_http::Server>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -189,9 +189,20 @@ pub struct FakeAws {
 impl Drop for FakeAws {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if let Some(server) = self.server.take() {
+            server.unblock();
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+            drop(server);
+        }
+        // tiny_http closes its listener on its own thread: wait until the port refuses.
+        let addr = self.state.url.trim_start_matches("http://").to_string();
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(&addr).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 }
@@ -231,7 +242,7 @@ impl FakeAws {
         };
         FakeAws {
             state,
-            server,
+            server: Some(server),
             stop,
             thread: Some(thread),
         }
