@@ -283,12 +283,26 @@ impl FakeAws {
         self.inner().requests.iter().map(|r| r.op.clone()).collect()
     }
 
+    /// Wait until at least `n` requests of `op` were received; false on timeout.
+    pub fn wait_for(&self, op: &str, n: usize, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if self.count(op) >= n {
+                return true;
+            }
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Forget the recorded requests (state such as tokens is kept).
     pub fn clear_requests(&self) {
         self.inner().requests.clear();
     }
 
-    /// Approve every pending device code.
+    /// Approve every pending device code (a `Deny` or `Expire` script still answers that way).
     pub fn approve_all(&self) {
         for d in self.inner().devices.values_mut() {
             if d.state == DeviceState::Pending {

@@ -1317,6 +1317,8 @@ fn concurrent_requests_and_drop_closes_the_port() {
         t.elapsed()
     );
     assert_eq!(fake.count("ListAccounts"), 6);
+    assert!(fake.wait_for("ListAccounts", 6, Duration::ZERO));
+    assert!(!fake.wait_for("ListAccounts", 7, Duration::from_millis(50)));
 
     let hostport = fake.url().trim_start_matches("http://").to_string();
     drop(fake);
