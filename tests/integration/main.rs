@@ -2,4 +2,6 @@
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
 mod common;
+mod fake_aws;
+mod fake_selftest;
 mod use_list;
