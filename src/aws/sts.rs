@@ -65,10 +65,15 @@ pub fn caller_identity(req: &WhoamiRequest) -> Result<CallerIdentity> {
 #[allow(deprecated)] // the aliases in aws_config::profile name the same aws-runtime types
 fn profile_files(req: &WhoamiRequest) -> aws_config::profile::profile_file::ProfileFiles {
     use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
-    ProfileFiles::builder()
-        .with_file(ProfileFileKind::Config, req.config_file)
-        .with_file(ProfileFileKind::Credentials, req.credentials_file)
-        .build()
+    let files = ProfileFiles::builder().with_file(ProfileFileKind::Config, req.config_file);
+    // aws-config refuses a named file that does not exist; a missing credentials file is normal.
+    if req.credentials_file.is_file() {
+        files
+            .with_file(ProfileFileKind::Credentials, req.credentials_file)
+            .build()
+    } else {
+        files.build()
+    }
 }
 
 async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {

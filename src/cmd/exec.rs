@@ -75,23 +75,35 @@ pub fn child_env(
 
 /// The child's pid while it runs (0 before), for the forwarding handler.
 static CHILD: AtomicI32 = AtomicI32::new(0);
+/// A signal to forward that arrived while the child was being spawned (0: none).
+static PENDING: AtomicI32 = AtomicI32::new(0);
 
 /// SIGINT/SIGQUIT: the terminal already delivered it to the child; ssox waits for its verdict.
 /// A handler (not SIG_IGN) so that exec resets it to the default in the child.
 extern "C" fn ignore(_: libc::c_int) {}
 
-/// SIGTERM/SIGHUP sent to ssox: pass it on to the child (or die as usual before there is one).
+/// SIGTERM/SIGHUP sent to ssox: pass it on to the child, or keep it until the child's pid is
+/// known (the child may signal ssox before `spawn` has even returned).
 extern "C" fn forward(sig: libc::c_int) {
     let pid = CHILD.load(Ordering::SeqCst);
-    // SAFETY: kill, signal and raise are async-signal-safe.
-    unsafe {
-        if pid > 0 {
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe {
             libc::kill(pid, sig);
-        } else {
-            libc::signal(sig, libc::SIG_DFL);
-            libc::raise(sig);
         }
+    } else {
+        PENDING.store(sig, Ordering::SeqCst);
     }
+}
+
+/// Die of `sig` as if ssox had never caught it; 128 + sig if that somehow returns.
+fn die_of(sig: libc::c_int) -> anyhow::Error {
+    // SAFETY: restoring the default action and raising a signal on ourselves.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+    ExitWith(u8::try_from(128 + (sig & 0x7f)).unwrap_or(1)).into()
 }
 
 fn set_handler(sig: libc::c_int, handler: extern "C" fn(libc::c_int)) {
@@ -112,7 +124,14 @@ fn run_child(cmd: &mut Command, program: &OsString) -> Result<ExitStatus> {
     set_handler(libc::SIGTERM, forward);
     set_handler(libc::SIGHUP, forward);
     let shown = program.to_string_lossy();
-    let mut child = match cmd.spawn() {
+    let spawned = cmd.spawn();
+    if spawned.is_err() {
+        let sig = PENDING.swap(0, Ordering::SeqCst);
+        if sig != 0 {
+            return Err(die_of(sig));
+        }
+    }
+    let mut child = match spawned {
         Ok(c) => c,
         Err(e) if e.kind() == ErrorKind::NotFound => {
             eprintln!("ssox: {shown}: command not found");
@@ -124,7 +143,15 @@ fn run_child(cmd: &mut Command, program: &OsString) -> Result<ExitStatus> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot run {shown}")),
     };
-    CHILD.store(i32::try_from(child.id()).unwrap_or(0), Ordering::SeqCst);
+    let pid = i32::try_from(child.id()).unwrap_or(0);
+    CHILD.store(pid, Ordering::SeqCst);
+    let sig = PENDING.swap(0, Ordering::SeqCst);
+    if sig != 0 && pid > 0 {
+        // SAFETY: signalling our own child, which has not been reaped yet.
+        unsafe {
+            libc::kill(pid, sig);
+        }
+    }
     let status = child.wait().with_context(|| format!("waiting for {shown}"));
     CHILD.store(0, Ordering::SeqCst);
     status
@@ -140,13 +167,7 @@ fn exit_like(status: ExitStatus) -> Result<()> {
         };
     }
     use std::os::unix::process::ExitStatusExt;
-    let sig = status.signal().unwrap_or(libc::SIGTERM);
-    // SAFETY: restoring the default action and raising a signal on ourselves.
-    unsafe {
-        libc::signal(sig, libc::SIG_DFL);
-        libc::raise(sig);
-    }
-    Err(ExitWith(u8::try_from(128 + (sig & 0x7f)).unwrap_or(1)).into())
+    Err(die_of(status.signal().unwrap_or(libc::SIGTERM)))
 }
 
 #[cfg(test)]
