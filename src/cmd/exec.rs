@@ -106,10 +106,18 @@ fn die_of(sig: libc::c_int) -> anyhow::Error {
     ExitWith(u8::try_from(128 + (sig & 0x7f)).unwrap_or(1)).into()
 }
 
+/// Catch `sig` with `handler`, unless it is ignored already (`nohup`, a background job): then
+/// it stays ignored, for ssox and, inherited through exec, for the child.
 fn set_handler(sig: libc::c_int, handler: extern "C" fn(libc::c_int)) {
-    // SAFETY: a zeroed sigaction with an empty mask and a handler that only calls
+    // SAFETY: sigaction with zeroed structs, an empty mask and a handler that only calls
     // async-signal-safe functions; SA_RESTART keeps waitpid going.
     unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+        {
+            return;
+        }
         let mut sa: libc::sigaction = std::mem::zeroed();
         sa.sa_sigaction = handler as libc::sighandler_t;
         sa.sa_flags = libc::SA_RESTART;

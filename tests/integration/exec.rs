@@ -131,3 +131,44 @@ fn exec_with_an_expired_token_runs_nothing() {
         "ssox: sso-session \"my_sso_session\" expired 5m ago; run: ssox login\n"
     );
 }
+
+#[test]
+fn exec_keeps_an_ignored_sighup_ignored() {
+    // As under nohup: SIGHUP ignored for ssox stays ignored for the child.
+    let env = Env::new();
+    let o = env
+        .cmd()
+        .args([
+            "exec",
+            "blog_admin",
+            "--",
+            "sh",
+            "-c",
+            "kill -HUP $$; echo survived",
+        ])
+        .output()
+        .unwrap();
+    // Without nohup the child dies of its own SIGHUP (default action), and so does ssox.
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(o.status.signal(), Some(1), "{:?}", o.status);
+    if !require_tool("nohup") {
+        return;
+    }
+    let mut c = std::process::Command::new("nohup");
+    scrub(&mut c, &env.sb.home);
+    let o = c
+        .envs(env.fake.env())
+        .args([
+            ssox_bin(),
+            "exec",
+            "blog_admin",
+            "--",
+            "sh",
+            "-c",
+            "kill -HUP $$; kill -HUP $PPID; echo survived",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{:?} {}", o.status, stderr(&o));
+    assert_eq!(stdout(&o), "survived\n");
+}
