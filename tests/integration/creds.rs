@@ -455,3 +455,85 @@ pub fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
+
+/// Run an interop script with the venv's Python against the fake, in the sandbox's HOME.
+fn run_python(env: &Env, py: &Path, script: &str, args: &[&str]) -> Output {
+    let mut c = Command::new(py);
+    scrub(&mut c, &env.sb.home);
+    c.envs(env.fake.env())
+        .arg(interop_script(script))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_role_cache_is_shared_with_botocore_configured_as_the_cli() {
+    let Some(py) = venv_python() else { return };
+    let env = Env::new();
+    let admin = env.role_cache_path("AdministratorAccess");
+    let ro = env.role_cache_path("ReadOnlyAccess");
+    let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+
+    // ssox fetches and writes; the CLI's provider reuses it without a request.
+    let o = env.run(&["creds", "blog_admin", "--format", "process"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let akid = v["AccessKeyId"].as_str().unwrap().to_string();
+    let o = run_python(&env, &py, "creds_cli_role_cache.py", &["blog_admin"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{akid}\n{} same\n", name(&admin)));
+    assert_eq!(env.fake.ops(), ["GetRoleCredentials"]);
+
+    // botocore fetches and writes; ssox reuses it without a request.
+    env.fake.clear_requests();
+    let o = run_python(&env, &py, "creds_cli_role_cache.py", &["blog_ro"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let botocore_akid = stdout(&o).lines().next().unwrap().to_string();
+    assert_eq!(env.fake.ops(), ["GetRoleCredentials"]);
+    env.fake.clear_requests();
+    let o = env.run(&["creds", "blog_ro", "--format", "env-no-export"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("AWS_ACCESS_KEY_ID={botocore_akid}\n")),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+    assert!(ro.is_file());
+}
+
+#[test]
+fn legacy_profiles_use_the_start_url_for_token_and_role_cache() {
+    let env = Env::new();
+    let start = "https://legacy.awsapps.com/start";
+    env.sb.write(
+        ".aws/config",
+        &format!(
+            "{CONFIG}\n[profile legacy]\nsso_start_url = {start}\nsso_region = us-east-1\n\
+             sso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n"
+        ),
+    );
+    env.fake.issue_token("legacy-token");
+    env.sb.write(
+        &format!(".aws/sso/cache/{}", sha1_name(start)),
+        &format!(
+            "{{\"startUrl\": \"{start}\", \"region\": \"us-east-1\", \"accessToken\": \"legacy-token\", \
+             \"expiresAt\": \"{}\"}}",
+            in_minutes(60)
+        ),
+    );
+    let o = env.run(&["creds", "legacy"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        env.fake.requests()[0].header("x-amz-sso_bearer_token"),
+        Some("legacy-token")
+    );
+    let path = env.sb.path(&format!(
+        ".aws/cli/cache/{}",
+        sha1_name(&format!(
+            "{{\"accountId\":\"{ACCOUNT}\",\"roleName\":\"AdministratorAccess\",\"startUrl\":\"{start}\"}}"
+        ))
+    ));
+    assert!(path.is_file());
+}
