@@ -114,7 +114,7 @@ async fn get(url: &str) -> Result<(u16, Vec<u8>)> {
     let response = connector
         .call(request)
         .await
-        .map_err(|e| anyhow!("{}", connector_error(&e)))?;
+        .map_err(|e| anyhow!("{}", super::role::chain(&e)))?;
     let status = response.status().as_u16();
     let body = ByteStream::new(response.into_body())
         .collect()
@@ -123,23 +123,6 @@ async fn get(url: &str) -> Result<(u16, Vec<u8>)> {
         .into_bytes()
         .to_vec();
     Ok((status, body))
-}
-
-fn connector_error(e: &aws_smithy_runtime_api::client::result::ConnectorError) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    if parts.is_empty() {
-        e.to_string()
-    } else {
-        parts.join(": ")
-    }
 }
 
 #[cfg(test)]

@@ -124,8 +124,9 @@ where
     }
 }
 
-/// The error's sources joined with `: `, skipping the SDK's generic outer wording.
-fn chain(e: &(dyn StdError + 'static)) -> String {
+/// The error's sources joined with `: ` (the SDK's outer wording is generic), or the error itself
+/// when it has none. Repeats (an outer message that embeds its source) are dropped.
+pub(crate) fn chain(e: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = e.source();
     while let Some(s) = cur {

@@ -128,14 +128,11 @@ fn credentials_error(e: aws_credential_types::provider::error::CredentialsError)
         }
         cur = err.source();
     }
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    WhoamiError::Credentials(parts.join(": "))
+    let inner = super::role::chain(&e);
+    let outer = e.to_string();
+    WhoamiError::Credentials(if inner.contains(&outer) {
+        inner
+    } else {
+        format!("{outer}: {inner}")
+    })
 }

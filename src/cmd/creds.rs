@@ -142,27 +142,31 @@ pub fn render(format: CredsFormat, c: &RoleCredentials) -> Result<String> {
             return Ok(format!("{}\n", serde_json::to_string_pretty(&v)?));
         }
         CredsFormat::Env => |n, v| {
-            Some(match plain(v) {
-                true => format!("export {n}={v}"),
-                false => format!("export {n}={}", Shell::Posix.quote(v)),
+            Some(if plain(v) {
+                format!("export {n}={v}")
+            } else {
+                format!("export {n}={}", Shell::Posix.quote(v))
             })
         },
         CredsFormat::EnvNoExport => |n, v| {
-            Some(match plain(v) {
-                true => format!("{n}={v}"),
-                false => format!("{n}={}", Shell::Posix.quote(v)),
+            Some(if plain(v) {
+                format!("{n}={v}")
+            } else {
+                format!("{n}={}", Shell::Posix.quote(v))
             })
         },
         CredsFormat::Fish => |n, v| {
-            Some(match plain(v) {
-                true => format!("set -gx {n} \"{v}\""),
-                false => format!("set -gx {n} {}", Shell::Fish.quote(v)),
+            Some(if plain(v) {
+                format!("set -gx {n} \"{v}\"")
+            } else {
+                format!("set -gx {n} {}", Shell::Fish.quote(v))
             })
         },
         CredsFormat::Powershell => |n, v| {
-            Some(match plain(v) {
-                true => format!("$Env:{n}=\"{v}\""),
-                false => format!("$Env:{n}={}", Shell::PowerShell.quote(v)),
+            Some(if plain(v) {
+                format!("$Env:{n}=\"{v}\"")
+            } else {
+                format!("$Env:{n}={}", Shell::PowerShell.quote(v))
             })
         },
         CredsFormat::WindowsCmd => |n, v| plain(v).then(|| format!("set {n}={v}")),
