@@ -7,6 +7,7 @@ mod cli;
 mod cmd;
 mod config;
 mod picker;
+mod role_cache;
 mod settings;
 mod shell;
 

@@ -1,10 +1,13 @@
 //! The only module that touches tokio and the AWS SDK: login flow, role credentials, STS. It
 //! offers a small synchronous API; commands that need no network must never call into it.
 
+pub mod console;
 pub mod endpoints;
 pub mod errors;
 pub mod login;
 pub mod portal;
+pub mod role;
+pub mod sts;
 
 pub use errors::{retry_config, sdk_error, Endpoint};
 

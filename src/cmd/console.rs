@@ -1,10 +1,43 @@
-//! `ssox console`: not built yet (see the open issues).
+//! `ssox console`: sign in to the AWS console as the profile's role (federation sign-in token
+//! from its role credentials) and open the URL in a browser, or print it with `--print`. The
+//! URL is a credential: it goes only to stdout or the browser, never to stderr.
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
 
+use crate::aws::console;
 use crate::cli::ConsoleArgs;
 use crate::settings::Settings;
 
-pub fn run(_args: ConsoleArgs, _settings: &Settings) -> Result<()> {
-    bail!("`ssox console` is not implemented yet")
+use super::{load_config, print_stdout};
+
+pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
+    let config = load_config(settings)?;
+    let name = super::creds::profile_name(args.profile.as_deref(), settings, "console")?;
+    let (creds, target) = super::creds::role_credentials(&config, &name, settings, super::now())?;
+    let (default_endpoint, default_destination) = console::partition_defaults(
+        target
+            .region
+            .as_deref()
+            .or(Some(target.login.region.as_str())),
+    );
+    let endpoint = settings
+        .signin_endpoint
+        .as_deref()
+        .unwrap_or(default_endpoint);
+    let destination = args.destination.as_deref().unwrap_or(default_destination);
+    if settings.verbose {
+        eprintln!("ssox: federation getSigninToken at {endpoint}");
+    }
+    let token = console::signin_token(endpoint, &creds)?;
+    let url = console::login_url(endpoint, destination, &token);
+    if args.print {
+        return print_stdout(&format!("{url}\n"));
+    }
+    open::that_detached(&url)
+        .context("cannot open a browser; run `ssox console --print` and open the URL yourself")?;
+    eprintln!(
+        "ssox: opened the AWS console as {} in account {}",
+        target.role_name, target.account_id
+    );
+    Ok(())
 }

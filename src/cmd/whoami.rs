@@ -1,10 +1,71 @@
-//! `ssox whoami`: not built yet (see the open issues).
+//! `ssox whoami`: STS GetCallerIdentity for a profile through the SDK's own credential chain
+//! (aws-config reading the config and the SSO token cache), printed as a table or JSON. Must not
+//! fetch role credentials itself.
 
 use anyhow::{bail, Result};
+use serde_json::json;
 
+use crate::aws::role::RoleError;
+use crate::aws::sts::{self, WhoamiError, WhoamiRequest};
 use crate::cli::WhoamiArgs;
+use crate::config::ProfileKind;
 use crate::settings::Settings;
 
-pub fn run(_args: WhoamiArgs, _settings: &Settings) -> Result<()> {
-    bail!("`ssox whoami` is not implemented yet")
+use super::{load_config, print_stdout};
+
+/// STS is global; this region is used when the profile sets none.
+const FALLBACK_REGION: &str = "us-east-1";
+
+pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
+    let config = load_config(settings)?;
+    let name = super::creds::profile_name(args.profile.as_deref(), settings, "whoami")?;
+    let profile = config.profile(&name)?;
+    let mut target = None;
+    if profile.kind == ProfileKind::Sso {
+        // Check what the SDK would find first, to say "run: ssox login" as everywhere else.
+        target = Some(config.role_target(profile)?);
+        if let Some(message) = super::use_::session_warning(&config, &name, settings) {
+            bail!(message);
+        }
+    }
+    let region = profile.region().unwrap_or(FALLBACK_REGION);
+    if settings.verbose {
+        eprintln!("ssox: STS GetCallerIdentity for profile {name:?} (region {region}) via the SDK credential chain");
+    }
+    let id = sts::caller_identity(&WhoamiRequest {
+        config_file: &settings.config_file,
+        credentials_file: &settings.credentials_file,
+        profile: &name,
+        region,
+    })
+    .map_err(|e| match (e.downcast_ref::<WhoamiError>(), &target) {
+        (Some(WhoamiError::Role(RoleError::Unauthorized)), Some(t)) => anyhow::anyhow!(
+            "{} was rejected by the SSO portal (expired or revoked); run: ssox login",
+            t.login.label()
+        ),
+        (Some(WhoamiError::Role(r)), Some(t)) => anyhow::anyhow!(
+            "cannot get credentials for role {} in account {} (profile {name:?}): {r}",
+            t.role_name,
+            t.account_id
+        ),
+        (Some(WhoamiError::Sts(s)), _) => {
+            anyhow::anyhow!("STS GetCallerIdentity failed for profile {name:?}: {s}")
+        }
+        _ => anyhow::anyhow!("cannot get credentials for profile {name:?}: {e}"),
+    })?;
+    let text = if args.json {
+        let v = json!({
+            "profile": name,
+            "account": id.account,
+            "arn": id.arn,
+            "user_id": id.user_id,
+        });
+        format!("{}\n", serde_json::to_string_pretty(&v)?)
+    } else {
+        format!(
+            "profile  {name}\naccount  {}\narn      {}\nuser_id  {}\n",
+            id.account, id.arn, id.user_id
+        )
+    };
+    print_stdout(&text)
 }

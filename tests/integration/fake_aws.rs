@@ -181,7 +181,7 @@ struct State {
 
 pub struct FakeAws {
     state: Arc<State>,
-    server: Arc<tiny_http::Server>,
+    server: Option<Arc<tiny_http::Server>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -189,9 +189,20 @@ pub struct FakeAws {
 impl Drop for FakeAws {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if let Some(server) = self.server.take() {
+            server.unblock();
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+            drop(server);
+        }
+        // tiny_http closes its listener on its own thread: wait until the port refuses.
+        let addr = self.state.url.trim_start_matches("http://").to_string();
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(&addr).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 }
@@ -231,7 +242,7 @@ impl FakeAws {
         };
         FakeAws {
             state,
-            server,
+            server: Some(server),
             stop,
             thread: Some(thread),
         }
@@ -272,12 +283,26 @@ impl FakeAws {
         self.inner().requests.iter().map(|r| r.op.clone()).collect()
     }
 
+    /// Wait until at least `n` requests of `op` were received; false on timeout.
+    pub fn wait_for(&self, op: &str, n: usize, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if self.count(op) >= n {
+                return true;
+            }
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Forget the recorded requests (state such as tokens is kept).
     pub fn clear_requests(&self) {
         self.inner().requests.clear();
     }
 
-    /// Approve every pending device code.
+    /// Approve every pending device code (a `Deny` or `Expire` script still answers that way).
     pub fn approve_all(&self) {
         for d in self.inner().devices.values_mut() {
             if d.state == DeviceState::Pending {

@@ -669,7 +669,6 @@ fn sts_accepts_a_correct_signature() {
     let r = sts_call(&fake, &akid, &secret, &token, "eu-central-1");
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("text/xml"));
-    let rid = fake.requests().len();
     let uid = {
         let b = &r.body;
         let s = b.find("<UserId>").unwrap() + 8;
@@ -679,7 +678,6 @@ fn sts_accepts_a_correct_signature() {
         uid.starts_with("AROA") && uid.ends_with(":ssox-user") && uid.len() == 21 + 10,
         "{uid}"
     );
-    let _ = rid;
     assert_eq!(
         r.body,
         format!(
@@ -1295,4 +1293,34 @@ for secret in (rc["secretAccessKey"], "wrong"):
          sts arn:aws:sts::111111111111:assumed-role/ReadOnlyAccess/ssox-user\n\
          sts error SignatureDoesNotMatch 403\n"
     );
+}
+
+/// Requests are served concurrently (a delayed answer does not hold up others), and dropping the
+/// fake closes the port (how tests play "AWS is down").
+#[test]
+fn concurrent_requests_and_drop_closes_the_port() {
+    let fake = FakeAws::start();
+    fake.issue_token("t");
+    fake.script().delay = Some(Duration::from_millis(400));
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| s.spawn(|| portal_get(&fake, "/assignment/accounts", Some("t")).status))
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), 200);
+        }
+    });
+    assert!(
+        t.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(fake.count("ListAccounts"), 6);
+    assert!(fake.wait_for("ListAccounts", 6, Duration::ZERO));
+    assert!(!fake.wait_for("ListAccounts", 7, Duration::from_millis(50)));
+
+    let hostport = fake.url().trim_start_matches("http://").to_string();
+    drop(fake);
+    assert!(TcpStream::connect(&hostport).is_err());
 }

@@ -2,7 +2,11 @@
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
 mod common;
+mod console;
+mod creds;
+mod exec;
 mod fake_aws;
 mod fake_selftest;
 mod login;
 mod use_list;
+mod whoami;

@@ -1,0 +1,174 @@
+//! `ssox exec` against the fake AWS: the child's environment, its exit code, a missing command,
+//! and signals (ssox outlives a Ctrl-C meant for the child, and dies as the child did).
+
+use crate::common::*;
+use crate::creds::{in_minutes, Env, SEED_AKID, SEED_SECRET, SEED_TOKEN};
+
+const SHOW_ENV: &str = "env | grep -E '^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|CREDENTIAL_EXPIRATION|REGION|DEFAULT_REGION|PROFILE|DEFAULT_PROFILE)=' | sort; exit 3";
+
+#[test]
+fn exec_sets_credentials_and_region_drops_profiles_and_returns_the_exit_code() {
+    let env = Env::new();
+    let exp = in_minutes(50);
+    env.seed_role_cache("ReadOnlyAccess", SEED_AKID, SEED_SECRET, SEED_TOKEN, &exp);
+    let o = env
+        .cmd()
+        .env("AWS_PROFILE", "other")
+        .env("AWS_DEFAULT_PROFILE", "other")
+        .env("AWS_REGION", "ap-south-1")
+        .args(["exec", "blog_ro", "--", "sh", "-c", SHOW_ENV])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "AWS_ACCESS_KEY_ID={SEED_AKID}\nAWS_CREDENTIAL_EXPIRATION={exp}\nAWS_DEFAULT_REGION=eu-west-1\n\
+             AWS_REGION=eu-west-1\nAWS_SECRET_ACCESS_KEY={SEED_SECRET}\nAWS_SESSION_TOKEN={SEED_TOKEN}\n"
+        )
+    );
+    assert_eq!(stderr(&o), "");
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+}
+
+#[test]
+fn exec_without_a_profile_region_keeps_the_callers_region() {
+    let env = Env::new();
+    let o = env
+        .cmd()
+        .env("AWS_REGION", "ap-south-1")
+        .args(["exec", "no_region", "--", "sh", "-c", SHOW_ENV])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("\nAWS_REGION=ap-south-1\n"), "{out}");
+    assert!(!out.contains("AWS_DEFAULT_REGION"), "{out}");
+    // Fetched this time, and the fetched keys are what the child got.
+    assert_eq!(env.fake.ops(), ["GetRoleCredentials"]);
+    let akid = out
+        .lines()
+        .find_map(|l| l.strip_prefix("AWS_ACCESS_KEY_ID="))
+        .unwrap();
+    let (_, secret, _) = env.fake.role_credentials_for(akid).unwrap();
+    assert!(out.contains(&format!("AWS_SECRET_ACCESS_KEY={secret}\n")));
+}
+
+#[test]
+fn exec_success_is_zero_and_arguments_pass_through() {
+    let env = Env::new();
+    let o = env.run(&[
+        "exec",
+        "blog_admin",
+        "--",
+        "printf",
+        "%s|",
+        "a b",
+        "$HOME",
+        "--",
+        "-x",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "a b|$HOME|--|-x|");
+}
+
+#[test]
+fn exec_of_a_missing_command_is_127() {
+    let env = Env::new();
+    let o = env.run(&["exec", "blog_admin", "--", "no-such-command-ssox-test", "x"]);
+    assert_eq!(o.status.code(), Some(127));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: no-such-command-ssox-test: command not found\n"
+    );
+}
+
+#[test]
+fn exec_survives_sigint_while_the_child_runs() {
+    let env = Env::new();
+    // The child sends SIGINT to ssox (its parent), as a terminal's Ctrl-C would, then exits 5.
+    let o = env.run(&[
+        "exec",
+        "blog_admin",
+        "--",
+        "sh",
+        "-c",
+        "kill -INT $PPID; sleep 0.3; echo still here; exit 5",
+    ]);
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "still here\n");
+}
+
+#[test]
+fn exec_dies_of_the_childs_signal() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    let o = env.run(&["exec", "blog_admin", "--", "sh", "-c", "kill -INT $$"]);
+    assert_eq!(o.status.signal(), Some(2), "{:?}", o.status);
+    // SIGTERM sent to ssox alone reaches the child.
+    let o = env.run(&[
+        "exec",
+        "blog_admin",
+        "--",
+        "sh",
+        "-c",
+        "sleep 5 & s=$!; trap 'kill $s; echo got TERM; exit 7' TERM; kill -TERM $PPID; wait $s",
+    ]);
+    assert_eq!(o.status.code(), Some(7), "{:?} {}", o.status, stderr(&o));
+    assert_eq!(stdout(&o), "got TERM\n");
+}
+
+#[test]
+fn exec_with_an_expired_token_runs_nothing() {
+    let env = Env::new();
+    env.write_token(time::OffsetDateTime::now_utc() - time::Duration::minutes(5));
+    let o = env.run(&["exec", "blog_admin", "--", "sh", "-c", "echo ran"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: sso-session \"my_sso_session\" expired 5m ago; run: ssox login\n"
+    );
+}
+
+#[test]
+fn exec_keeps_an_ignored_sighup_ignored() {
+    // As under nohup: SIGHUP ignored for ssox stays ignored for the child.
+    let env = Env::new();
+    let o = env
+        .cmd()
+        .args([
+            "exec",
+            "blog_admin",
+            "--",
+            "sh",
+            "-c",
+            "kill -HUP $$; echo survived",
+        ])
+        .output()
+        .unwrap();
+    // Without nohup the child dies of its own SIGHUP (default action), and so does ssox.
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(o.status.signal(), Some(1), "{:?}", o.status);
+    if !require_tool("nohup") {
+        return;
+    }
+    let mut c = std::process::Command::new("nohup");
+    scrub(&mut c, &env.sb.home);
+    let o = c
+        .envs(env.fake.env())
+        .args([
+            ssox_bin(),
+            "exec",
+            "blog_admin",
+            "--",
+            "sh",
+            "-c",
+            "kill -HUP $$; kill -HUP $PPID; echo survived",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{:?} {}", o.status, stderr(&o));
+    assert_eq!(stdout(&o), "survived\n");
+}
