@@ -123,7 +123,8 @@ pub fn py_json(value: &Value) -> String {
     }
 }
 
-/// A cached SSO token. Secrets are private and never printed: there is no `Debug`.
+/// A cached SSO token. Secrets are private and never printed: there is no `Debug`. (Rewrites
+/// re-read the file's JSON object, so unknown keys survive even when it is not a valid token.)
 #[derive(Clone)]
 pub struct CachedToken {
     access_token: String,
@@ -134,8 +135,6 @@ pub struct CachedToken {
     pub registration_expires_at: Option<OffsetDateTime>,
     pub region: Option<String>,
     pub start_url: Option<String>,
-    /// Every key as read, for rewriting without losing anything.
-    pub raw: Map<String, Value>,
 }
 
 impl CachedToken {
@@ -193,7 +192,6 @@ pub fn parse_token(text: &str) -> Option<CachedToken> {
             .and_then(|s| parse_timestamp(&s)),
         region: field_str(&raw, "region"),
         start_url: field_str(&raw, "startUrl"),
-        raw,
     })
 }
 
@@ -631,7 +629,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.access_token(), "a");
-        assert_eq!(t.raw.get("extra"), Some(&Value::from(1)));
         assert!(parse_token(r#"{"expiresAt": "2026-11-24T04:34:20Z"}"#).is_none());
         assert!(parse_token("not json").is_none());
     }
