@@ -1145,3 +1145,22 @@ fn logout_all_revokes_every_cached_token_and_sweeps_sso_role_caches() {
         "no session has a cached token; nothing to log out of\n"
     );
 }
+
+#[test]
+fn endpoints_from_the_profiles_services_section_are_used() {
+    let fake = FakeAws::start();
+    let config = format!(
+        "{SEED_CONFIG}services = local\n\n[services local]\nsso-oidc =\n  endpoint_url = {url}\nsso =\n  endpoint_url = {url}\n",
+        url = fake.url()
+    );
+    let sb = Sandbox::with_config(&config);
+    fake.script().approval = Approval::AfterPolls(1);
+    let o = sb.run(&["login", "blog_admin", "--no-browser"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(sb.path(&format!(".aws/sso/cache/{SESSION_FILE}")).exists());
+    assert_eq!(fake.count("RegisterClient"), 1);
+    // Logout through the same profile's sso endpoint.
+    let o = sb.cmd().args(["logout", "blog_admin"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(fake.count("Logout"), 1);
+}
