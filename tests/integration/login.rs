@@ -1164,3 +1164,40 @@ fn endpoints_from_the_profiles_services_section_are_used() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(fake.count("Logout"), 1);
 }
+
+#[test]
+fn no_browser_over_ssh_or_without_a_display() {
+    let env = Env::new(SEED_CONFIG);
+    env.fake.script().approval = Approval::AfterPolls(1);
+    let cases: [(&str, Option<(&str, &str)>, &str); 2] = [
+        (
+            "ssh",
+            Some(("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")),
+            "this is an SSH session",
+        ),
+        (
+            "no display",
+            None,
+            "neither DISPLAY nor WAYLAND_DISPLAY is set",
+        ),
+    ];
+    for (name, var, reason) in cases {
+        let mut c = env.cmd(&["login", "--force"]);
+        if let Some((k, v)) = var {
+            c.env(k, v);
+        } else {
+            c.env_remove("DISPLAY");
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "Not opening a browser ({reason}): open the URL above on any device.\nOr open {}/device?user_code=",
+                env.fake.url()
+            )),
+            "{name}: {err}"
+        );
+        assert!(env.browser_log().is_empty(), "{name}");
+    }
+}
