@@ -1,5 +1,8 @@
 //! `ssox use NAME`: print eval-safe shell code that switches the profile; warn (stderr) when the
-//! profile's session has no valid cached token. Reads files only; no network.
+//! profile's session has no valid cached token. Reads files only; the network only with `--login`
+//! (or `SSOX_AUTO_LOGIN=1` on a terminal) when the session needs a login.
+
+use std::io::IsTerminal;
 
 use anyhow::{bail, Result};
 
@@ -33,6 +36,13 @@ pub fn run(args: UseArgs, settings: &Settings) -> Result<()> {
         bail!("profile name {name:?} contains a NUL byte and cannot be put in the environment");
     }
     if profile.kind == ProfileKind::Sso {
+        // `--login`, or SSOX_AUTO_LOGIN=1 with someone at the keyboard: log in first, then switch.
+        let auto = settings.auto_login && std::io::stdin().is_terminal();
+        if args.login || auto {
+            if let Ok(login) = config.profile_login(profile) {
+                super::login::ensure_login(&config, &login, Some(&name), settings, false)?;
+            }
+        }
         if let Some(message) = session_warning(&config, &name, settings) {
             warn(&message);
         }

@@ -596,6 +596,46 @@ fn login_use_prints_only_shell_code() {
 }
 
 #[test]
+fn use_login_logs_in_first_then_switches() {
+    let env = Env::new(SEED_CONFIG);
+    let o = env.run(&["use", "--login", "blog_admin", "--shell", "bash"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).ends_with("export AWS_DEFAULT_PROFILE='blog_admin';\n"));
+    assert!(!stderr(&o).contains("run: ssox login"), "{}", stderr(&o));
+    assert_eq!(env.token(SESSION_FILE)["startUrl"], START_URL);
+    assert_eq!(env.browser_log().len(), 1);
+    // Fresh token: no request at all, no warning.
+    env.fake.clear_requests();
+    let o2 = env.run(&["use", "--login", "blog_admin", "--shell", "bash"]);
+    assert_eq!((o2.status.code(), stderr(&o2).as_str()), (Some(0), ""));
+    assert_eq!(stdout(&o2), stdout(&o));
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+    // A failed login switches nothing.
+    std::fs::remove_file(env.cache(SESSION_FILE)).unwrap();
+    env.fake.script().approval = Approval::Deny;
+    let o3 = env.run(&["use", "--login", "blog_admin", "--shell", "bash"]);
+    assert_eq!((o3.status.code(), stdout(&o3).as_str()), (Some(1), ""));
+}
+
+#[test]
+fn auto_login_needs_a_terminal() {
+    // SSOX_AUTO_LOGIN=1 without a terminal on stdin: no login, just the warning.
+    let env = Env::new(SEED_CONFIG);
+    let o = env
+        .cmd(&["use", "blog_admin", "--shell", "bash"])
+        .env("SSOX_AUTO_LOGIN", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "ssox: sso-session \"my_sso_session\" has no cached token; run: ssox login\n"
+    );
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+}
+
+#[test]
 fn login_without_name_and_several_sessions_lists_them() {
     let config = format!(
         "{SEED_CONFIG}\n[sso-session other]\nsso_start_url = https://other/start\nsso_region = eu-west-1\n{LEGACY_PROFILE}"
