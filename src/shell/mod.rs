@@ -1,6 +1,8 @@
 //! Pure rendering of shell code: quoting, export/unset lines per shell, and the `ssox init`
 //! scripts (templates/). Must not read the environment, files or the terminal.
 
+pub mod init;
+
 /// A shell whose syntax ssox prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shell {

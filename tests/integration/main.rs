@@ -3,3 +3,4 @@
 
 mod common;
 mod use_list;
+mod shells;
