@@ -19,12 +19,7 @@ pub fn run(args: InitArgs, settings: &Settings) -> Result<()> {
         Vec::new()
     };
     let clap = (!args.no_completions).then(|| clap_script(target, &args.cmd));
-    print_stdout(&init::script(
-        target,
-        &args.cmd,
-        &aliases,
-        clap.as_deref(),
-    ))
+    print_stdout(&init::script(target, &args.cmd, &aliases, clap.as_deref()))
 }
 
 /// Profile names for `--aliases`. A shell's startup file must not break because of the config:

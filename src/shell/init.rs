@@ -25,21 +25,102 @@ const CMD: &str = "{{cmd}}";
 /// the builtins the scripts call (shadowing `command` would make the function call itself).
 const RESERVED: &[&str] = &[
     // bash/zsh/sh keywords
-    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
-    "done", "in", "function", "time", "coproc", "repeat", "foreach", "end", "nocorrect",
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "case",
+    "esac",
+    "for",
+    "select",
+    "while",
+    "until",
+    "do",
+    "done",
+    "in",
+    "function",
+    "time",
+    "coproc",
+    "repeat",
+    "foreach",
+    "end",
+    "nocorrect",
     "noglob",
     // fish keywords and builtins
-    "begin", "and", "or", "not", "switch", "return", "break", "continue", "set", "string",
-    "test", "math", "isatty", "commandline", "contains", "status", "argparse", "functions",
+    "begin",
+    "and",
+    "or",
+    "not",
+    "switch",
+    "return",
+    "break",
+    "continue",
+    "set",
+    "string",
+    "test",
+    "math",
+    "isatty",
+    "commandline",
+    "contains",
+    "status",
+    "argparse",
+    "functions",
     // builtins used by the scripts, POSIX special builtins
-    "command", "builtin", "eval", "exec", "exit", "local", "export", "unset", "alias",
-    "unalias", "source", "type", "printf", "echo", "read", "compgen", "complete", "compopt",
-    "compdef", "compadd", "emulate", "typeset", "declare", "readonly", "shift", "trap",
-    "true", "false", "cd",
+    "command",
+    "builtin",
+    "eval",
+    "exec",
+    "exit",
+    "local",
+    "export",
+    "unset",
+    "alias",
+    "unalias",
+    "source",
+    "type",
+    "printf",
+    "echo",
+    "read",
+    "compgen",
+    "complete",
+    "compopt",
+    "compdef",
+    "compadd",
+    "emulate",
+    "typeset",
+    "declare",
+    "readonly",
+    "shift",
+    "trap",
+    "true",
+    "false",
+    "cd",
     // PowerShell keywords
-    "param", "filter", "foreach", "process", "try", "catch", "finally", "throw", "trap",
-    "data", "dynamicparam", "class", "enum", "using", "workflow", "parallel", "sequence",
-    "inlinescript", "configuration", "hidden", "static", "default", "exit", "until",
+    "param",
+    "filter",
+    "foreach",
+    "process",
+    "try",
+    "catch",
+    "finally",
+    "throw",
+    "trap",
+    "data",
+    "dynamicparam",
+    "class",
+    "enum",
+    "using",
+    "workflow",
+    "parallel",
+    "sequence",
+    "inlinescript",
+    "configuration",
+    "hidden",
+    "static",
+    "default",
+    "exit",
+    "until",
 ];
 
 /// Whether `name` may name a shell function or alias in every supported shell: ASCII letters,
@@ -199,4 +280,135 @@ pub fn alias_lines(target: Target, cmd: &str, names: &[String]) -> String {
         out.push_str(&line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Target; 4] = [Target::Bash, Target::Zsh, Target::Fish, Target::PowerShell];
+
+    #[test]
+    fn cmd_names() {
+        for ok in ["ssox", "sx", "_a1", "aws_sso"] {
+            assert!(validate_cmd(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "1x", "a-b", "a b", "$(id)", "x;y", "ü", "if", "command", "end", "set",
+        ] {
+            let e = validate_cmd(bad).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "invalid --cmd {bad:?}: the function name must be letters, digits and `_`, \
+                     not start with a digit, and not be a shell keyword or builtin (e.g. --cmd sx)"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn alias_names() {
+        assert!(alias_ok("blog_admin", "ssox"));
+        assert!(alias_ok("blog-dev", "ssox"));
+        for bad in [
+            "a b", "it's", "$(id)", "x;y", "ü", "-x", "1a", "test", "ssox", "sx", "a.b",
+        ] {
+            assert!(!alias_ok(bad, "sx"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn alias_lines_per_shell() {
+        let names = [
+            "blog_admin".to_string(),
+            "a b".to_string(),
+            "test".to_string(),
+        ];
+        assert_eq!(
+            alias_lines(Target::Bash, "sx", &names),
+            "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='sx use blog_admin'\n"
+        );
+        assert_eq!(
+            alias_lines(Target::Zsh, "ssox", &names),
+            "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='ssox use blog_admin'\n"
+        );
+        assert_eq!(
+            alias_lines(Target::Fish, "ssox", &names),
+            "if not type -q blog_admin; function blog_admin --description 'ssox use blog_admin'; \
+             ssox use 'blog_admin' $argv; end; end\n"
+        );
+        assert_eq!(
+            alias_lines(Target::PowerShell, "ssox", &names),
+            "if (-not (Get-Command -Name 'blog_admin' -ErrorAction SilentlyContinue)) { \
+             function global:blog_admin { ssox use 'blog_admin' @args } }\n"
+        );
+    }
+
+    #[test]
+    fn templates_fill_every_placeholder() {
+        for t in ALL {
+            assert_eq!(t.template().matches(COMPLETIONS_MARKER).count(), 1, "{t:?}");
+            let s = script(t, "sx", &["blog_admin".into()], Some("# clap\n"));
+            assert!(!s.contains("{{"), "{t:?}");
+            assert!(
+                s.ends_with(&alias_lines(t, "sx", &["blog_admin".into()])),
+                "{t:?}"
+            );
+            assert!(s.contains("# clap\n"), "{t:?}");
+            assert!(s.ends_with('\n'));
+        }
+    }
+
+    #[test]
+    fn function_runs_the_binary_with_command_and_evals_only_on_success() {
+        let bash = script(Target::Bash, "sx", &[], None);
+        assert!(bash.starts_with("# ssox shell integration for bash"));
+        assert!(bash.contains("function sx {\n"));
+        assert!(bash.contains("command ssox \"$@\"\n"));
+        assert!(bash.contains(
+            "__ssox_out=$(SSOX_SHELL=bash command ssox \"${__ssox_args[@]}\") || __ssox_rc=$?\n    \
+             if [[ $__ssox_rc == 0 ]]; then\n        eval \"$__ssox_out\""
+        ));
+        // --no-completions: nothing registered.
+        assert!(!bash.contains("complete -F"));
+        let fish = script(Target::Fish, "ssox", &[], None);
+        assert!(fish.contains("set -l __ssox_out (SSOX_SHELL=fish command ssox $__ssox_args)\n"));
+        let pwsh = script(Target::PowerShell, "ssox", &[], None);
+        assert!(pwsh.contains("function global:ssox {\n"));
+        assert!(pwsh.contains("if ($ssoxCode -eq 0 -and $ssoxOut) {"));
+    }
+
+    #[test]
+    fn completions_alone_have_no_function() {
+        for t in ALL {
+            let c = completions(t, "sx", "# clap\n");
+            assert!(c.starts_with("# clap") || c.contains("\n# clap\n"), "{t:?}");
+            assert!(!c.contains("function sx") && !c.contains("function global:sx"));
+            assert!(c.contains("list --names"), "{t:?}");
+        }
+        assert!(completions(Target::Bash, "sx", "").contains("# shellcheck disable=SC2207\n"));
+    }
+
+    #[test]
+    fn zsh_drops_clap_registration() {
+        let clap = "_sx() {\n}\n\nif [ \"$funcstack[1]\" = \"_sx\" ]; then\n    _sx \"$@\"\nelse\n    compdef _sx sx\nfi\n";
+        let c = completions(Target::Zsh, "sx", clap);
+        assert!(c.starts_with("_sx() {\n}\n\n# Profile"), "{c}");
+        assert!(!c.contains("compdef _sx sx"));
+        assert!(c.contains(
+            "if (( $+functions[compdef] )); then\n    compdef __ssox_complete_sx sx\nfi\n"
+        ));
+    }
+
+    #[test]
+    fn powershell_using_lines_come_first() {
+        let clap = "\nusing namespace System.Management.Automation\n\
+                    Register-ArgumentCompleter -Native -CommandName 'sx' -ScriptBlock {\n}\n";
+        let s = script(Target::PowerShell, "sx", &[], Some(clap));
+        assert!(s.starts_with("using namespace System.Management.Automation\n# ssox shell"));
+        assert_eq!(s.matches("using namespace").count(), 1);
+        assert!(s.contains("$global:__ssox_clap_sx = {\n}\n"));
+        assert!(s.contains("& $global:__ssox_clap_sx $wordToComplete"));
+    }
 }

@@ -4,6 +4,8 @@
 pub mod init;
 
 /// A shell whose syntax ssox prints.
+// `PowerShell` is the shell's name, not a repetition of the enum's.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shell {
     Bash,

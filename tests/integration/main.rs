@@ -2,5 +2,5 @@
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
 mod common;
-mod use_list;
 mod shells;
+mod use_list;

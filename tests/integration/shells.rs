@@ -80,10 +80,9 @@ fn cwd(sb: &Sandbox) -> PathBuf {
 fn shell_cmd(sb: &Sandbox, argv: &[&str], script: &str) -> Command {
     let mut c = Command::new(argv[0]);
     scrub(&mut c, &sb.home);
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir(sb))
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir(sb)).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
     .unwrap();
     c.env("PATH", path)
         .current_dir(cwd(sb))
@@ -100,7 +99,9 @@ fn run_shell(sb: &Sandbox, argv: &[&str], script: &str) -> Output {
 fn strict(shell: &str) -> &'static [&'static str] {
     match shell {
         "bash" => &["bash", "--norc", "--noprofile", "-euo", "pipefail", "-c"],
-        "zsh" => &["zsh", "-f", "-o", "errexit", "-o", "nounset", "-o", "pipefail", "-c"],
+        "zsh" => &[
+            "zsh", "-f", "-o", "errexit", "-o", "nounset", "-o", "pipefail", "-c",
+        ],
         "fish" => &["fish", "--no-config", "-c"],
         "sh" => &["sh", "-eu", "-c"],
         _ => unreachable!(),
@@ -138,7 +139,10 @@ fn round_trip_script(shell: &str) -> String {
              true\n"
         ),
         _ => {
-            let set: String = STATIC.iter().map(|k| format!("export {k}=secret\n")).collect();
+            let set: String = STATIC
+                .iter()
+                .map(|k| format!("export {k}=secret\n"))
+                .collect();
             let check: String = STATIC
                 .iter()
                 .map(|k| format!("if [ -n \"${{{k}+x}}\" ]; then echo {k}=set; fi\n"))
@@ -257,7 +261,7 @@ fn init_file(sb: &Sandbox, args: &[&str]) -> PathBuf {
     path
 }
 
-fn source_line(shell: &str, file: &Path) -> String {
+fn source_line(file: &Path) -> String {
     format!("source '{}'\n", file.display())
 }
 
@@ -269,11 +273,16 @@ fn init_sources_silently_in_strict_mode() {
         if !require_tool(shell) {
             continue;
         }
-        for extra in [&[][..], &["--aliases"], &["--no-completions"], &["--cmd", "sx"]] {
+        for extra in [
+            &[][..],
+            &["--aliases"],
+            &["--no-completions"],
+            &["--cmd", "sx"],
+        ] {
             let mut args = vec!["init", shell];
             args.extend_from_slice(extra);
             let file = init_file(&sb, &args);
-            let o = run_shell(&sb, strict(shell), &source_line(shell, &file));
+            let o = run_shell(&sb, strict(shell), &source_line(&file));
             assert_eq!(
                 (o.status.code(), stdout(&o), stderr(&o)),
                 (Some(0), String::new(), String::new()),
@@ -313,11 +322,7 @@ fn through_function(sb: &Sandbox, shell: &str, init_args: &[&str], command: &str
             format!("rc=0\n{command} || rc=$?\n"),
         ),
     };
-    let script = format!(
-        "{setup}{}{capture}{}",
-        source_line(shell, &file),
-        report(shell)
-    );
+    let script = format!("{setup}{}{capture}{}", source_line(&file), report(shell));
     run_shell(sb, strict(shell), &script)
 }
 
@@ -374,7 +379,12 @@ fn function_passes_other_commands_through() {
         if !require_tool(shell) {
             continue;
         }
-        let o = through_function(&sb, shell, &["init", shell], "ssox list --names | tr a-z A-Z");
+        let o = through_function(
+            &sb,
+            shell,
+            &["init", shell],
+            "ssox list --names | tr a-z A-Z",
+        );
         assert_ok(&o);
         assert_eq!(
             stdout(&o),
@@ -398,7 +408,12 @@ fn cmd_option_names_the_function() {
         if !require_tool(shell) {
             continue;
         }
-        let o = through_function(&sb, shell, &["init", shell, "--cmd", "sx"], "sx use blog_admin");
+        let o = through_function(
+            &sb,
+            shell,
+            &["init", shell, "--cmd", "sx"],
+            "sx use blog_admin",
+        );
         assert_eq!(
             stdout(&o),
             "rc=0 profile=blog_admin default=blog_admin\n",
@@ -418,7 +433,11 @@ fn cmd_option_names_the_function() {
         let o = sb.run(&["init", "bash", "--cmd", bad]);
         assert_eq!(o.status.code(), Some(1), "{bad:?}");
         assert_eq!(stdout(&o), "");
-        assert!(stderr(&o).starts_with("ssox: invalid --cmd"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with("ssox: invalid --cmd"),
+            "{}",
+            stderr(&o)
+        );
         let o = sb.run(&["completions", "zsh", "--cmd", bad]);
         assert_eq!((o.status.code(), stdout(&o)), (Some(1), String::new()));
     }
@@ -452,7 +471,7 @@ fn aliases_switch_and_skip_unsafe_or_taken_names() {
         let file = init_file(&sb, &["init", shell, "--aliases"]);
         let script = format!(
             "{prelude}{}{rc0}\neval blog_admin\ntest 1 = 1\n{}",
-            source_line(shell, &file),
+            source_line(&file),
             report(shell)
         );
         let o = run_shell(&sb, strict(shell), &script);
@@ -508,7 +527,7 @@ fn bash_complete(sb: &Sandbox, init_args: &[&str], cmd: &str, line: &str) -> Str
          COMPREPLY=()\n\
          \"$fn\" {cmd} \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
          printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
-        source_line("bash", &file)
+        source_line(&file)
     );
     let o = shell_cmd(sb, strict("bash"), &script)
         .env("LINE", line)
@@ -584,7 +603,7 @@ fn zsh_completion_offers_profile_names() {
          compadd() {{ [[ $1 == -a ]] && print -rl -- \"${{(@P)2}}\" }}\n\
          words=(ssox use bl); CURRENT=3; __ssox_complete_ssox\n\
          words=(ssox logout ''); CURRENT=3; __ssox_complete_ssox\n",
-        source_line("zsh", &file)
+        source_line(&file)
     );
     let o = run_shell(&sb, &["zsh", "-f", "-c"], &script);
     assert_ok(&o);
@@ -603,7 +622,7 @@ fn fish_completion_offers_profile_names() {
     let file = init_file(&sb, &["init", "fish", "--cmd", "sx"]);
     let script = format!(
         "{}complete -C 'sx use blog'\necho ==\ncomplete -C 'sx logout '\necho ==\ncomplete -C 'sx us'\n",
-        source_line("fish", &file)
+        source_line(&file)
     );
     let o = run_shell(&sb, strict("fish"), &script);
     assert_ok(&o);
@@ -622,7 +641,7 @@ fn fake_binary(sb: &Sandbox) -> PathBuf {
     std::fs::write(
         &path,
         format!(
-            "#!/bin/sh\nprintf '%s|' \"$@\" >>'{}'\necho >>'{0}'\necho 'export AWS_PROFILE=fake'\n",
+            "#!/bin/sh\nprintf '%s|' \"$@\" >>'{}'\necho >>'{0}'\necho 'export AWS_PROFILE=fake'\nexit \"${{FAKE_RC:-0}}\"\n",
             dir.join("log").display()
         ),
     )
@@ -652,7 +671,7 @@ fn auto_login_adds_login_only_on_a_terminal() {
         };
         let body = format!(
             "{env_set}{}ssox --config c use blog_admin\nssox use --clear\nssox login --use x\necho \"$AWS_PROFILE\" >>'{}'\n",
-            source_line(shell, &file),
+            source_line(&file),
             fake.join("log").display()
         );
         let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap());
@@ -674,6 +693,48 @@ fn auto_login_adds_login_only_on_a_terminal() {
              --config|c|use|--login|blog_admin|\nuse|--clear|\nlogin|--use|x|\nfake\n",
             "{shell}"
         );
+    }
+}
+
+#[test]
+fn failed_or_cancelled_call_is_never_evaluated() {
+    let sb = Sandbox::with_config(CONFIG);
+    let fake = fake_binary(&sb);
+    let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap());
+    for shell in ["bash", "zsh", "fish"] {
+        if !require_tool(shell) {
+            continue;
+        }
+        // The stand-in prints shell code and exits 130 (a cancelled pick) or 1.
+        for (command, rc) in [
+            ("ssox pick", "130"),
+            ("ssox use x", "1"),
+            ("ssox login --use x", "1"),
+        ] {
+            let file = init_file(&sb, &["init", shell]);
+            let (setup, capture) = if shell == "fish" {
+                (
+                    "set -gx AWS_PROFILE before\n",
+                    format!("{command}\nset rc $status\n"),
+                )
+            } else {
+                (
+                    "export AWS_PROFILE=before\n",
+                    format!("rc=0\n{command} || rc=$?\n"),
+                )
+            };
+            let script = format!(
+                "{setup}{}{capture}echo \"$rc $AWS_PROFILE\"\n",
+                source_line(&file)
+            );
+            let o = shell_cmd(&sb, strict(shell), &script)
+                .env("PATH", &path)
+                .env("FAKE_RC", rc)
+                .output()
+                .unwrap();
+            assert_ok(&o);
+            assert_eq!(stdout(&o), format!("{rc} before\n"), "{shell} {command}");
+        }
     }
 }
 
@@ -702,7 +763,11 @@ fn powershell_function_when_pwsh_is_installed() {
          (ssox list --names) -join ','\n",
         file.display()
     );
-    let o = run_shell(&sb, &["pwsh", "-NoProfile", "-NonInteractive", "-Command"], &script);
+    let o = run_shell(
+        &sb,
+        &["pwsh", "-NoProfile", "-NonInteractive", "-Command"],
+        &script,
+    );
     assert_ok(&o);
     assert_eq!(
         stdout(&o),
