@@ -23,104 +23,23 @@ const CMD: &str = "{{cmd}}";
 
 /// Words that must not become the function's or an alias's name: keywords of the four shells and
 /// the builtins the scripts call (shadowing `command` would make the function call itself).
+#[rustfmt::skip]
 const RESERVED: &[&str] = &[
     // bash/zsh/sh keywords
-    "if",
-    "then",
-    "else",
-    "elif",
-    "fi",
-    "case",
-    "esac",
-    "for",
-    "select",
-    "while",
-    "until",
-    "do",
-    "done",
-    "in",
-    "function",
-    "time",
-    "coproc",
-    "repeat",
-    "foreach",
-    "end",
-    "nocorrect",
-    "noglob",
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
+    "done", "in", "function", "time", "coproc", "repeat", "foreach", "end", "nocorrect", "noglob",
     // fish keywords and builtins
-    "begin",
-    "and",
-    "or",
-    "not",
-    "switch",
-    "return",
-    "break",
-    "continue",
-    "set",
-    "string",
-    "test",
-    "math",
-    "isatty",
-    "commandline",
-    "contains",
-    "status",
-    "argparse",
-    "functions",
-    // builtins used by the scripts, POSIX special builtins
-    "command",
-    "builtin",
-    "eval",
-    "exec",
-    "exit",
-    "local",
-    "export",
-    "unset",
-    "alias",
-    "unalias",
-    "source",
-    "type",
-    "printf",
-    "echo",
-    "read",
-    "compgen",
-    "complete",
-    "compopt",
-    "compdef",
-    "compadd",
-    "emulate",
-    "typeset",
-    "declare",
-    "readonly",
-    "shift",
-    "trap",
-    "true",
-    "false",
-    "cd",
+    "begin", "and", "or", "not", "switch", "return", "break", "continue", "set", "string",
+    "test", "math", "isatty", "commandline", "contains", "status", "argparse", "functions",
+    // builtins the scripts call, and POSIX special builtins
+    "command", "builtin", "eval", "exec", "exit", "local", "export", "unset", "alias",
+    "unalias", "source", "type", "printf", "echo", "read", "compgen", "complete", "compopt",
+    "compdef", "compadd", "emulate", "typeset", "declare", "readonly", "shift", "trap", "true",
+    "false", "cd",
     // PowerShell keywords
-    "param",
-    "filter",
-    "foreach",
-    "process",
-    "try",
-    "catch",
-    "finally",
-    "throw",
-    "trap",
-    "data",
-    "dynamicparam",
-    "class",
-    "enum",
-    "using",
-    "workflow",
-    "parallel",
-    "sequence",
-    "inlinescript",
-    "configuration",
-    "hidden",
-    "static",
-    "default",
-    "exit",
-    "until",
+    "param", "filter", "process", "try", "catch", "finally", "throw", "data", "dynamicparam",
+    "class", "enum", "using", "workflow", "parallel", "sequence", "inlinescript",
+    "configuration", "hidden", "static", "default",
 ];
 
 /// Whether `name` may name a shell function or alias in every supported shell: ASCII letters,
@@ -399,6 +318,19 @@ mod tests {
         assert!(c.contains(
             "if (( $+functions[compdef] )); then\n    compdef __ssox_complete_sx sx\nfi\n"
         ));
+    }
+
+    /// pwsh is not installed here: at least the template's brackets pair up.
+    #[test]
+    fn powershell_template_brackets_balance() {
+        let t = Target::PowerShell.template();
+        for (open, close) in [('{', '}'), ('(', ')'), ('[', ']')] {
+            assert_eq!(
+                t.matches(open).count(),
+                t.matches(close).count(),
+                "{open}{close}"
+            );
+        }
     }
 
     #[test]

@@ -292,6 +292,29 @@ fn init_sources_silently_in_strict_mode() {
     }
 }
 
+/// `ssox completions SHELL` alone loads silently in strict mode too.
+#[test]
+fn completions_alone_load_silently() {
+    let sb = Sandbox::with_config(CONFIG);
+    for shell in ["bash", "zsh", "fish"] {
+        if !require_tool(shell) {
+            continue;
+        }
+        for args in [
+            &["completions", shell][..],
+            &["completions", shell, "--cmd", "sx"],
+        ] {
+            let file = init_file(&sb, args);
+            let o = run_shell(&sb, strict(shell), &source_line(&file));
+            assert_eq!(
+                (o.status.code(), stdout(&o), stderr(&o)),
+                (Some(0), String::new(), String::new()),
+                "{args:?}"
+            );
+        }
+    }
+}
+
 /// What every shell prints after a command through the function: status, AWS_PROFILE, and
 /// whether the static keys are still set.
 fn report(shell: &str) -> &'static str {
