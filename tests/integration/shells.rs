@@ -708,6 +708,7 @@ fn auto_login_adds_login_only_on_a_terminal() {
         let mut c = shell_cmd(&sb, strict(shell), &body);
         c.env("PATH", &path);
         let mut p = expectrl::Session::spawn(c).unwrap();
+        p.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
         p.expect(expectrl::Eof).unwrap();
         let log = std::fs::read_to_string(fake.join("log")).unwrap();
         assert_eq!(

@@ -46,7 +46,7 @@ function {{cmd}} --description 'ssox: AWS SSO login and profile switching in thi
     end
     set -l __ssox_args $argv
     if test "$__ssox_sub" = use -a $__ssox_clear = 0 -a $__ssox_login = 0
-        and isatty stdin
+        and test -t 0
         and string match -qir '^(1|true|yes)$' -- "$SSOX_AUTO_LOGIN"
         # Put --login right after the subcommand word.
         set __ssox_args
