@@ -1,10 +1,37 @@
-//! `ssox init`: not built yet (see the open issues).
+//! `ssox init SHELL`: print the shell integration script (function, completions, `--aliases`).
+//! Reads the config only for `--aliases`, and never fails for it; no network.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 use crate::cli::InitArgs;
 use crate::settings::Settings;
+use crate::shell::init;
 
-pub fn run(_args: InitArgs, _settings: &Settings) -> Result<()> {
-    bail!("`ssox init` is not implemented yet")
+use super::completions::{clap_script, target};
+use super::{load_config, print_stdout, warn};
+
+pub fn run(args: InitArgs, settings: &Settings) -> Result<()> {
+    init::validate_cmd(&args.cmd)?;
+    let target = target(args.shell);
+    let aliases = if args.aliases {
+        profile_names(settings)
+    } else {
+        Vec::new()
+    };
+    let clap = (!args.no_completions).then(|| clap_script(target, &args.cmd));
+    print_stdout(&init::script(target, &args.cmd, &aliases, clap.as_deref()))
+}
+
+/// Profile names for `--aliases`. A shell's startup file must not break because of the config:
+/// no config file means no aliases; any other problem is a warning on stderr.
+fn profile_names(settings: &Settings) -> Vec<String> {
+    match load_config(settings) {
+        Ok(config) => config.profiles.keys().cloned().collect(),
+        Err(e) => {
+            if settings.config_file.exists() || settings.credentials_file.exists() {
+                warn(&format!("--aliases: {e:#}; no aliases defined"));
+            }
+            Vec::new()
+        }
+    }
 }

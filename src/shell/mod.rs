@@ -1,7 +1,11 @@
 //! Pure rendering of shell code: quoting, export/unset lines per shell, and the `ssox init`
 //! scripts (templates/). Must not read the environment, files or the terminal.
 
+pub mod init;
+
 /// A shell whose syntax ssox prints.
+// `PowerShell` is the shell's name, not a repetition of the enum's.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shell {
     Bash,

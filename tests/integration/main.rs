@@ -8,5 +8,6 @@ mod exec;
 mod fake_aws;
 mod fake_selftest;
 mod login;
+mod shells;
 mod use_list;
 mod whoami;

@@ -1,0 +1,346 @@
+//! The `ssox init` / `ssox completions` scripts: fills the per-shell templates (templates/,
+//! compiled in), wraps clap's generated completions with the profile-name completer, and renders
+//! `--aliases`. Pure text in, text out: must not read the environment, files or the terminal.
+
+use anyhow::{bail, Result};
+
+use super::Shell;
+
+/// A shell `ssox init` supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Bash,
+    Zsh,
+    Fish,
+    PowerShell,
+}
+
+/// Separates a template's function part from its completion part.
+const COMPLETIONS_MARKER: &str = "# @@completions@@\n";
+
+/// The placeholder for the function name (`--cmd`) in the templates.
+const CMD: &str = "{{cmd}}";
+
+/// Words that must not become the function's or an alias's name: keywords of the four shells and
+/// the builtins the scripts call (shadowing `command` would make the function call itself).
+#[rustfmt::skip]
+const RESERVED: &[&str] = &[
+    // bash/zsh/sh keywords
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
+    "done", "in", "function", "time", "coproc", "repeat", "foreach", "end", "nocorrect", "noglob",
+    // fish keywords and builtins
+    "begin", "and", "or", "not", "switch", "return", "break", "continue", "set", "string",
+    "test", "math", "isatty", "commandline", "contains", "status", "argparse", "functions",
+    // builtins the scripts call, and POSIX special builtins
+    "command", "builtin", "eval", "exec", "exit", "local", "export", "unset", "alias",
+    "unalias", "source", "type", "printf", "echo", "read", "compgen", "complete", "compopt",
+    "compdef", "compadd", "emulate", "typeset", "declare", "readonly", "shift", "trap", "true",
+    "false", "cd",
+    // PowerShell keywords
+    "param", "filter", "process", "try", "catch", "finally", "throw", "data", "dynamicparam",
+    "class", "enum", "using", "workflow", "parallel", "sequence", "inlinescript",
+    "configuration", "hidden", "static", "default",
+];
+
+/// Whether `name` may name a shell function or alias in every supported shell: ASCII letters,
+/// digits and `_` (plus `-` when `dash_ok`), not starting with a digit or `-`, and not reserved.
+fn safe_name(name: &str, dash_ok: bool) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    (first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (dash_ok && c == '-'))
+        && !RESERVED.contains(&name)
+        && !name.starts_with("__ssox")
+        && name.len() <= 64
+}
+
+/// Check `--cmd NAME`: it becomes a shell function name inside code that is evaluated.
+pub fn validate_cmd(cmd: &str) -> Result<()> {
+    if !safe_name(cmd, false) {
+        bail!(
+            "invalid --cmd {cmd:?}: the function name must be letters, digits and `_`, not start \
+             with a digit, and not be a shell keyword or builtin (e.g. --cmd sx)"
+        );
+    }
+    Ok(())
+}
+
+/// Whether a profile gets an alias with `--aliases`: a safe name other than the function's own.
+pub fn alias_ok(name: &str, cmd: &str) -> bool {
+    safe_name(name, true) && name != cmd && name != "ssox"
+}
+
+impl Target {
+    fn template(self) -> &'static str {
+        match self {
+            Target::Bash => include_str!("templates/bash.sh"),
+            Target::Zsh => include_str!("templates/zsh.zsh"),
+            Target::Fish => include_str!("templates/fish.fish"),
+            Target::PowerShell => include_str!("templates/powershell.ps1"),
+        }
+    }
+
+    fn shell(self) -> Shell {
+        match self {
+            Target::Bash => Shell::Bash,
+            Target::Zsh => Shell::Zsh,
+            Target::Fish => Shell::Fish,
+            Target::PowerShell => Shell::PowerShell,
+        }
+    }
+
+    /// (function part, completion part) of the template, with the function name filled in.
+    fn parts(self, cmd: &str) -> (String, String) {
+        let template = self.template();
+        let (function, completion) = template
+            .split_once(COMPLETIONS_MARKER)
+            .unwrap_or((template, ""));
+        (function.replace(CMD, cmd), completion.replace(CMD, cmd))
+    }
+}
+
+/// The whole `ssox init` script. `cmd` must have passed [`validate_cmd`]; `aliases` are profile
+/// names (unsafe ones are skipped here); `clap` is clap_complete's script for `cmd`, or `None`
+/// for `--no-completions`.
+pub fn script(target: Target, cmd: &str, aliases: &[String], clap: Option<&str>) -> String {
+    let (function, _) = target.parts(cmd);
+    let mut out = String::new();
+    let completions = clap.map(|c| completions(target, cmd, c));
+    // PowerShell wants `using namespace` before any other statement of the script.
+    let completions = completions.map(|c| {
+        if target == Target::PowerShell {
+            let (using, rest) = split_using(&c);
+            out.push_str(&using);
+            rest
+        } else {
+            c
+        }
+    });
+    out.push_str(&function);
+    if let Some(c) = completions {
+        out.push_str(&c);
+    }
+    out.push_str(&alias_lines(target, cmd, aliases));
+    out
+}
+
+/// Completions alone (`ssox completions`): clap's static script for every subcommand and flag,
+/// then the profile/session-name completer, which falls back to clap's.
+pub fn completions(target: Target, cmd: &str, clap: &str) -> String {
+    let (_, dynamic) = target.parts(cmd);
+    let clap = match target {
+        // clap's completer function is the one flagged; it builds COMPREPLY from compgen -W.
+        Target::Bash => format!(
+            "# clap_complete's generated completer (SC2207: COMPREPLY=( $(compgen …) ))\n\
+             # shellcheck disable=SC2207\n{clap}"
+        ),
+        // Drop clap's registration: it calls compdef unconditionally, which fails before compinit.
+        Target::Zsh => {
+            let tail = format!("\nif [ \"$funcstack[1]\" = \"_{cmd}\" ]; then");
+            match clap.find(&tail) {
+                Some(at) => format!("{}\n", &clap[..at]),
+                None => clap.to_string(),
+            }
+        }
+        Target::Fish => clap.to_string(),
+        // Keep clap's completer as a script block the dynamic completer calls.
+        Target::PowerShell => clap.replacen(
+            &format!("Register-ArgumentCompleter -Native -CommandName '{cmd}' -ScriptBlock {{"),
+            &format!("$global:__ssox_clap_{cmd} = {{"),
+            1,
+        ),
+    };
+    let mut out = clap;
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&dynamic);
+    out
+}
+
+/// Split PowerShell `using namespace …` lines off the rest.
+fn split_using(text: &str) -> (String, String) {
+    let mut using = String::new();
+    let mut rest = String::new();
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("using namespace ") {
+            using.push_str(line);
+        } else {
+            rest.push_str(line);
+        }
+    }
+    (using, rest)
+}
+
+/// One alias per safe profile name, each defined only when the name is not already a command,
+/// function, builtin or alias (a profile named `test` must not shadow `test`).
+pub fn alias_lines(target: Target, cmd: &str, names: &[String]) -> String {
+    let q = |s: &str| target.shell().quote(s);
+    let mut out = String::new();
+    for name in names.iter().filter(|n| alias_ok(n, cmd)) {
+        let line = match target {
+            Target::Bash | Target::Zsh => format!(
+                "command -v {name} >/dev/null 2>&1 || alias {name}={}\n",
+                q(&format!("{cmd} use {name}"))
+            ),
+            Target::Fish => format!(
+                "if not type -q {name}; function {name} --description {}; {cmd} use {} $argv; end; end\n",
+                q(&format!("{cmd} use {name}")),
+                q(name)
+            ),
+            Target::PowerShell => format!(
+                "if (-not (Get-Command -Name {} -ErrorAction SilentlyContinue)) {{ function global:{name} {{ {cmd} use {} @args }} }}\n",
+                q(name),
+                q(name)
+            ),
+        };
+        out.push_str(&line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Target; 4] = [Target::Bash, Target::Zsh, Target::Fish, Target::PowerShell];
+
+    #[test]
+    fn cmd_names() {
+        for ok in ["ssox", "sx", "_a1", "aws_sso"] {
+            assert!(validate_cmd(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", "1x", "a-b", "a b", "$(id)", "x;y", "ü", "if", "command", "end", "set",
+        ] {
+            let e = validate_cmd(bad).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "invalid --cmd {bad:?}: the function name must be letters, digits and `_`, \
+                     not start with a digit, and not be a shell keyword or builtin (e.g. --cmd sx)"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn alias_names() {
+        assert!(alias_ok("blog_admin", "ssox"));
+        assert!(alias_ok("blog-dev", "ssox"));
+        for bad in [
+            "a b", "it's", "$(id)", "x;y", "ü", "-x", "1a", "test", "ssox", "sx", "a.b",
+        ] {
+            assert!(!alias_ok(bad, "sx"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn alias_lines_per_shell() {
+        let names = [
+            "blog_admin".to_string(),
+            "a b".to_string(),
+            "test".to_string(),
+        ];
+        assert_eq!(
+            alias_lines(Target::Bash, "sx", &names),
+            "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='sx use blog_admin'\n"
+        );
+        assert_eq!(
+            alias_lines(Target::Zsh, "ssox", &names),
+            "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='ssox use blog_admin'\n"
+        );
+        assert_eq!(
+            alias_lines(Target::Fish, "ssox", &names),
+            "if not type -q blog_admin; function blog_admin --description 'ssox use blog_admin'; \
+             ssox use 'blog_admin' $argv; end; end\n"
+        );
+        assert_eq!(
+            alias_lines(Target::PowerShell, "ssox", &names),
+            "if (-not (Get-Command -Name 'blog_admin' -ErrorAction SilentlyContinue)) { \
+             function global:blog_admin { ssox use 'blog_admin' @args } }\n"
+        );
+    }
+
+    #[test]
+    fn templates_fill_every_placeholder() {
+        for t in ALL {
+            assert_eq!(t.template().matches(COMPLETIONS_MARKER).count(), 1, "{t:?}");
+            let s = script(t, "sx", &["blog_admin".into()], Some("# clap\n"));
+            assert!(!s.contains("{{"), "{t:?}");
+            assert!(
+                s.ends_with(&alias_lines(t, "sx", &["blog_admin".into()])),
+                "{t:?}"
+            );
+            assert!(s.contains("# clap\n"), "{t:?}");
+            assert!(s.ends_with('\n'));
+        }
+    }
+
+    #[test]
+    fn function_runs_the_binary_with_command_and_evals_only_on_success() {
+        let bash = script(Target::Bash, "sx", &[], None);
+        assert!(bash.starts_with("# ssox shell integration for bash"));
+        assert!(bash.contains("function sx {\n"));
+        assert!(bash.contains("command ssox \"$@\"\n"));
+        assert!(bash.contains(
+            "__ssox_out=$(SSOX_SHELL=bash command ssox \"${__ssox_args[@]}\") || __ssox_rc=$?\n    \
+             if [[ $__ssox_rc == 0 ]]; then\n        eval \"$__ssox_out\""
+        ));
+        // --no-completions: nothing registered.
+        assert!(!bash.contains("complete -F"));
+        let fish = script(Target::Fish, "ssox", &[], None);
+        assert!(fish.contains("set -l __ssox_out (SSOX_SHELL=fish command ssox $__ssox_args)\n"));
+        let pwsh = script(Target::PowerShell, "ssox", &[], None);
+        assert!(pwsh.contains("function global:ssox {\n"));
+        assert!(pwsh.contains("if ($ssoxCode -eq 0 -and $ssoxOut) {"));
+    }
+
+    #[test]
+    fn completions_alone_have_no_function() {
+        for t in ALL {
+            let c = completions(t, "sx", "# clap\n");
+            assert!(c.starts_with("# clap") || c.contains("\n# clap\n"), "{t:?}");
+            assert!(!c.contains("function sx") && !c.contains("function global:sx"));
+            assert!(c.contains("list --names"), "{t:?}");
+        }
+        assert!(completions(Target::Bash, "sx", "").contains("# shellcheck disable=SC2207\n"));
+    }
+
+    #[test]
+    fn zsh_drops_clap_registration() {
+        let clap = "_sx() {\n}\n\nif [ \"$funcstack[1]\" = \"_sx\" ]; then\n    _sx \"$@\"\nelse\n    compdef _sx sx\nfi\n";
+        let c = completions(Target::Zsh, "sx", clap);
+        assert!(c.starts_with("_sx() {\n}\n\n# Profile"), "{c}");
+        assert!(!c.contains("compdef _sx sx"));
+        assert!(c.contains(
+            "if (( $+functions[compdef] )); then\n    compdef __ssox_complete_sx sx\nfi\n"
+        ));
+    }
+
+    /// pwsh is not installed here: at least the template's brackets pair up.
+    #[test]
+    fn powershell_template_brackets_balance() {
+        let t = Target::PowerShell.template();
+        for (open, close) in [('{', '}'), ('(', ')'), ('[', ']')] {
+            assert_eq!(
+                t.matches(open).count(),
+                t.matches(close).count(),
+                "{open}{close}"
+            );
+        }
+    }
+
+    #[test]
+    fn powershell_using_lines_come_first() {
+        let clap = "\nusing namespace System.Management.Automation\n\
+                    Register-ArgumentCompleter -Native -CommandName 'sx' -ScriptBlock {\n}\n";
+        let s = script(Target::PowerShell, "sx", &[], Some(clap));
+        assert!(s.starts_with("using namespace System.Management.Automation\n# ssox shell"));
+        assert_eq!(s.matches("using namespace").count(), 1);
+        assert!(s.contains("$global:__ssox_clap_sx = {\n}\n"));
+        assert!(s.contains("& $global:__ssox_clap_sx $wordToComplete"));
+    }
+}
