@@ -153,6 +153,30 @@ impl<'a> Events<'a> {
         Some(line.strip_suffix('\r').unwrap_or(line))
     }
 
+    /// Jump to the next line that starts with `[` without tokenizing the lines in between (their
+    /// problems go unreported). Used to pass over sections nobody asked for.
+    pub fn skip_section(&mut self) {
+        self.pending = None;
+        self.state = State::Skipping;
+        let Some(rest) = self.rest else { return };
+        // `[` is rare outside headers, so look for it (memchr) rather than at every line start.
+        let bytes = rest.as_bytes();
+        let mut from = 0;
+        let at = loop {
+            match rest[from..].find('[') {
+                Some(i) if from + i == 0 || bytes[from + i - 1] == b'\n' => break Some(from + i),
+                Some(i) => from += i + 1,
+                None => break None,
+            }
+        };
+        let (skipped, next) = match at {
+            Some(i) => (&rest[..i], Some(&rest[i..])),
+            None => (rest, None),
+        };
+        self.line += count_newlines(skipped.as_bytes());
+        self.rest = next;
+    }
+
     fn block_error(&self) -> Event<'a> {
         self.error(format!(
             "this line in the block under `{}` is not a `key = value` line; \
@@ -310,6 +334,34 @@ fn parse_header(trimmed: &str) -> Result<&str, String> {
 }
 
 #[cfg_attr(not(test), allow(dead_code))] // for callers that need per-key lines
+/// Count `\n` bytes eight at a time (exact: no false positives from borrows).
+fn count_newlines(bytes: &[u8]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder().iter().filter(|&&b| b == b'\n').count();
+    chunks.fold(tail, |n, c| {
+        let w =
+            u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default()) ^ 0x0a0a_0a0a_0a0a_0a0a;
+        // High bit set in each byte of `w` that is zero, i.e. was `\n`.
+        let zero = !(((w & LOW7) + LOW7) | w | LOW7);
+        n + zero.count_ones() as usize
+    })
+}
+
+/// `profile NAME` with a plain NAME (no blanks, quotes or backslashes) → NAME, byte-wise.
+pub fn plain_profile_name(header: &str) -> Option<&str> {
+    let rest = header.strip_prefix("profile")?;
+    if !rest.starts_with(is_blank) {
+        return None;
+    }
+    let name = trim_blank(rest);
+    let plain = !name.is_empty()
+        && !name
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'"' | b'\'' | b'\\'));
+    plain.then_some(name)
+}
+
 /// Tokenize a whole file into sections. Never fails: bad lines become `LineError`s.
 pub fn tokenize(text: &str) -> (Vec<RawSection>, Vec<LineError>) {
     let mut sections: Vec<RawSection> = Vec::new();

@@ -378,6 +378,25 @@ pub fn load(
     credentials_file: &Path,
     display: impl Fn(&Path) -> String,
 ) -> Result<Config> {
+    load_with(config_file, credentials_file, display, None)
+}
+
+/// `load` for a command that needs one profile (`use NAME`): see `Config::parse_profile`.
+pub fn load_profile(
+    config_file: &Path,
+    credentials_file: &Path,
+    display: impl Fn(&Path) -> String,
+    name: &str,
+) -> Result<Config> {
+    load_with(config_file, credentials_file, display, Some(name))
+}
+
+fn load_with(
+    config_file: &Path,
+    credentials_file: &Path,
+    display: impl Fn(&Path) -> String,
+    only: Option<&str>,
+) -> Result<Config> {
     let config_text = match std::fs::read(config_file) {
         Ok(b) => into_text(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -396,12 +415,22 @@ pub fn load(
     };
     let creds_text = read_optional(credentials_file)
         .with_context(|| format!("cannot read {}", display(credentials_file)))?;
-    Ok(Config::parse(
-        &config_text,
-        creds_text.as_deref(),
-        display(config_file),
-        display(credentials_file),
-    ))
+    let (config_path, credentials_path) = (display(config_file), display(credentials_file));
+    Ok(match only {
+        Some(name) => Config::parse_profile(
+            &config_text,
+            creds_text.as_deref(),
+            config_path,
+            credentials_path,
+            name,
+        ),
+        None => Config::parse(
+            &config_text,
+            creds_text.as_deref(),
+            config_path,
+            credentials_path,
+        ),
+    })
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>> {
@@ -453,6 +482,8 @@ struct Parser<'c> {
     bare_default: Option<Profile>,
     /// Credentials-file headers already seen (to report repeats).
     seen: HashMap<String, usize>,
+    /// Read only this profile (plus every sso-session and services block); skip other profiles.
+    only: Option<&'c str>,
 }
 
 impl Parser<'_> {
@@ -470,11 +501,16 @@ impl Parser<'_> {
 
     fn run(&mut self, text: &str) {
         let mut pending: Option<Pending> = None;
-        for event in ini::events(text) {
+        let mut events = ini::events(text);
+        while let Some(event) = events.next() {
             match event {
                 Event::Section { header, line } => {
                     if let Some(p) = pending.take() {
                         self.flush(p);
+                    }
+                    if self.is_other_profile(header) {
+                        events.skip_section();
+                        continue;
                     }
                     let kind = self.section_kind(header, line);
                     pending = Some(Pending {
@@ -523,6 +559,18 @@ impl Parser<'_> {
         if let Some(p) = pending.take() {
             self.flush(p);
         }
+    }
+
+    /// In a targeted parse, whether this header is plainly a profile other than the one wanted.
+    fn is_other_profile(&self, header: &str) -> bool {
+        let Some(only) = self.only else { return false };
+        if self.file == FileId::Credentials {
+            return header != only;
+        }
+        if header == "default" {
+            return only != "default";
+        }
+        ini::plain_profile_name(header).is_some_and(|name| name != only)
     }
 
     fn section_kind(&mut self, header: &str, line: usize) -> SectionKind {
@@ -716,6 +764,52 @@ impl Config {
         config_path: String,
         credentials_path: String,
     ) -> Config {
+        Self::parse_with(
+            config_text,
+            credentials_text,
+            config_path,
+            credentials_path,
+            None,
+        )
+    }
+
+    /// Like `parse`, but only the profile `name` (with every sso-session and services block) is
+    /// read; other profiles are passed over without being tokenized, so their problems are not
+    /// reported. When `name` is not found, this is a full `parse` (for the suggestions).
+    /// This is what keeps `ssox use NAME` fast on configs with thousands of profiles.
+    pub fn parse_profile(
+        config_text: &str,
+        credentials_text: Option<&str>,
+        config_path: String,
+        credentials_path: String,
+        name: &str,
+    ) -> Config {
+        let cfg = Self::parse_with(
+            config_text,
+            credentials_text,
+            config_path,
+            credentials_path,
+            Some(name),
+        );
+        if cfg.profiles.contains_key(name) {
+            return cfg;
+        }
+        Self::parse_with(
+            config_text,
+            credentials_text,
+            cfg.config_path,
+            cfg.credentials_path,
+            None,
+        )
+    }
+
+    fn parse_with(
+        config_text: &str,
+        credentials_text: Option<&str>,
+        config_path: String,
+        credentials_path: String,
+        only: Option<&str>,
+    ) -> Config {
         let mut cfg = Config {
             config_path,
             credentials_path,
@@ -726,6 +820,7 @@ impl Config {
             file: FileId::Config,
             bare_default: None,
             seen: HashMap::new(),
+            only,
         };
         parser.run(config_text);
         // `[profile default]` wins over `[default]` (Rust SDK; botocore takes the later one).

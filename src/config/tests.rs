@@ -879,3 +879,140 @@ fn profile_not_found_lists_up_to_three_close_names() {
         "profile \"nothing-like-it\" not found in ~/.aws/config"
     );
 }
+
+// ---- targeted parse (`ssox use NAME`) ----
+
+fn targeted(config: &str, creds: Option<&str>, name: &str) -> Config {
+    Config::parse_profile(config, creds, CFG.into(), CREDS.into(), name)
+}
+
+#[test]
+fn targeted_parse_reads_the_same_profile_as_a_full_parse() {
+    let config = format!(
+        "{SEED}[default]\nregion = d1\n[profile default]\nregion = d2\n[profile x]\nregion = a\n\
+         [profile y]\nregion = y\n  [profile x]\n[profile e1]\n[profile e2]\n[profile x]\nsso_role_name = r\n[profile \"a b\"]\nregion = ab\n[profile x] # again\n\
+         output = json\ns3 =\n  k = v\n[profile z\nregion = stolen\n[services s]\nsts =\n  endpoint_url = e\n"
+    );
+    let creds = "[x]\naws_access_key_id = A\n[y]\nregion = yy\n[default]\noutput = text\n";
+    let full = parse2(&config, creds);
+    for name in full.profiles.keys() {
+        let t = targeted(&config, Some(creds), name);
+        // Plain `[profile other]` sections are skipped (quoted ones are read, being rare).
+        assert!(!t.profiles.contains_key("y") || name == "y", "{name}");
+        assert_eq!(t.profiles[name], full.profiles[name], "{name}");
+        assert_eq!(t.profiles[name].kind, full.profiles[name].kind);
+        assert_eq!(t.sessions.len(), full.sessions.len());
+        assert_eq!(t.services, full.services);
+    }
+}
+
+#[test]
+fn targeted_parse_of_an_unknown_name_is_a_full_parse() {
+    let t = targeted(SEED, None, "blg_admin");
+    assert_eq!(names(&t), ["blog_admin"]);
+    assert_eq!(
+        err(t.profile("blg_admin")),
+        "profile \"blg_admin\" not found in ~/.aws/config; did you mean \"blog_admin\"?"
+    );
+}
+
+fn generated(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..5 {
+        s.push_str(&format!(
+            "[sso-session sess{i}]\nsso_start_url = https://d-{i}.awsapps.com/start\n\
+             sso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n"
+        ));
+    }
+    for i in 0..n {
+        s.push_str(&format!(
+            "[profile acct{i:05}-AdministratorAccess]\nsso_session = sess{}\nsso_account_id = {}\n\
+             sso_role_name = AdministratorAccess\nregion = us-east-1\noutput = json\n\n",
+            i % 5,
+            100_000_000_000u64 + i as u64
+        ));
+    }
+    s
+}
+
+#[test]
+fn generated_config_parses_completely() {
+    let text = generated(50);
+    let c = parse(&text);
+    assert_eq!(c.profiles.len(), 50);
+    assert_eq!(c.sessions.len(), 5);
+    assert!(c.problems.is_empty());
+    let t = targeted(&text, None, "acct00025-AdministratorAccess");
+    for name in [
+        "acct00025-AdministratorAccess",
+        "acct00049-AdministratorAccess",
+    ] {
+        let t = targeted(&text, None, name);
+        assert_eq!(
+            t.profiles[name], c.profiles[name],
+            "same keys and line numbers"
+        );
+        assert_eq!(
+            t.profiles[name].source.line,
+            26 + 7 * name[4..9].parse::<usize>().unwrap()
+        );
+    }
+    assert_eq!(
+        c.role_target(&c.profiles["acct00025-AdministratorAccess"]),
+        t.role_target(&t.profiles["acct00025-AdministratorAccess"])
+    );
+}
+
+/// Timing probe, not a test: `cargo test --release parse_speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn parse_speed() {
+    for n in [100, 2_000, 10_000] {
+        let text = generated(n);
+        let name = format!("acct{:05}-AdministratorAccess", n / 2);
+        let best = |f: &dyn Fn()| {
+            (0..30)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    f();
+                    t.elapsed().as_secs_f64() * 1e3
+                })
+                .fold(f64::MAX, f64::min)
+        };
+        let full = best(&|| {
+            let c = parse(&text);
+            assert!(c.role_target(&c.profiles[&name]).is_ok());
+        });
+        let one = best(&|| {
+            let c = targeted(&text, None, &name);
+            assert!(c.role_target(&c.profiles[&name]).is_ok());
+        });
+        println!(
+            "{n:>6} profiles, {:>8} bytes: full parse {full:.3} ms, parse_profile {one:.3} ms",
+            text.len()
+        );
+    }
+}
+
+#[test]
+fn newline_count_and_plain_names() {
+    let text = "a\nb\n\n[x]\n".repeat(37) + "\n\n";
+    let skipped_lines = {
+        let mut e = ini::events(&text);
+        e.next();
+        e.skip_section();
+        e.next()
+    };
+    assert_eq!(
+        skipped_lines,
+        Some(ini::Event::Section {
+            header: "x",
+            line: 4
+        })
+    );
+    assert_eq!(ini::plain_profile_name("profile \t x "), Some("x"));
+    assert_eq!(ini::plain_profile_name("profile \"x\""), None);
+    assert_eq!(ini::plain_profile_name("profile a b"), None);
+    assert_eq!(ini::plain_profile_name("profilex"), None);
+    assert_eq!(ini::plain_profile_name("profile"), None);
+}
