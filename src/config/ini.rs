@@ -333,7 +333,6 @@ fn parse_header(trimmed: &str) -> Result<&str, String> {
     }
 }
 
-#[cfg_attr(not(test), allow(dead_code))] // for callers that need per-key lines
 /// Count `\n` bytes eight at a time (exact: no false positives from borrows).
 fn count_newlines(bytes: &[u8]) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -362,6 +361,7 @@ pub fn plain_profile_name(header: &str) -> Option<&str> {
     plain.then_some(name)
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // for callers that need per-key lines
 /// Tokenize a whole file into sections. Never fails: bad lines become `LineError`s.
 pub fn tokenize(text: &str) -> (Vec<RawSection>, Vec<LineError>) {
     let mut sections: Vec<RawSection> = Vec::new();

@@ -1016,3 +1016,33 @@ fn newline_count_and_plain_names() {
     assert_eq!(ini::plain_profile_name("profilex"), None);
     assert_eq!(ini::plain_profile_name("profile"), None);
 }
+
+#[test]
+fn load_reads_files_and_explains_a_missing_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, creds) = (dir.path().join("config"), dir.path().join("credentials"));
+    let show = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    let e = load(&cfg, &creds, show).unwrap_err().to_string();
+    assert!(
+        e.starts_with("no AWS config file at config\ncreate one with `aws configure sso`"),
+        "{e}"
+    );
+    std::fs::write(&creds, "[k]\naws_access_key_id = A\n").unwrap();
+    assert_eq!(
+        names(&load(&cfg, &creds, show).unwrap()),
+        ["k"],
+        "credentials alone are enough"
+    );
+    std::fs::write(&cfg, format!("{SEED}[profile other]\n")).unwrap();
+    let c = load_profile(&cfg, &creds, show, "blog_admin").unwrap();
+    assert_eq!(names(&c), ["blog_admin"]);
+    assert_eq!(c.config_path, "config");
+    let c = load_profile(&cfg, &creds, show, "nope").unwrap();
+    assert_eq!(names(&c), ["blog_admin", "k", "other"]);
+    // Invalid UTF-8 is replaced, never fatal.
+    std::fs::write(&cfg, b"[profile x]\nregion = a\xff\n").unwrap();
+    assert_eq!(
+        get(&load(&cfg, &creds, show).unwrap(), "x", "region"),
+        Some("a\u{fffd}")
+    );
+}
