@@ -90,6 +90,14 @@ impl Keys {
         }
     }
 
+    /// An exact-size copy (the parser's buffer is reused and oversized).
+    fn compact(&self) -> Keys {
+        Keys {
+            buf: self.buf.as_str().to_owned(),
+            items: self.items.clone(),
+        }
+    }
+
     fn find(&self, key: &str) -> Option<&Item> {
         self.items
             .iter()
@@ -485,6 +493,8 @@ struct Parser<'c> {
     seen: HashMap<String, usize>,
     /// Read only this profile (plus every sso-session and services block); skip other profiles.
     only: Option<&'c str>,
+    /// The keys buffer sections are read into, reused; each new profile gets an exact-size copy.
+    scratch: Keys,
 }
 
 impl Parser<'_> {
@@ -518,7 +528,7 @@ impl Parser<'_> {
                         kind,
                         header,
                         line,
-                        keys: Keys::new(),
+                        keys: std::mem::take(&mut self.scratch),
                         last: None,
                     });
                 }
@@ -670,13 +680,20 @@ impl Parser<'_> {
         Self::kind_of(prefix, name)
     }
 
-    fn flush(&mut self, p: Pending) {
+    fn flush(&mut self, mut p: Pending) {
+        self.flush_into_model(&mut p);
+        p.keys.buf.clear();
+        p.keys.items.clear();
+        self.scratch = p.keys;
+    }
+
+    fn flush_into_model(&mut self, p: &mut Pending) {
         let source = Source {
             file: self.file,
             line: p.line,
         };
         let file = self.file;
-        match p.kind {
+        match std::mem::replace(&mut p.kind, SectionKind::Ignored) {
             SectionKind::Ignored => {}
             SectionKind::BareDefault => match &mut self.bare_default {
                 Some(d) => {
@@ -689,7 +706,7 @@ impl Parser<'_> {
                         name: "default".into(),
                         kind: ProfileKind::Config,
                         source,
-                        keys: p.keys,
+                        keys: p.keys.compact(),
                         bare_default: true,
                     });
                 }
@@ -701,7 +718,7 @@ impl Parser<'_> {
                         name,
                         kind: ProfileKind::Config,
                         source,
-                        keys: p.keys,
+                        keys: p.keys.compact(),
                         bare_default: false,
                     });
                 }
@@ -720,7 +737,7 @@ impl Parser<'_> {
                     v.insert(SsoSession {
                         name,
                         source,
-                        keys: p.keys,
+                        keys: p.keys.compact(),
                     });
                 }
                 MapEntry::Occupied(o) => {
@@ -822,6 +839,7 @@ impl Config {
             bare_default: None,
             seen: HashMap::new(),
             only,
+            scratch: Keys::new(),
         };
         parser.run(config_text);
         // `[profile default]` wins over `[default]` (Rust SDK; botocore takes the later one).
