@@ -1,15 +1,21 @@
 //! Line tokenizer for the AWS config and credentials files (reference §6): sections, keys, nested
-//! blocks, comments, line numbers. Pure: text in, tokens out; it knows nothing of profiles.
+//! blocks, comments, line numbers. Pure: text in, tokens out; it knows nothing of profiles and
+//! must not touch files, the network or the terminal.
+//!
+//! The rules, where the AWS tools disagree, are the Rust SDK's, except that an indented `#`/`;`
+//! line is a comment (as in botocore) and never part of a value. No escape processing at all.
 
 /// A value as written: a scalar (possibly with continuation lines joined by `\n`), or a nested
 /// block (`key =` followed by indented `sub = value` lines).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))] // for callers that need per-key lines
 pub enum RawValue {
     Scalar(String),
     Nested(Vec<(String, String)>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))] // for callers that need per-key lines
 pub struct RawKey {
     /// Lowercased key name.
     pub name: String,
@@ -19,6 +25,7 @@ pub struct RawKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))] // for callers that need per-key lines
 pub struct RawSection {
     /// The text between `[` and `]`, trimmed of spaces and tabs; case kept.
     pub header: String,
@@ -34,140 +41,375 @@ pub struct LineError {
     pub message: String,
 }
 
+/// One meaningful line. Borrowed from the text: nothing is allocated but error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// `[header]`: the text between the brackets, trimmed of spaces and tabs.
+    Section {
+        header: &'a str,
+        line: usize,
+    },
+    /// `name = value`: name as written (not lowercased), value trimmed, inline comment removed.
+    Key {
+        name: &'a str,
+        value: &'a str,
+        line: usize,
+    },
+    /// An indented `name = value` under a `key =` with an empty value (a nested block).
+    SubKey {
+        name: &'a str,
+        value: &'a str,
+        line: usize,
+    },
+    /// An indented line continuing the previous key's value (trimmed, kept whole).
+    Continuation {
+        text: &'a str,
+        line: usize,
+    },
+    Error(LineError),
+}
+
 /// Whitespace as the AWS tools see it inside a line.
 fn is_blank(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
+/// Trim spaces and tabs from both ends (byte-wise: this runs on every line).
+pub fn trim_blank(s: &str) -> &str {
+    let b = s.as_bytes();
+    let (mut i, mut j) = (0, b.len());
+    while i < j && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    while j > i && (b[j - 1] == b' ' || b[j - 1] == b'\t') {
+        j -= 1;
+    }
+    &s[i..j]
+}
+
 /// Strip an inline comment: ` #…` or ` ;…` after whitespace (the Rust SDK's rule). `a#b` stays whole.
 pub fn strip_inline_comment(value: &str) -> &str {
-    let mut prev_blank = false;
-    for (i, c) in value.char_indices() {
-        if (c == '#' || c == ';') && prev_blank {
-            return value[..i].trim_end_matches(is_blank);
+    let bytes = value.as_bytes();
+    for i in 1..bytes.len() {
+        if (bytes[i] == b'#' || bytes[i] == b';') && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t')
+        {
+            return trim_blank(&value[..i]);
         }
-        prev_blank = is_blank(c);
     }
     value
 }
 
-/// Tokenize a whole file. Never fails: bad lines become `LineError`s.
-pub fn tokenize(text: &str) -> (Vec<RawSection>, Vec<LineError>) {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut sections: Vec<RawSection> = Vec::new();
-    let mut errors = Vec::new();
-    for (idx, raw_line) in text.split('\n').enumerate() {
-        let line_no = idx + 1;
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        let trimmed = line.trim_matches(is_blank);
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
-            continue;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// No section header yet.
+    NoSection,
+    /// After a broken header or a line outside any section: lines are dropped until the next header.
+    Skipping,
+    /// In a section, no key yet (or the last line was not a key).
+    InSection,
+    /// After a key with a non-empty value: indented lines continue it.
+    AfterScalar,
+    /// After `key =`: indented `a = b` lines open a nested block.
+    AfterEmpty,
+    /// Inside a nested block.
+    InBlock,
+}
+
+/// The events of a whole file, in order. Never fails: bad lines become `Event::Error`.
+pub struct Events<'a> {
+    rest: Option<&'a str>,
+    line: usize,
+    state: State,
+    last_key: &'a str,
+    pending: Option<Event<'a>>,
+}
+
+pub fn events(text: &str) -> Events<'_> {
+    Events {
+        rest: Some(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        line: 0,
+        state: State::NoSection,
+        last_key: "",
+        pending: None,
+    }
+}
+
+impl<'a> Events<'a> {
+    fn error(&self, message: String) -> Event<'a> {
+        Event::Error(LineError {
+            line: self.line,
+            message,
+        })
+    }
+
+    fn next_line(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        let (line, rest) = match rest.as_bytes().iter().position(|&b| b == b'\n') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        self.rest = rest;
+        self.line += 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// Jump to the next line that starts with `[` without tokenizing the lines in between (their
+    /// problems go unreported). Used to pass over sections nobody asked for.
+    pub fn skip_section(&mut self) {
+        self.pending = None;
+        self.state = State::Skipping;
+        let Some(rest) = self.rest else { return };
+        // `[` is rare outside headers, so look for it (memchr) rather than at every line start.
+        let bytes = rest.as_bytes();
+        let mut from = 0;
+        let at = loop {
+            match rest[from..].find('[') {
+                Some(i) if from + i == 0 || bytes[from + i - 1] == b'\n' => break Some(from + i),
+                Some(i) => from += i + 1,
+                None => break None,
+            }
+        };
+        let (skipped, next) = match at {
+            Some(i) => (&rest[..i], Some(&rest[i..])),
+            None => (rest, None),
+        };
+        self.line += count_newlines(skipped.as_bytes());
+        self.rest = next;
+    }
+
+    fn block_error(&self) -> Event<'a> {
+        self.error(format!(
+            "this line in the block under `{}` is not a `key = value` line; \
+             fix it, or start it with `#` to make it a comment",
+            self.last_key
+        ))
+    }
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(e) = self.pending.take() {
+            return Some(e);
         }
-        let indented = line.starts_with(is_blank);
-        if indented {
-            if let Some(key) = sections.last_mut().and_then(|s| s.keys.last_mut()) {
-                continue_key(key, trimmed, line_no, &mut errors);
+        loop {
+            let raw = self.next_line()?;
+            let trimmed = trim_blank(raw);
+            if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
                 continue;
             }
-        }
-        if trimmed.starts_with('[') {
-            match parse_header(trimmed) {
-                Ok(header) => sections.push(RawSection {
-                    header,
-                    line: line_no,
-                    keys: Vec::new(),
-                }),
-                Err(message) => errors.push(LineError {
-                    line: line_no,
-                    message,
-                }),
+            let line = self.line;
+            if raw.starts_with(is_blank) {
+                match self.state {
+                    State::AfterScalar => {
+                        if trimmed.starts_with('[') && trimmed.ends_with(']') {
+                            self.pending = Some(self.error(format!(
+                                "`{trimmed}` is indented, so it continues the value of `{}` \
+                                 instead of starting a section; remove the indentation",
+                                self.last_key
+                            )));
+                        }
+                        return Some(Event::Continuation {
+                            text: trimmed,
+                            line,
+                        });
+                    }
+                    State::AfterEmpty | State::InBlock => {
+                        return Some(match split_key(strip_inline_comment(trimmed)) {
+                            Ok((name, value)) => {
+                                self.state = State::InBlock;
+                                Event::SubKey { name, value, line }
+                            }
+                            // `credential_process =` followed by an indented command: a value.
+                            Err(_) if self.state == State::AfterEmpty => {
+                                self.state = State::AfterScalar;
+                                Event::Continuation {
+                                    text: trimmed,
+                                    line,
+                                }
+                            }
+                            Err(_) => self.block_error(),
+                        });
+                    }
+                    State::Skipping => continue,
+                    // Nothing to continue: read it as an ordinary line (botocore does the same).
+                    State::NoSection | State::InSection => {}
+                }
             }
-            continue;
-        }
-        let Some(section) = sections.last_mut() else {
-            errors.push(LineError {
-                line: line_no,
-                message: "expected a section header such as [profile NAME] before this line".into(),
+            if trimmed.starts_with('[') {
+                return Some(match parse_header(trimmed) {
+                    Ok(header) => {
+                        self.state = State::InSection;
+                        Event::Section { header, line }
+                    }
+                    Err(message) => {
+                        self.state = State::Skipping;
+                        self.error(message)
+                    }
+                });
+            }
+            match self.state {
+                State::Skipping => continue,
+                State::NoSection => {
+                    self.state = State::Skipping;
+                    return Some(
+                        self.error(
+                            "this line is not under any section; put a section header such as \
+                         [default] or [profile NAME] above it"
+                                .into(),
+                        ),
+                    );
+                }
+                _ => {}
+            }
+            return Some(match split_key(strip_inline_comment(trimmed)) {
+                Ok((name, value)) => {
+                    self.state = if value.is_empty() {
+                        State::AfterEmpty
+                    } else {
+                        State::AfterScalar
+                    };
+                    self.last_key = name;
+                    Event::Key { name, value, line }
+                }
+                Err(message) => {
+                    self.state = State::InSection;
+                    self.error(message.into())
+                }
             });
-            continue;
-        };
-        match split_key(trimmed) {
-            Some((name, value)) => section.keys.push(RawKey {
-                name,
-                value: RawValue::Scalar(value),
-                line: line_no,
+        }
+    }
+}
+
+/// `key = value` → (key as written, value), both trimmed. The text never includes the line's
+/// secrets in an error.
+fn split_key(text: &str) -> Result<(&str, &str), &'static str> {
+    let Some((k, v)) = text.split_once('=') else {
+        return Err("this line has no `=`; write `key = value`, \
+                    or start the line with `#` to make it a comment");
+    };
+    let k = trim_blank(k);
+    if k.is_empty() {
+        return Err("this line has nothing before `=`; write `key = value`");
+    }
+    Ok((k, trim_blank(v)))
+}
+
+/// A key name as the AWS tools compare it: ASCII-lowercased (allocates only when needed).
+pub fn lower_key(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// `[ name ] # comment` → `name`. The header ends at the first `]` followed only by blanks or a
+/// comment, so `[profile "a]b"]` keeps its `]` and `[default] # see [x]` is `default`.
+fn parse_header(trimmed: &str) -> Result<&str, String> {
+    let mut from = 1;
+    while let Some(i) = trimmed[from..].find(']') {
+        let close = from + i;
+        let after = trim_blank(&trimmed[close + 1..]);
+        if after.is_empty() || after.starts_with(['#', ';']) {
+            let name = trim_blank(&trimmed[1..close]);
+            if name.is_empty() {
+                return Err("empty section header `[]`; write [profile NAME]".into());
+            }
+            return Ok(name);
+        }
+        from = close + 1;
+    }
+    if from == 1 {
+        Err(format!(
+            "section header `{trimmed}` has no closing `]`; end it with `]`"
+        ))
+    } else {
+        Err(format!(
+            "unexpected text after the section header `{trimmed}`; \
+             remove it, or put ` #` before it to make it a comment"
+        ))
+    }
+}
+
+/// Count `\n` bytes eight at a time (exact: no false positives from borrows).
+fn count_newlines(bytes: &[u8]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder().iter().filter(|&&b| b == b'\n').count();
+    chunks.fold(tail, |n, c| {
+        let w =
+            u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default()) ^ 0x0a0a_0a0a_0a0a_0a0a;
+        // High bit set in each byte of `w` that is zero, i.e. was `\n`.
+        let zero = !(((w & LOW7) + LOW7) | w | LOW7);
+        n + zero.count_ones() as usize
+    })
+}
+
+/// `profile NAME` with a plain NAME (no blanks, quotes or backslashes) → NAME, byte-wise.
+pub fn plain_profile_name(header: &str) -> Option<&str> {
+    let rest = header.strip_prefix("profile")?;
+    if !rest.starts_with(is_blank) {
+        return None;
+    }
+    let name = trim_blank(rest);
+    let plain = !name.is_empty()
+        && !name
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'"' | b'\'' | b'\\'));
+    plain.then_some(name)
+}
+
+#[cfg_attr(not(test), allow(dead_code))] // for callers that need per-key lines
+/// Tokenize a whole file into sections. Never fails: bad lines become `LineError`s.
+pub fn tokenize(text: &str) -> (Vec<RawSection>, Vec<LineError>) {
+    let mut sections: Vec<RawSection> = Vec::new();
+    let mut errors = Vec::new();
+    for event in events(text) {
+        let last_key = sections.last_mut().and_then(|s| s.keys.last_mut());
+        match (event, last_key) {
+            (Event::Section { header, line }, _) => sections.push(RawSection {
+                header: header.to_string(),
+                line,
+                keys: Vec::new(),
             }),
-            None => errors.push(LineError {
-                line: line_no,
-                message: format!("expected `key = value`, found {trimmed:?}"),
-            }),
+            (Event::Key { name, value, line }, _) => {
+                if let Some(s) = sections.last_mut() {
+                    s.keys.push(RawKey {
+                        name: lower_key(name).into_owned(),
+                        value: RawValue::Scalar(value.to_string()),
+                        line,
+                    });
+                }
+            }
+            (Event::SubKey { name, value, .. }, Some(key)) => {
+                let pair = (lower_key(name).into_owned(), value.to_string());
+                match &mut key.value {
+                    RawValue::Nested(pairs) => pairs.push(pair),
+                    v => *v = RawValue::Nested(vec![pair]),
+                }
+            }
+            (Event::Continuation { text, .. }, Some(key)) => {
+                if let RawValue::Scalar(v) = &mut key.value {
+                    v.push('\n');
+                    v.push_str(text);
+                }
+            }
+            (Event::Error(e), _) => errors.push(e),
+            (Event::SubKey { .. } | Event::Continuation { .. }, None) => {}
         }
     }
     (sections, errors)
 }
 
-/// `key = value` → (lowercased key, value without inline comment).
-fn split_key(text: &str) -> Option<(String, String)> {
-    let (k, v) = text.split_once('=')?;
-    let k = k.trim_matches(is_blank);
-    if k.is_empty() {
-        return None;
-    }
-    let v = strip_inline_comment(v.trim_matches(is_blank));
-    Some((k.to_lowercase(), v.to_string()))
-}
-
-/// An indented line after a key: a sub-key of a nested block (`key =` with no value), or a
-/// continuation of a non-empty value.
-fn continue_key(key: &mut RawKey, text: &str, line_no: usize, errors: &mut Vec<LineError>) {
-    match &mut key.value {
-        RawValue::Scalar(v) if v.is_empty() => match split_key(text) {
-            Some(pair) => key.value = RawValue::Nested(vec![pair]),
-            None => errors.push(LineError {
-                line: line_no,
-                message: format!(
-                    "expected `key = value` in the block under `{}`, found {text:?}",
-                    key.name
-                ),
-            }),
-        },
-        RawValue::Scalar(v) => {
-            v.push('\n');
-            v.push_str(strip_inline_comment(text));
-        }
-        RawValue::Nested(pairs) => match split_key(text) {
-            Some(pair) => pairs.push(pair),
-            None => errors.push(LineError {
-                line: line_no,
-                message: format!(
-                    "expected `key = value` in the block under `{}`, found {text:?}",
-                    key.name
-                ),
-            }),
-        },
-    }
-}
-
-/// `[ name ] # comment` → `name`.
-fn parse_header(trimmed: &str) -> Result<String, String> {
-    let Some(close) = trimmed.rfind(']') else {
-        return Err(format!("section header {trimmed:?} has no closing `]`"));
-    };
-    let after = trimmed[close + 1..].trim_matches(is_blank);
-    if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
-        return Err(format!(
-            "unexpected text {after:?} after the section header"
-        ));
-    }
-    let name = trimmed[1..close].trim_matches(is_blank);
-    if name.is_empty() {
-        return Err("empty section header `[]`".into());
-    }
-    Ok(name.to_string())
+/// Python's `shlex.split` whitespace (not Unicode's: a no-break space is part of a name).
+fn is_shlex_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
 /// Split a section header the way Python's `shlex.split` (POSIX mode) does, as botocore reads
-/// `[profile "a b"]`. `None` for unbalanced quotes.
+/// `[profile "a b"]`. `None` for unbalanced quotes or a trailing `\`.
 pub fn shlex_split(s: &str) -> Option<Vec<String>> {
     let mut words = Vec::new();
     let mut cur = String::new();
@@ -175,7 +417,7 @@ pub fn shlex_split(s: &str) -> Option<Vec<String>> {
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         match c {
-            c if c.is_whitespace() => {
+            c if is_shlex_space(c) => {
                 if in_word {
                     words.push(std::mem::take(&mut cur));
                     in_word = false;
@@ -220,4 +462,30 @@ pub fn shlex_split(s: &str) -> Option<Vec<String>> {
         words.push(cur);
     }
     Some(words)
+}
+
+/// A section name written so that `shlex_split` reads it back: bare when it can be, else quoted.
+pub fn quote_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !name.is_empty()
+        && !name
+            .chars()
+            .any(|c| is_shlex_space(c) || matches!(c, '"' | '\'' | '\\'));
+    if plain {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    if !name.contains(['"', '\\']) {
+        return format!("\"{name}\"").into();
+    }
+    if !name.contains('\'') {
+        return format!("'{name}'").into();
+    }
+    let mut out = String::from("\"");
+    for c in name.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out.into()
 }

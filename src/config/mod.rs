@@ -4,12 +4,13 @@
 
 pub mod ini;
 
-use std::collections::BTreeMap;
+use std::collections::btree_map::Entry as MapEntry;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use ini::{RawSection, RawValue};
+use ini::{lower_key, quote_name, Event};
 
 /// Which file a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +38,6 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub value: RawValue,
-    pub source: Source,
-}
-
 /// What kind of credentials a profile yields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProfileKind {
@@ -68,6 +63,155 @@ impl ProfileKind {
     }
 }
 
+/// A section's keys. Every key and value lives in one buffer (keys lowercased, continuation lines
+/// joined with `\n`, nested blocks as `sub = value` lines), so a profile costs two allocations
+/// however many keys it has. Later `set`s of the same key win.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys {
+    buf: String,
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Item {
+    key: (usize, usize),
+    value: (usize, usize),
+    nested: bool,
+    source: Source,
+}
+
+// `nested`, `iter`, `len`, `is_empty`: accessors for callers that show or edit a profile.
+#[allow(dead_code)]
+impl Keys {
+    fn new() -> Keys {
+        Keys {
+            buf: String::with_capacity(192),
+            items: Vec::with_capacity(6),
+        }
+    }
+
+    /// An exact-size copy (the parser's buffer is reused and oversized).
+    fn compact(&self) -> Keys {
+        Keys {
+            buf: self.buf.as_str().to_owned(),
+            items: self.items.clone(),
+        }
+    }
+
+    fn find(&self, key: &str) -> Option<&Item> {
+        self.items
+            .iter()
+            .find(|it| &self.buf[it.key.0..it.key.1] == key)
+    }
+
+    fn text(&self, span: (usize, usize)) -> &str {
+        &self.buf[span.0..span.1]
+    }
+
+    /// A scalar key's value (keys are lowercase); `None` when unset, empty or a nested block.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let it = self.find(key)?;
+        let v = self.text(it.value);
+        (!it.nested && !v.is_empty()).then_some(v)
+    }
+
+    /// Where the key's winning value was written.
+    pub fn source(&self, key: &str) -> Option<Source> {
+        self.find(key).map(|it| it.source)
+    }
+
+    /// The `sub = value` pairs of a nested block (`key =` followed by indented lines).
+    pub fn nested(&self, key: &str) -> Option<Vec<(&str, &str)>> {
+        let it = self.find(key).filter(|it| it.nested)?;
+        Some(
+            self.text(it.value)
+                .split('\n')
+                .filter_map(|l| l.split_once(" = "))
+                .collect(),
+        )
+    }
+
+    /// Every key with its value as stored (a nested block as `sub = value` lines), in first-set order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.items
+            .iter()
+            .map(|it| (self.text(it.key), self.text(it.value)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Set `key` (already lowercase); returns the index and where the replaced value was written.
+    fn set(
+        &mut self,
+        key: &str,
+        value: &str,
+        nested: bool,
+        source: Source,
+    ) -> (usize, Option<Source>) {
+        let start = self.buf.len();
+        if let Some(i) = self
+            .items
+            .iter()
+            .position(|it| &self.buf[it.key.0..it.key.1] == key)
+        {
+            self.buf.push_str(value);
+            let it = &mut self.items[i];
+            let old = it.source;
+            it.value = (start, self.buf.len());
+            it.nested = nested;
+            it.source = source;
+            return (i, Some(old));
+        }
+        self.buf.push_str(key);
+        let mid = self.buf.len();
+        self.buf.push_str(value);
+        self.items.push(Item {
+            key: (start, mid),
+            value: (mid, self.buf.len()),
+            nested,
+            source,
+        });
+        (self.items.len() - 1, None)
+    }
+
+    /// Append text to item `i`'s value (a continuation line or a nested `sub = value`).
+    fn extend(&mut self, i: usize, sep: bool, parts: &[&str]) {
+        let (a, b) = self.items[i].value;
+        if b != self.buf.len() {
+            // Not the last value written (cannot happen with ordered events): move it to the end.
+            let v = self.buf[a..b].to_string();
+            let start = self.buf.len();
+            self.buf.push_str(&v);
+            self.items[i].value = (start, self.buf.len());
+        }
+        if sep && self.items[i].value.0 != self.items[i].value.1 {
+            self.buf.push('\n');
+        }
+        for p in parts {
+            self.buf.push_str(p);
+        }
+        self.items[i].value.1 = self.buf.len();
+    }
+
+    /// Lay `other`'s keys over these (the later file or section wins).
+    fn merge_from(&mut self, other: &Keys) {
+        for it in &other.items {
+            self.set(
+                other.text(it.key),
+                other.text(it.value),
+                it.nested,
+                it.source,
+            );
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub name: String,
@@ -75,14 +219,16 @@ pub struct Profile {
     /// Where the profile was first defined (config file before credentials file).
     pub source: Source,
     /// Merged keys: config file, then credentials file on top.
-    pub keys: BTreeMap<String, Entry>,
+    pub keys: Keys,
+    /// Defined by a bare `[default]` in the config file (for fix hints).
+    bare_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SsoSession {
     pub name: String,
     pub source: Source,
-    pub keys: BTreeMap<String, Entry>,
+    pub keys: Keys,
 }
 
 /// What a login needs: where the token lives and how to get one.
@@ -136,6 +282,9 @@ pub struct Config {
     pub services: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     /// Lines and sections that could not be used, worded for the user.
     pub problems: Vec<ConfigError>,
+    /// Config-file sections that are not profiles, sessions or services (`[dev]`, `[Profile x]`,
+    /// `[profile a b]`, `[plugins]`): header as written and where.
+    pub ignored_sections: Vec<(String, Source)>,
     /// Paths as shown in messages (`~/.aws/config`).
     pub config_path: String,
     pub credentials_path: String,
@@ -146,62 +295,76 @@ pub fn url_host(url: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
-fn entry_str(e: &Entry) -> Option<&str> {
-    match &e.value {
-        RawValue::Scalar(s) => Some(s.as_str()),
-        RawValue::Nested(_) => None,
-    }
-}
-
-fn get<'a>(keys: &'a BTreeMap<String, Entry>, key: &str) -> Option<&'a str> {
-    keys.get(key).and_then(entry_str).filter(|s| !s.is_empty())
-}
-
 impl Profile {
     /// A scalar key's value (keys are lowercase); `None` when unset, empty or a nested block.
     pub fn get(&self, key: &str) -> Option<&str> {
-        get(&self.keys, key)
+        self.keys.get(key)
     }
     pub fn region(&self) -> Option<&str> {
         self.get("region")
     }
     pub fn line(&self, key: &str) -> Option<Source> {
-        self.keys.get(key).map(|e| e.source)
+        self.keys.source(key)
+    }
+    /// The section to edit, as the user would write it: `[profile "a b"]`, `[default]`, or the
+    /// credentials file's `[name]`.
+    pub fn section(&self) -> String {
+        if self.source.file == FileId::Credentials {
+            format!("[{}]", self.name)
+        } else if self.bare_default {
+            "[default]".to_string()
+        } else {
+            format!("[profile {}]", quote_name(&self.name))
+        }
     }
 }
 
 impl SsoSession {
     pub fn get(&self, key: &str) -> Option<&str> {
-        get(&self.keys, key)
+        self.keys.get(key)
+    }
+    /// `[sso-session NAME]`, quoted as needed.
+    pub fn section(&self) -> String {
+        format!("[sso-session {}]", quote_name(&self.name))
     }
 }
 
-fn classify(keys: &BTreeMap<String, Entry>) -> ProfileKind {
-    let has = |k: &str| get(keys, k).is_some();
-    if has("sso_session") || has("sso_start_url") {
-        ProfileKind::Sso
-    } else if has("role_arn") {
-        ProfileKind::AssumeRole
-    } else if has("credential_process") {
-        ProfileKind::Process
-    } else if has("web_identity_token_file") {
+/// The provider the SDKs would pick, in botocore's order: web identity, assume role, SSO, static
+/// keys, credential_process. One pass over the keys (this runs for every profile).
+fn classify(keys: &Keys) -> ProfileKind {
+    const WEB: u8 = 1;
+    const ROLE: u8 = 2;
+    const SSO: u8 = 4;
+    const STATIC: u8 = 8;
+    const PROCESS: u8 = 16;
+    let mut seen = 0u8;
+    for it in &keys.items {
+        if it.nested || it.value.0 == it.value.1 {
+            continue;
+        }
+        seen |= match keys.text(it.key) {
+            "web_identity_token_file" => WEB,
+            "role_arn" => ROLE,
+            "sso_session" | "sso_start_url" | "sso_region" | "sso_account_id" | "sso_role_name" => {
+                SSO
+            }
+            "aws_access_key_id" => STATIC,
+            "credential_process" => PROCESS,
+            _ => 0,
+        };
+    }
+    if seen & WEB != 0 {
         ProfileKind::WebIdentity
-    } else if has("aws_access_key_id") {
+    } else if seen & ROLE != 0 {
+        ProfileKind::AssumeRole
+    } else if seen & SSO != 0 {
+        ProfileKind::Sso
+    } else if seen & STATIC != 0 {
         ProfileKind::Static
+    } else if seen & PROCESS != 0 {
+        ProfileKind::Process
     } else {
         ProfileKind::Config
-    }
-}
-
-fn merge_keys(into: &mut BTreeMap<String, Entry>, section: &RawSection, file: FileId) {
-    for k in &section.keys {
-        into.insert(
-            k.name.clone(),
-            Entry {
-                value: k.value.clone(),
-                source: Source { file, line: k.line },
-            },
-        );
     }
 }
 
@@ -212,14 +375,39 @@ fn split_scopes(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Read a file as text without copying it (invalid UTF-8 is replaced, never fatal).
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Read both files. A missing config file is an error with the fix; a missing credentials file is not.
 pub fn load(
     config_file: &Path,
     credentials_file: &Path,
     display: impl Fn(&Path) -> String,
 ) -> Result<Config> {
+    load_with(config_file, credentials_file, display, None)
+}
+
+/// `load` for a command that needs one profile (`use NAME`): see `Config::parse_profile`.
+#[cfg_attr(not(test), allow(dead_code))] // for cmd/use_.rs
+pub fn load_profile(
+    config_file: &Path,
+    credentials_file: &Path,
+    display: impl Fn(&Path) -> String,
+    name: &str,
+) -> Result<Config> {
+    load_with(config_file, credentials_file, display, Some(name))
+}
+
+fn load_with(
+    config_file: &Path,
+    credentials_file: &Path,
+    display: impl Fn(&Path) -> String,
+    only: Option<&str>,
+) -> Result<Config> {
     let config_text = match std::fs::read(config_file) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Ok(b) => into_text(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let creds = read_optional(credentials_file)?;
             if creds.is_some() {
@@ -236,17 +424,27 @@ pub fn load(
     };
     let creds_text = read_optional(credentials_file)
         .with_context(|| format!("cannot read {}", display(credentials_file)))?;
-    Ok(Config::parse(
-        &config_text,
-        creds_text.as_deref(),
-        display(config_file),
-        display(credentials_file),
-    ))
+    let (config_path, credentials_path) = (display(config_file), display(credentials_file));
+    Ok(match only {
+        Some(name) => Config::parse_profile(
+            &config_text,
+            creds_text.as_deref(),
+            config_path,
+            credentials_path,
+            name,
+        ),
+        None => Config::parse(
+            &config_text,
+            creds_text.as_deref(),
+            config_path,
+            credentials_path,
+        ),
+    })
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>> {
     match std::fs::read(path) {
-        Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+        Ok(b) => Ok(Some(into_text(b))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.into()),
     }
@@ -268,116 +466,403 @@ pub fn missing_config_message(path: &str) -> String {
     )
 }
 
+/// What a config-file section header means.
+enum SectionKind {
+    Profile(String),
+    BareDefault,
+    Session(String),
+    Services(String),
+    /// Not ours (`[plugins]`, a bare `[name]`) or unusable (already reported).
+    Ignored,
+}
+
+/// The section being read: its keys are collected here, then laid over the model in one go.
+struct Pending<'a> {
+    kind: SectionKind,
+    header: &'a str,
+    line: usize,
+    keys: Keys,
+    last: Option<usize>,
+}
+
+struct Parser<'c> {
+    cfg: &'c mut Config,
+    file: FileId,
+    bare_default: Option<Profile>,
+    /// Credentials-file headers already seen (to report repeats).
+    seen: HashMap<String, usize>,
+    /// Read only this profile (plus every sso-session and services block); skip other profiles.
+    only: Option<&'c str>,
+    /// The keys buffer sections are read into, reused; each new profile gets an exact-size copy.
+    scratch: Keys,
+}
+
+impl Parser<'_> {
+    fn path(&self) -> &str {
+        match self.file {
+            FileId::Config => &self.cfg.config_path,
+            FileId::Credentials => &self.cfg.credentials_path,
+        }
+    }
+
+    fn problem(&mut self, line: usize, message: impl fmt::Display) {
+        let text = format!("{}:{line}: {message}", self.path());
+        self.cfg.problems.push(ConfigError(text));
+    }
+
+    fn run(&mut self, text: &str) {
+        let mut pending: Option<Pending> = None;
+        let mut events = ini::events(text);
+        while let Some(event) = events.next() {
+            match event {
+                Event::Section { header, line } => {
+                    if let Some(p) = pending.take() {
+                        self.flush(p);
+                    }
+                    if self.is_other_profile(header) {
+                        events.skip_section();
+                        continue;
+                    }
+                    let kind = self.section_kind(header, line);
+                    pending = Some(Pending {
+                        kind,
+                        header,
+                        line,
+                        keys: std::mem::take(&mut self.scratch),
+                        last: None,
+                    });
+                }
+                Event::Key { name, value, line } => {
+                    let Some(p) = pending.as_mut() else { continue };
+                    let key = lower_key(name);
+                    let source = Source {
+                        file: self.file,
+                        line,
+                    };
+                    let (i, old) = p.keys.set(&key, value, false, source);
+                    p.last = Some(i);
+                    if let Some(old) = old {
+                        let header = p.header;
+                        self.problem(
+                            line,
+                            format_args!(
+                                "`{key}` is set twice in [{header}] (also at line {}); ssox uses \
+                                 the last value, but the AWS CLI rejects a repeated key: delete one",
+                                old.line
+                            ),
+                        );
+                    }
+                }
+                Event::SubKey { name, value, .. } => {
+                    if let Some((p, i)) = pending.as_mut().and_then(|p| p.last.map(|i| (p, i))) {
+                        p.keys.items[i].nested = true;
+                        p.keys.extend(i, true, &[&lower_key(name), " = ", value]);
+                    }
+                }
+                Event::Continuation { text, .. } => {
+                    if let Some((p, i)) = pending.as_mut().and_then(|p| p.last.map(|i| (p, i))) {
+                        p.keys.extend(i, true, &[text]);
+                    }
+                }
+                Event::Error(e) => self.problem(e.line, e.message),
+            }
+        }
+        if let Some(p) = pending.take() {
+            self.flush(p);
+        }
+    }
+
+    /// In a targeted parse, whether this header is plainly a profile other than the one wanted.
+    fn is_other_profile(&self, header: &str) -> bool {
+        let Some(only) = self.only else { return false };
+        if self.file == FileId::Credentials {
+            return header != only;
+        }
+        if header == "default" {
+            return only != "default";
+        }
+        ini::plain_profile_name(header).is_some_and(|name| name != only)
+    }
+
+    fn section_kind(&mut self, header: &str, line: usize) -> SectionKind {
+        if self.file == FileId::Credentials {
+            // Every `[name]` is a profile, taken literally (`[profile x]` is "profile x").
+            if let Some(first) = self.seen.insert(header.to_string(), line) {
+                self.problem(line, repeat_message(header, first));
+            }
+            return SectionKind::Profile(header.to_string());
+        }
+        if header == "default" {
+            return SectionKind::BareDefault;
+        }
+        let source = Source {
+            file: self.file,
+            line,
+        };
+        if header.contains(['"', '\'', '\\']) {
+            return self.quoted_section_kind(header, source);
+        }
+        // The common case, no quotes or backslashes: split on blanks without allocating.
+        let mut plain = header.split([' ', '\t', '\r']).filter(|w| !w.is_empty());
+        let (prefix, name) = match (plain.next(), plain.next(), plain.next()) {
+            (Some(p @ ("profile" | "sso-session" | "services")), Some(name), None) => {
+                (p, name.to_string())
+            }
+            (Some("profile" | "sso-session" | "services"), _, _) => {
+                return self.quoted_section_kind(header, source);
+            }
+            _ => {
+                // A bare `[name]` is not a profile in the config file; `[Profile x]` is not either.
+                self.cfg.ignored_sections.push((header.to_string(), source));
+                return SectionKind::Ignored;
+            }
+        };
+        Self::kind_of(prefix, name)
+    }
+
+    fn kind_of(prefix: &str, name: String) -> SectionKind {
+        match prefix {
+            "profile" => SectionKind::Profile(name),
+            "sso-session" => SectionKind::Session(name),
+            _ => SectionKind::Services(name),
+        }
+    }
+
+    /// A header with quotes, or a prefix without exactly one name: read it with `shlex_split`.
+    fn quoted_section_kind(&mut self, header: &str, source: Source) -> SectionKind {
+        let line = source.line;
+        let Some(words) = ini::shlex_split(header) else {
+            self.problem(
+                line,
+                format_args!(
+                    "[{header}] has an unbalanced quote or a trailing `\\`, \
+                     so it is ignored; close the quote"
+                ),
+            );
+            self.cfg.ignored_sections.push((header.to_string(), source));
+            return SectionKind::Ignored;
+        };
+        let prefix = match words.first().map(String::as_str) {
+            Some("profile") => "profile",
+            Some("sso-session") => "sso-session",
+            Some("services") => "services",
+            _ => "",
+        };
+        if prefix.is_empty() {
+            self.cfg.ignored_sections.push((header.to_string(), source));
+            return SectionKind::Ignored;
+        }
+        if words.len() != 2 {
+            let message = if words.len() == 1 {
+                format!("[{header}] has no name; write [{prefix} NAME]")
+            } else {
+                let name = words[1..].join(" ");
+                format!(
+                    "[{header}] is not read as a {prefix} by the AWS tools: a name with spaces \
+                     must be quoted, as in [{prefix} {}]",
+                    quote_name(&name)
+                )
+            };
+            self.problem(line, message);
+            self.cfg.ignored_sections.push((header.to_string(), source));
+            return SectionKind::Ignored;
+        }
+        let mut words = words;
+        let name = words.pop().unwrap_or_default();
+        if name.is_empty() {
+            self.problem(
+                line,
+                format_args!("[{header}] has an empty name; write [{prefix} NAME]"),
+            );
+            self.cfg.ignored_sections.push((header.to_string(), source));
+            return SectionKind::Ignored;
+        }
+        Self::kind_of(prefix, name)
+    }
+
+    fn flush(&mut self, mut p: Pending) {
+        self.flush_into_model(&mut p);
+        p.keys.buf.clear();
+        p.keys.items.clear();
+        self.scratch = p.keys;
+    }
+
+    fn flush_into_model(&mut self, p: &mut Pending) {
+        let source = Source {
+            file: self.file,
+            line: p.line,
+        };
+        let file = self.file;
+        match std::mem::replace(&mut p.kind, SectionKind::Ignored) {
+            SectionKind::Ignored => {}
+            SectionKind::BareDefault => match &mut self.bare_default {
+                Some(d) => {
+                    let first = d.source.line;
+                    d.keys.merge_from(&p.keys);
+                    self.problem(p.line, repeat_message(p.header, first));
+                }
+                None => {
+                    self.bare_default = Some(Profile {
+                        name: "default".into(),
+                        kind: ProfileKind::Config,
+                        source,
+                        keys: p.keys.compact(),
+                        bare_default: true,
+                    });
+                }
+            },
+            SectionKind::Profile(name) => match self.cfg.profiles.entry(name) {
+                MapEntry::Vacant(v) => {
+                    let name = v.key().clone();
+                    v.insert(Profile {
+                        name,
+                        kind: ProfileKind::Config,
+                        source,
+                        keys: p.keys.compact(),
+                        bare_default: false,
+                    });
+                }
+                MapEntry::Occupied(o) => {
+                    let profile = o.into_mut();
+                    let first = (profile.source.file == file).then_some(profile.source.line);
+                    profile.keys.merge_from(&p.keys);
+                    if let (Some(first), FileId::Config) = (first, file) {
+                        self.problem(p.line, repeat_message(p.header, first));
+                    }
+                }
+            },
+            SectionKind::Session(name) => match self.cfg.sessions.entry(name) {
+                MapEntry::Vacant(v) => {
+                    let name = v.key().clone();
+                    v.insert(SsoSession {
+                        name,
+                        source,
+                        keys: p.keys.compact(),
+                    });
+                }
+                MapEntry::Occupied(o) => {
+                    let session = o.into_mut();
+                    let first = session.source.line;
+                    session.keys.merge_from(&p.keys);
+                    self.problem(p.line, repeat_message(p.header, first));
+                }
+            },
+            SectionKind::Services(name) => {
+                let svc = self.cfg.services.entry(name).or_default();
+                for it in &p.keys.items {
+                    if !it.nested {
+                        continue;
+                    }
+                    let id = p.keys.text(it.key).replace('-', "_");
+                    let block = svc.entry(id).or_default();
+                    for line in p.keys.text(it.value).split('\n') {
+                        if let Some((k, v)) = line.split_once(" = ") {
+                            block.insert(k.to_string(), v.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn repeat_message(header: &str, first: usize) -> String {
+    format!(
+        "[{header}] repeats the section at line {first}; ssox merges them (the last value wins) \
+         but the AWS CLI does not: merge them into one"
+    )
+}
+
 impl Config {
-    /// Parse the config file text and, if present, the credentials file text.
+    /// Parse the config file text and, if present, the credentials file text. Never fails: what
+    /// cannot be used is reported in `problems` and the rest is read.
     pub fn parse(
         config_text: &str,
         credentials_text: Option<&str>,
         config_path: String,
         credentials_path: String,
     ) -> Config {
+        Self::parse_with(
+            config_text,
+            credentials_text,
+            config_path,
+            credentials_path,
+            None,
+        )
+    }
+
+    /// Like `parse`, but only the profile `name` (with every sso-session and services block) is
+    /// read; other profiles are passed over without being tokenized, so their problems are not
+    /// reported. When `name` is not found, this is a full `parse` (for the suggestions).
+    /// This is what keeps `ssox use NAME` fast on configs with thousands of profiles.
+    pub fn parse_profile(
+        config_text: &str,
+        credentials_text: Option<&str>,
+        config_path: String,
+        credentials_path: String,
+        name: &str,
+    ) -> Config {
+        let cfg = Self::parse_with(
+            config_text,
+            credentials_text,
+            config_path,
+            credentials_path,
+            Some(name),
+        );
+        if cfg.profiles.contains_key(name) {
+            return cfg;
+        }
+        Self::parse_with(
+            config_text,
+            credentials_text,
+            cfg.config_path,
+            cfg.credentials_path,
+            None,
+        )
+    }
+
+    fn parse_with(
+        config_text: &str,
+        credentials_text: Option<&str>,
+        config_path: String,
+        credentials_path: String,
+        only: Option<&str>,
+    ) -> Config {
         let mut cfg = Config {
             config_path,
             credentials_path,
             ..Config::default()
         };
-        let (sections, errors) = ini::tokenize(config_text);
-        for e in errors {
-            cfg.problems.push(ConfigError(format!(
-                "{}:{}: {}",
-                cfg.config_path, e.line, e.message
-            )));
-        }
-        let mut bare_default: Option<Profile> = None;
-        for section in &sections {
-            let src = Source {
-                file: FileId::Config,
-                line: section.line,
-            };
-            if section.header == "default" {
-                let p = bare_default.get_or_insert_with(|| new_profile("default", src));
-                merge_keys(&mut p.keys, section, FileId::Config);
-                continue;
-            }
-            let Some(words) = ini::shlex_split(&section.header) else {
-                cfg.problems.push(ConfigError(format!(
-                    "{}:{}: section [{}] has an unbalanced quote; it is ignored",
-                    cfg.config_path, section.line, section.header
-                )));
-                continue;
-            };
-            let kind = words.first().map(String::as_str);
-            if !matches!(kind, Some("profile" | "sso-session" | "services")) {
-                continue; // bare [name] and unknown sections are not profiles in the config file
-            }
-            if words.len() != 2 {
-                cfg.problems.push(ConfigError(format!(
-                    "{}:{}: [{}] is not a valid section name; quote a name with spaces: [{} \"{}\"]",
-                    cfg.config_path,
-                    section.line,
-                    section.header,
-                    words[0],
-                    words[1..].join(" ")
-                )));
-                continue;
-            }
-            let name = &words[1];
-            match words[0].as_str() {
-                "profile" => {
-                    let p = cfg
-                        .profiles
-                        .entry(name.clone())
-                        .or_insert_with(|| new_profile(name, src));
-                    merge_keys(&mut p.keys, section, FileId::Config);
+        let mut parser = Parser {
+            cfg: &mut cfg,
+            file: FileId::Config,
+            bare_default: None,
+            seen: HashMap::new(),
+            only,
+            scratch: Keys::new(),
+        };
+        parser.run(config_text);
+        // `[profile default]` wins over `[default]` (Rust SDK; botocore takes the later one).
+        if let Some(d) = parser.bare_default.take() {
+            match parser.cfg.profiles.get("default") {
+                Some(p) => {
+                    let line = p.source.line;
+                    parser.problem(
+                        d.source.line,
+                        format_args!(
+                            "[default] is ignored because [profile default] (line {line}) takes \
+                             precedence; the AWS CLI uses whichever comes last: merge them into one section"
+                        ),
+                    );
                 }
-                "sso-session" => {
-                    let s = cfg
-                        .sessions
-                        .entry(name.clone())
-                        .or_insert_with(|| SsoSession {
-                            name: name.clone(),
-                            source: src,
-                            keys: BTreeMap::new(),
-                        });
-                    merge_keys(&mut s.keys, section, FileId::Config);
-                }
-                _ => {
-                    let svc = cfg.services.entry(name.clone()).or_default();
-                    for k in &section.keys {
-                        if let RawValue::Nested(pairs) = &k.value {
-                            let id = k.name.replace('-', "_");
-                            let block = svc.entry(id).or_default();
-                            for (sk, sv) in pairs {
-                                block.insert(sk.clone(), sv.clone());
-                            }
-                        }
-                    }
+                None => {
+                    parser.cfg.profiles.insert("default".into(), d);
                 }
             }
-        }
-        // `[profile default]` wins over `[default]` (Rust SDK).
-        if let Some(d) = bare_default {
-            cfg.profiles.entry("default".into()).or_insert(d);
         }
         if let Some(text) = credentials_text {
-            let (sections, errors) = ini::tokenize(text);
-            for e in errors {
-                cfg.problems.push(ConfigError(format!(
-                    "{}:{}: {}",
-                    cfg.credentials_path, e.line, e.message
-                )));
-            }
-            for section in &sections {
-                let src = Source {
-                    file: FileId::Credentials,
-                    line: section.line,
-                };
-                let p = cfg
-                    .profiles
-                    .entry(section.header.clone())
-                    .or_insert_with(|| new_profile(&section.header, src));
-                merge_keys(&mut p.keys, section, FileId::Credentials);
-            }
+            parser.file = FileId::Credentials;
+            parser.run(text);
         }
         for p in cfg.profiles.values_mut() {
             p.kind = classify(&p.keys);
@@ -394,14 +879,25 @@ impl Config {
         format!("{path}:{}", src.line)
     }
 
-    /// Look up a profile; the error names the file and up to three close names.
+    /// Look up a profile; the error names the file, up to three close names, and a section that
+    /// looks meant as this profile but is not read as one.
     pub fn profile(&self, name: &str) -> Result<&Profile, ConfigError> {
         self.profiles.get(name).ok_or_else(|| {
             let mut msg = format!("profile {name:?} not found in {}", self.config_path);
             let close = closest(name, self.profiles.keys().map(String::as_str), 3);
             if !close.is_empty() {
-                let list: Vec<String> = close.iter().map(|c| format!("{c:?}")).collect();
-                msg.push_str(&format!("; did you mean {}?", list.join(", ")));
+                msg.push_str(&format!("; did you mean {}?", quoted_list(&close)));
+            }
+            if let Some((header, src)) = self
+                .ignored_sections
+                .iter()
+                .find(|(h, _)| intended_profile_name(h).is_some_and(|n| n == name))
+            {
+                msg.push_str(&format!(
+                    "\n[{header}] ({}) is not read as a profile; write it as [profile {}]",
+                    self.at(*src),
+                    quote_name(name)
+                ));
             }
             ConfigError(msg)
         })
@@ -413,8 +909,7 @@ impl Config {
             let mut msg = format!("sso-session {name:?} not found in {}", self.config_path);
             let close = closest(name, self.sessions.keys().map(String::as_str), 3);
             if !close.is_empty() {
-                let list: Vec<String> = close.iter().map(|c| format!("{c:?}")).collect();
-                msg.push_str(&format!("; did you mean {}?", list.join(", ")));
+                msg.push_str(&format!("; did you mean {}?", quoted_list(&close)));
             }
             ConfigError(msg)
         })
@@ -423,16 +918,21 @@ impl Config {
     /// The login an sso-session needs.
     pub fn session_login(&self, name: &str) -> Result<LoginTarget, ConfigError> {
         let s = self.session(name)?;
-        let missing = |key: &str| {
-            ConfigError(format!(
-                "sso-session {name:?} is missing {key} ({}); add `{key} = …` to [sso-session {name}]",
-                self.at(s.source)
-            ))
+        let start_url = s.get("sso_start_url");
+        let region = s.get("sso_region");
+        let (Some(start_url), Some(region)) = (start_url, region) else {
+            let missing = missing_keys(&[
+                ("sso_start_url", start_url.is_none()),
+                ("sso_region", region.is_none()),
+            ]);
+            return Err(ConfigError(format!(
+                "sso-session {name:?} is missing {} ({}); add {} to {}",
+                missing.names,
+                self.at(s.source),
+                missing.examples,
+                s.section()
+            )));
         };
-        let start_url = s
-            .get("sso_start_url")
-            .ok_or_else(|| missing("sso_start_url"))?;
-        let region = s.get("sso_region").ok_or_else(|| missing("sso_region"))?;
         Ok(LoginTarget {
             cache_key: name.to_string(),
             session_name: Some(name.to_string()),
@@ -445,52 +945,63 @@ impl Config {
     /// The login a profile needs: its sso-session's, or its legacy start URL's.
     pub fn profile_login(&self, profile: &Profile) -> Result<LoginTarget, ConfigError> {
         let name = &profile.name;
+        let key_at = |key: &str| self.at(profile.line(key).unwrap_or(profile.source));
         if let Some(session) = profile.get("sso_session") {
             if !self.sessions.contains_key(session) {
-                let at = profile
-                    .line("sso_session")
-                    .map_or(String::new(), |s| self.at(s));
+                let close = closest(session, self.sessions.keys().map(String::as_str), 3);
+                let fix = if close.is_empty() {
+                    format!(
+                        "add an [sso-session {}] section or fix the name",
+                        quote_name(session)
+                    )
+                } else {
+                    format!(
+                        "did you mean {}? Otherwise add an [sso-session {}] section",
+                        quoted_list(&close),
+                        quote_name(session)
+                    )
+                };
                 return Err(ConfigError(format!(
-                    "profile {name:?} uses sso_session {session:?}, which does not exist ({at}); \
-                     add [sso-session {session}] or fix the name"
+                    "profile {name:?} uses sso-session {session:?}, which does not exist ({}); {fix}",
+                    key_at("sso_session")
                 )));
             }
             let login = self.session_login(session)?;
-            if let Some(url) = profile.get("sso_start_url") {
-                if url != login.start_url {
-                    let at = profile
-                        .line("sso_start_url")
-                        .map_or(String::new(), |s| self.at(s));
-                    return Err(ConfigError(format!(
-                        "profile {name:?} sets sso_start_url {url} but its sso-session {session:?} \
-                         has {} ({at}); remove sso_start_url from the profile",
-                        login.start_url
-                    )));
-                }
-            }
-            if let Some(region) = profile.get("sso_region") {
-                if region != login.region {
-                    let at = profile
-                        .line("sso_region")
-                        .map_or(String::new(), |s| self.at(s));
-                    return Err(ConfigError(format!(
-                        "profile {name:?} sets sso_region {region} but its sso-session {session:?} \
-                         has {} ({at}); remove sso_region from the profile",
-                        login.region
-                    )));
+            for (key, ours) in [
+                ("sso_start_url", &login.start_url),
+                ("sso_region", &login.region),
+            ] {
+                if let Some(theirs) = profile.get(key) {
+                    if theirs != ours {
+                        return Err(ConfigError(format!(
+                            "profile {name:?} sets {key} = {theirs} but its sso-session {session:?} \
+                             has {ours} ({}); remove {key} from {}",
+                            key_at(key),
+                            profile.section()
+                        )));
+                    }
                 }
             }
             return Ok(login);
         }
-        let at = self.at(profile.source);
         let Some(start_url) = profile.get("sso_start_url") else {
+            let example = match self.sessions.keys().next() {
+                Some(s) if self.sessions.len() == 1 => s.as_str(),
+                _ => "NAME",
+            };
             return Err(ConfigError(format!(
-                "profile {name:?} is not an SSO profile ({at}); set sso_session = NAME"
+                "profile {name:?} has neither sso_session nor sso_start_url ({}); \
+                 add `sso_session = {example}` to {}",
+                self.at(profile.source),
+                profile.section()
             )));
         };
         let region = profile.get("sso_region").ok_or_else(|| {
             ConfigError(format!(
-                "profile {name:?} is missing sso_region ({at}); add `sso_region = …` next to sso_start_url"
+                "profile {name:?} is missing sso_region ({}); add `sso_region = us-east-1` \
+                 (your IAM Identity Center region) to {}",
+                key_at("sso_start_url"),
+                profile.section()
             ))
         })?;
         Ok(LoginTarget {
@@ -505,19 +1016,26 @@ impl Config {
     /// The SSO role a profile assumes.
     pub fn role_target(&self, profile: &Profile) -> Result<RoleTarget, ConfigError> {
         let login = self.profile_login(profile)?;
-        let at = self.at(profile.source);
-        let need = |key: &str| {
-            profile.get(key).map(str::to_string).ok_or_else(|| {
-                ConfigError(format!(
-                    "profile {:?} is missing {key} ({at}); add `{key} = …` to [profile {}]",
-                    profile.name, profile.name
-                ))
-            })
+        let account = profile.get("sso_account_id");
+        let role = profile.get("sso_role_name");
+        let (Some(account), Some(role)) = (account, role) else {
+            let missing = missing_keys(&[
+                ("sso_account_id", account.is_none()),
+                ("sso_role_name", role.is_none()),
+            ]);
+            return Err(ConfigError(format!(
+                "profile {:?} is missing {} ({}); add {} to {}",
+                profile.name,
+                missing.names,
+                self.at(profile.source),
+                missing.examples,
+                profile.section()
+            )));
         };
         Ok(RoleTarget {
             profile: profile.name.clone(),
-            account_id: need("sso_account_id")?,
-            role_name: need("sso_role_name")?,
+            account_id: account.to_string(),
+            role_name: role.to_string(),
             region: profile.region().map(str::to_string),
             login,
         })
@@ -538,44 +1056,104 @@ impl Config {
     }
 }
 
-fn new_profile(name: &str, source: Source) -> Profile {
-    Profile {
-        name: name.to_string(),
-        kind: ProfileKind::Config,
-        source,
-        keys: BTreeMap::new(),
+/// The profile name an ignored config-file header was probably meant to be: `[dev]` → `dev`,
+/// `[Profile dev]` → `dev`, `[profile a b]` → `a b`.
+fn intended_profile_name(header: &str) -> Option<String> {
+    let words = ini::shlex_split(header)?;
+    match words.as_slice() {
+        [one] => Some(one.clone()),
+        [first, rest @ ..] if first.eq_ignore_ascii_case("profile") => Some(rest.join(" ")),
+        _ => None,
     }
 }
 
-/// Up to `n` names closest to `target` (edit distance, then prefix/substring), best first.
+fn quoted_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|c| format!("{c:?}")).collect();
+    quoted.join(", ")
+}
+
+struct Missing {
+    /// `sso_start_url and sso_region`
+    names: String,
+    /// `` `sso_start_url = https://…` and `sso_region = us-east-1` ``
+    examples: String,
+}
+
+fn missing_keys(keys: &[(&str, bool)]) -> Missing {
+    let example = |k: &str| match k {
+        "sso_start_url" => "https://my-sso-portal.awsapps.com/start",
+        "sso_region" => "us-east-1",
+        "sso_account_id" => "111111111111",
+        "sso_role_name" => "AdministratorAccess",
+        _ => "…",
+    };
+    let missing: Vec<&str> = keys.iter().filter(|(_, m)| *m).map(|(k, _)| *k).collect();
+    let examples: Vec<String> = missing
+        .iter()
+        .map(|k| format!("`{k} = {}`", example(k)))
+        .collect();
+    Missing {
+        names: missing.join(" and "),
+        examples: examples.join(" and "),
+    }
+}
+
+/// Up to `n` names closest to `target`, best first: the same name in another case, then typos
+/// (a few edits or swapped letters, scaled to the length), then names that start with or contain
+/// the target. Short or unrelated names are never suggested.
 pub fn closest<'a>(target: &str, names: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
-    let t = target.to_lowercase();
-    let mut scored: Vec<(usize, &str)> = names
+    let t: Vec<char> = target.to_lowercase().chars().collect();
+    let tlen = t.len();
+    if tlen == 0 || n == 0 {
+        return Vec::new();
+    }
+    let max_edits = (tlen / 4).clamp(1, 3);
+    let t_str: String = t.iter().collect();
+    let mut scored: Vec<(usize, usize, &str)> = names
         .filter_map(|name| {
-            let l = name.to_lowercase();
-            let d = levenshtein(&t, &l);
-            let limit = (t.chars().count().max(3)) / 3 + 1;
-            if d <= limit || l.contains(&t) || (t.len() >= 3 && t.contains(&l)) {
-                Some((d, name))
-            } else {
-                None
+            let l: Vec<char> = name.to_lowercase().chars().collect();
+            if l.len().abs_diff(tlen) <= max_edits {
+                let d = edit_distance(&t, &l);
+                if d <= max_edits && d < tlen && d < l.len() {
+                    return Some((0, d, name));
+                }
             }
+            let l_str: String = l.iter().collect();
+            if tlen >= 2 && l_str.starts_with(&t_str) {
+                return Some((1, l.len() - tlen, name));
+            }
+            if tlen >= 3 && l_str.contains(&t_str) {
+                return Some((2, l.len() - tlen, name));
+            }
+            None
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(n).map(|(_, s)| s).collect()
+    scored.into_iter().take(n).map(|(_, _, s)| s).collect()
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+/// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, v) in d.iter_mut().enumerate().take(w) {
+        *v = j;
     }
-    prev[b.len()]
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        for j in 1..w {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
+
+#[cfg(test)]
+mod tests;
