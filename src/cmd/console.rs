@@ -8,11 +8,11 @@ use crate::aws::console;
 use crate::cli::ConsoleArgs;
 use crate::settings::Settings;
 
-use super::{load_config, print_stdout};
+use super::{load_config_for, print_stdout};
 
 pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
-    let config = load_config(settings)?;
     let name = super::creds::profile_name(args.profile.as_deref(), settings, "console")?;
+    let config = load_config_for(settings, &name)?;
     let (creds, target) = super::creds::role_credentials(&config, &name, settings, super::now())?;
     let (default_endpoint, default_destination) = console::partition_defaults(
         target

@@ -14,11 +14,11 @@ use crate::role_cache::{self, RoleCredentials};
 use crate::settings::Settings;
 use crate::shell::Shell;
 
-use super::{load_config, print_stdout, warn};
+use super::{load_config_for, print_stdout, warn};
 
 pub fn run(args: CredsArgs, settings: &Settings) -> Result<()> {
-    let config = load_config(settings)?;
     let name = profile_name(args.profile.as_deref(), settings, "creds")?;
+    let config = load_config_for(settings, &name)?;
     let (creds, _) = role_credentials(&config, &name, settings, super::now())?;
     print_stdout(&render(args.format, &creds)?)
 }

@@ -15,10 +15,10 @@ use crate::role_cache::RoleCredentials;
 use crate::settings::Settings;
 use crate::ExitWith;
 
-use super::load_config;
+use super::load_config_for;
 
 pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
-    let config = load_config(settings)?;
+    let config = load_config_for(settings, &args.profile)?;
     let (creds, target) =
         super::creds::role_credentials(&config, &args.profile, settings, super::now())?;
     let Some((program, rest)) = args.command.split_first() else {

@@ -47,6 +47,17 @@ pub fn load_config(settings: &Settings) -> Result<Config> {
     })
 }
 
+/// `load_config` for a command about one profile: other profiles are passed over unread, which
+/// keeps `use`, `status --prompt` and `creds` fast on configs with thousands of profiles.
+pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
+    crate::config::load_profile(
+        &settings.config_file,
+        &settings.credentials_file,
+        |p| settings.display_path(p),
+        profile,
+    )
+}
+
 /// The shell to print for: `--shell`, else `SSOX_SHELL`/`SHELL`, else POSIX.
 pub fn target_shell(arg: Option<ShellArg>, settings: &Settings) -> Shell {
     match arg {

@@ -53,18 +53,20 @@ pub fn prompt_line(settings: &Settings, now: OffsetDateTime) -> String {
     let Some(name) = settings.active_profile() else {
         return String::new();
     };
-    let state = load_config(settings).ok().and_then(|config| {
-        let profile = config.profiles.get(name)?;
-        if profile.kind != ProfileKind::Sso {
-            return None;
-        }
-        let login = config.profile_login(profile).ok()?;
-        let token = cache::read_token(&cache::token_path(
-            &settings.sso_cache_dir(),
-            &login.cache_key,
-        ));
-        Some(TokenState::of(token.as_ref(), now))
-    });
+    let state = super::load_config_for(settings, name)
+        .ok()
+        .and_then(|config| {
+            let profile = config.profiles.get(name)?;
+            if profile.kind != ProfileKind::Sso {
+                return None;
+            }
+            let login = config.profile_login(profile).ok()?;
+            let token = cache::read_token(&cache::token_path(
+                &settings.sso_cache_dir(),
+                &login.cache_key,
+            ));
+            Some(TokenState::of(token.as_ref(), now))
+        });
     match state {
         Some(TokenState::Valid { left }) if left >= Duration::from_secs(3600) => {
             format!("{name} {}h\n", left.as_secs() / 3600)

@@ -12,7 +12,7 @@ use crate::config::{Config, ProfileKind};
 use crate::settings::{Settings, STATIC_KEY_VARS};
 use crate::shell;
 
-use super::{load_config, print_stdout, target_shell, warn};
+use super::{load_config_for, print_stdout, target_shell, warn};
 
 pub fn run(args: UseArgs, settings: &Settings) -> Result<()> {
     let shell = target_shell(args.shell.shell, settings);
@@ -30,7 +30,7 @@ pub fn run(args: UseArgs, settings: &Settings) -> Result<()> {
             settings,
         );
     };
-    let config = load_config(settings)?;
+    let config = load_config_for(settings, &name)?;
     let profile = config.profile(&name)?;
     if name.contains('\0') {
         bail!("profile name {name:?} contains a NUL byte and cannot be put in the environment");

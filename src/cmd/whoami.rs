@@ -11,14 +11,14 @@ use crate::cli::WhoamiArgs;
 use crate::config::ProfileKind;
 use crate::settings::Settings;
 
-use super::{load_config, print_stdout};
+use super::{load_config_for, print_stdout};
 
 /// STS is global; this region is used when the profile sets none.
 const FALLBACK_REGION: &str = "us-east-1";
 
 pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
-    let config = load_config(settings)?;
     let name = super::creds::profile_name(args.profile.as_deref(), settings, "whoami")?;
+    let config = load_config_for(settings, &name)?;
     let profile = config.profile(&name)?;
     let mut target = None;
     if profile.kind == ProfileKind::Sso {

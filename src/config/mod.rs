@@ -390,7 +390,6 @@ pub fn load(
 }
 
 /// `load` for a command that needs one profile (`use NAME`): see `Config::parse_profile`.
-#[cfg_attr(not(test), allow(dead_code))] // for cmd/use_.rs
 pub fn load_profile(
     config_file: &Path,
     credentials_file: &Path,

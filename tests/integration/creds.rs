@@ -372,7 +372,7 @@ fn not_an_sso_profile_and_no_profile_are_clear_errors() {
     let o = env.run(&["creds", "blog_admn"]);
     assert_eq!(
         stderr(&o),
-        "ssox: profile \"blog_admn\" not found in ~/.aws/config; did you mean \"blog_admin\", \"blog_ro\"?\n"
+        "ssox: profile \"blog_admn\" not found in ~/.aws/config; did you mean \"blog_admin\"?\n"
     );
     env.sb.write(
         ".aws/config",
