@@ -383,7 +383,7 @@ fn not_an_sso_profile_and_no_profile_are_clear_errors() {
         (o.status.code(), stderr(&o).as_str()),
         (
             Some(1),
-            "ssox: profile \"plain\" is not an SSO profile (~/.aws/config:23); set sso_session = NAME\n"
+            "ssox: profile \"plain\" has neither sso_session nor sso_start_url (~/.aws/config:23); add `sso_session = my_sso_session` to [profile plain]\n"
         )
     );
     assert_eq!(env.fake.ops(), Vec::<String>::new());
