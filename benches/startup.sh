@@ -41,5 +41,20 @@ for name, x in r.items():
     print(f"{name:24} {x['median']*1000:10.2f} {x['median']/floor:9.2f}")
 print(f"aws configure get / ssox use: {r['aws configure get']['median']/use:.0f}x")
 PY
+  # Instruction counts are repeatable whatever else the machine does (valgrind is optional).
+  if command -v valgrind >/dev/null; then
+    count() {
+      env -i HOME="$home" PATH="$PATH" AWS_PROFILE="$name" valgrind --tool=callgrind \
+        --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'
+    }
+    f=$(count "$PWD/$out/floor")
+    printf '%-24s %12s %9s\n' "instructions" "count" "x floor"
+    printf '%-24s %12s %9s\n' floor "$f" 1.00
+    for c in "use $name --shell bash" "list --names" "status --prompt"; do
+      # shellcheck disable=SC2086
+      n_ins=$(count "$ssox" $c)
+      printf "%-24s %12s %9.2f\n" "ssox ${c%% *}" "$n_ins" "$(python3 -c "print($n_ins / $f)")"
+    done
+  fi
   rm -rf "$home"
 done
