@@ -1,4 +1,5 @@
-//! Endpoint overrides (reference §5), resolved as every AWS tool does: service env var, then
+//! Endpoint overrides (reference §5) for the clients ssox builds itself (sso-oidc, sso portal;
+//! `whoami` leaves STS to aws-config, which applies the same rules), resolved as every AWS tool does: service env var, then
 //! `AWS_ENDPOINT_URL`, then the profile's `[services]` block, then its `endpoint_url`; none at all
 //! with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`. Pure: no I/O.
 
@@ -9,7 +10,6 @@ use crate::settings::EndpointEnv;
 pub enum Service {
     SsoOidc,
     Sso,
-    Sts,
 }
 
 impl Service {
@@ -18,7 +18,6 @@ impl Service {
         match self {
             Service::SsoOidc => "sso_oidc",
             Service::Sso => "sso",
-            Service::Sts => "sts",
         }
     }
 }
@@ -36,7 +35,6 @@ pub fn resolve(
     let specific = match service {
         Service::SsoOidc => &env.sso_oidc,
         Service::Sso => &env.sso,
-        Service::Sts => &env.sts,
     };
     specific
         .clone()
@@ -50,8 +48,8 @@ mod tests {
 
     fn cfg() -> Config {
         Config::parse(
-            "[profile p]\nservices = local\nendpoint_url = http://global\n\
-             [services local]\nsso-oidc =\n  endpoint_url = http://oidc\nsts =\n  endpoint_url = http://sts\n",
+            "[profile p]\nservices = local\n\
+             [services local]\nsso-oidc =\n  endpoint_url = http://oidc\nsso =\n  endpoint_url = http://sso\n",
             None,
             "cfg".into(),
             "creds".into(),
@@ -64,8 +62,7 @@ mod tests {
         let mut env = EndpointEnv::default();
         let r = |env: &EndpointEnv, s| resolve(env, Some(&c), Some("p"), s);
         assert_eq!(r(&env, Service::SsoOidc).as_deref(), Some("http://oidc"));
-        assert_eq!(r(&env, Service::Sts).as_deref(), Some("http://sts"));
-        assert_eq!(r(&env, Service::Sso).as_deref(), Some("http://global"));
+        assert_eq!(r(&env, Service::Sso).as_deref(), Some("http://sso"));
         env.global = Some("http://env-global".into());
         assert_eq!(
             r(&env, Service::SsoOidc).as_deref(),
@@ -79,8 +76,25 @@ mod tests {
         env.ignore_configured = true;
         assert_eq!(r(&env, Service::SsoOidc), None);
         assert_eq!(
-            resolve(&EndpointEnv::default(), Some(&c), None, Service::Sts),
+            resolve(&EndpointEnv::default(), Some(&c), None, Service::Sso),
             None
+        );
+        // A profile's top-level endpoint_url applies when its services block has no entry.
+        let plain = Config::parse(
+            "[profile q]\nendpoint_url = http://global\n",
+            None,
+            "cfg".into(),
+            "creds".into(),
+        );
+        assert_eq!(
+            resolve(
+                &EndpointEnv::default(),
+                Some(&plain),
+                Some("q"),
+                Service::Sso
+            )
+            .as_deref(),
+            Some("http://global")
         );
     }
 }

@@ -1209,7 +1209,8 @@ fn endpoints_from_the_profiles_services_section_are_used() {
 fn no_browser_over_ssh_or_without_a_display() {
     let env = Env::new(SEED_CONFIG);
     env.fake.script().approval = Approval::AfterPolls(1);
-    let cases: [(&str, Option<(&str, &str)>, &str); 2] = [
+    type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a str);
+    let cases: [Case; 2] = [
         (
             "ssh",
             Some(("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")),
