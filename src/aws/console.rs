@@ -114,7 +114,7 @@ async fn get(url: &str) -> Result<(u16, Vec<u8>)> {
     let response = connector
         .call(request)
         .await
-        .map_err(|e| anyhow!("{}", super::role::chain(&e)))?;
+        .map_err(|e| anyhow!("{}", super::errors::chain(&e)))?;
     let status = response.status().as_u16();
     let body = ByteStream::new(response.into_body())
         .collect()

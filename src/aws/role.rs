@@ -6,7 +6,9 @@ use std::error::Error as StdError;
 
 use anyhow::{anyhow, Result};
 use aws_sdk_sso::config::{BehaviorVersion, Region};
-use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sso::error::SdkError;
+
+use super::errors::describe;
 use time::OffsetDateTime;
 
 use crate::role_cache::RoleCredentials;
@@ -89,56 +91,4 @@ async fn fetch(req: &RoleRequest<'_>) -> Result<RoleCredentials, RoleError> {
         expiration,
         req.account_id.to_string(),
     ))
-}
-
-/// An SDK error in one line a user can act on: the service's code and message with the HTTP
-/// status, or what went wrong on the way (connection, timeout). Request URLs, headers and bodies
-/// are never included, so secrets cannot leak through it.
-pub(crate) fn describe<E, R>(e: &SdkError<E, R>) -> String
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-    R: std::fmt::Debug + 'static,
-{
-    match e {
-        SdkError::ServiceError(s) => {
-            let err = s.err();
-            let code = err.code().unwrap_or("unknown error");
-            match err.message() {
-                Some(m) if !m.is_empty() => format!("{code}: {m}"),
-                _ => code.to_string(),
-            }
-        }
-        SdkError::TimeoutError(_) => "the request timed out".to_string(),
-        SdkError::DispatchFailure(d) => {
-            let what = if d.is_timeout() {
-                "timed out"
-            } else if d.is_io() {
-                "connection failed"
-            } else {
-                "request failed"
-            };
-            format!("{what}: {}", chain(e))
-        }
-        SdkError::ResponseError(_) => format!("unreadable response: {}", chain(e)),
-        _ => chain(e),
-    }
-}
-
-/// The error's sources joined with `: ` (the SDK's outer wording is generic), or the error itself
-/// when it has none. Repeats (an outer message that embeds its source) are dropped.
-pub(crate) fn chain(e: &(dyn StdError + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    if parts.is_empty() {
-        e.to_string()
-    } else {
-        parts.join(": ")
-    }
 }

@@ -14,7 +14,8 @@ use aws_sdk_sso::error::SdkError;
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_sdk_sts::config::Region;
 
-use super::role::{describe, RoleError};
+use super::errors::describe;
+use super::role::RoleError;
 
 /// Who the credentials belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +129,7 @@ fn credentials_error(e: aws_credential_types::provider::error::CredentialsError)
         }
         cur = err.source();
     }
-    let inner = super::role::chain(&e);
+    let inner = super::errors::chain(&e);
     let outer = e.to_string();
     WhoamiError::Credentials(if inner.contains(&outer) {
         inner
