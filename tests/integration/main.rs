@@ -2,4 +2,5 @@
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
 mod common;
+mod pick;
 mod use_list;
