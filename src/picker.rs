@@ -517,7 +517,8 @@ impl<'a> Menu<'a> {
                     run.clear();
                 }
                 run_lit = is_lit;
-                run.push(ch);
+                // Never send a config file's control characters to the terminal.
+                run.push(if ch.is_control() { '?' } else { ch });
             }
             if len > w {
                 run.push('…');
@@ -704,6 +705,14 @@ mod tests {
             "{:?}",
             lines[3]
         );
+    }
+
+    #[test]
+    fn control_characters_are_not_drawn() {
+        let r = rows(&[&["evil\x1b]0;owned\x07", "x"]]);
+        let mut m = Menu::new("P", &[], &r);
+        let f = m.frame(80, 10);
+        assert!(f.contains(">   evil?]0;owned?  x\x1b[K"), "{f:?}");
     }
 
     #[test]

@@ -16,7 +16,9 @@ use super::{load_config, warn};
 pub const HEADER: [&str; 6] = ["PROFILE", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN"];
 
 pub fn run(args: PickArgs, settings: &Settings) -> Result<()> {
+    let started = std::time::Instant::now();
     let config = load_config(settings)?;
+    let loaded = started.elapsed();
     if config.profiles.is_empty() {
         bail!(
             "no profiles in {} to pick from; add one with `aws configure sso` \
@@ -29,6 +31,14 @@ pub fn run(args: PickArgs, settings: &Settings) -> Result<()> {
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
     let order = history::order(&names, &history::load(&history_file));
     let menu: Vec<picker::Row> = order.iter().map(|&i| menu_row(&rows[i])).collect();
+    if settings.verbose {
+        warn(&format!(
+            "pick: {} profiles; config read in {} ms, menu rows ready in {} ms",
+            menu.len(),
+            loaded.as_millis(),
+            started.elapsed().as_millis()
+        ));
+    }
     let chosen = match picker::choose_row("Profile", &HEADER, &menu, args.query.as_deref()) {
         Err(e) if e.is::<picker::NoTerminal>() => {
             eprintln!("ssox pick needs a terminal; use: ssox use NAME");

@@ -64,12 +64,16 @@ fn pty(sb: &Sandbox, script: &str, env: &[(&str, &str)]) -> Pty {
         .env("TERM", "xterm")
         .current_dir(&sb.home)
         .arg("-c")
-        // Wide enough that no menu line is cut, set before ssox starts.
-        .arg(format!("stty cols 160 rows 30; {script}"));
+        // Start only once the terminal has its size (see below).
+        .arg(format!("read -r _ && {script}"));
     for (k, v) in env {
         c.env(k, v);
     }
     let mut session = Session::spawn(c).unwrap();
+    // Wide enough that no menu line is cut. The spawner sets 80x24 after forking, so the script
+    // waits for this line before starting ssox.
+    session.get_process_mut().set_window_size(160, 30).unwrap();
+    session.send("\n").unwrap();
     session.set_expect_timeout(Some(Duration::from_secs(20)));
     Pty {
         session,
@@ -217,7 +221,7 @@ fn history_puts_the_latest_picks_first() {
     // Down Down Enter the third.
     for (keys, want) in [("\r", "blog_power"), ("\x1b[B\x1b[B\r", "blog_admin")] {
         let mut p = pty(&sb, "ssox pick --shell bash > out", &[]);
-        let _ = p.menu_up();
+        p.menu_up();
         p.wait_for("3/3");
         p.send(keys);
         let (code, screen) = p.finish();
