@@ -6,6 +6,7 @@ mod cache;
 mod cli;
 mod cmd;
 mod config;
+mod history;
 mod picker;
 mod role_cache;
 mod settings;
