@@ -50,10 +50,14 @@ fn recent(o: &Map<String, Value>) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// Put `name` first in the history file (other keys in the file are kept).
+/// Put `name` first in the history file (other keys in the file are kept). Writes nothing
+/// when it is first already, so switching back and forth costs no write.
 pub fn record(path: &Path, name: &str) -> Result<()> {
     let mut object = read_object(path).unwrap_or_default();
     let mut names = recent(&object).unwrap_or_default();
+    if names.first().map(String::as_str) == Some(name) {
+        return Ok(());
+    }
     names.retain(|n| n != name);
     names.insert(0, name.to_string());
     names.truncate(MAX_ENTRIES);

@@ -4,9 +4,10 @@
 
 use anyhow::{bail, Result};
 
-use crate::cli::{PickArgs, ShellOpt, UseArgs};
+use crate::cli::PickArgs;
 use crate::picker;
 use crate::settings::Settings;
+use crate::shell::Shell;
 use crate::{history, ExitWith};
 
 use super::list::{self, Row};
@@ -16,6 +17,13 @@ use super::{load_config, warn};
 pub const HEADER: [&str; 6] = ["PROFILE", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN"];
 
 pub fn run(args: PickArgs, settings: &Settings) -> Result<()> {
+    let shell = super::target_shell(args.shell.shell, settings);
+    pick(args.query.as_deref(), shell, false, settings)
+}
+
+/// Choose a profile (`query` pre-fills the filter) and switch to it as `use` does; `login` is
+/// `use --login`'s flag.
+pub fn pick(query: Option<&str>, shell: Shell, login: bool, settings: &Settings) -> Result<()> {
     let started = std::time::Instant::now();
     let config = load_config(settings)?;
     let loaded = started.elapsed();
@@ -39,30 +47,16 @@ pub fn run(args: PickArgs, settings: &Settings) -> Result<()> {
             started.elapsed().as_millis()
         ));
     }
-    let chosen = match picker::choose_row("Profile", &HEADER, &menu, args.query.as_deref()) {
+    let chosen = match picker::choose_row("Profile", &HEADER, &menu, query) {
         Err(e) if e.is::<picker::NoTerminal>() => {
             eprintln!("ssox pick needs a terminal; use: ssox use NAME");
             return Err(ExitWith(1).into());
         }
         r => r?,
     };
-    let name = rows[order[chosen]].name.clone();
-    // The very code path of `ssox use NAME`: same stdout, same warnings.
-    super::use_::run(
-        UseArgs {
-            name: Some(name.clone()),
-            clear: false,
-            login: false,
-            shell: ShellOpt {
-                shell: args.shell.shell,
-            },
-        },
-        settings,
-    )?;
-    if let Err(e) = history::record(&history_file, &name) {
-        warn(&format!("{e:#}"));
-    }
-    Ok(())
+    let name = &rows[order[chosen]].name;
+    // The very code path of `ssox use NAME`: same stdout, same warnings, same history.
+    super::use_::switch(&config, name, shell, login, settings)
 }
 
 /// The menu cells for one profile: name, account, role, session, region, token state. Every

@@ -113,3 +113,26 @@ fn missing_config_is_a_friendly_error() {
         stderr(&o)
     );
 }
+
+#[test]
+fn use_records_the_profile_as_most_recent_and_rewrites_nothing_when_unchanged() {
+    let sb = Sandbox::with_config(&format!(
+        "{SEED_CONFIG}\n[profile other]\nregion = eu-west-1\n"
+    ));
+    let history = sb.path(".local/state/ssox/pick-history.json");
+    assert_eq!(sb.run(&["use", "blog_admin"]).status.code(), Some(0));
+    assert_eq!(sb.run(&["use", "other"]).status.code(), Some(0));
+    let text = std::fs::read_to_string(&history).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["recent"], serde_json::json!(["other", "blog_admin"]));
+    let before = std::fs::metadata(&history).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(sb.run(&["use", "other"]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::metadata(&history).unwrap().modified().unwrap(),
+        before
+    );
+    // An unknown profile records nothing.
+    assert_eq!(sb.run(&["use", "nope"]).status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&history).unwrap(), text);
+}
