@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::rc::Rc;
 
 use anyhow::Result;
 use console::Style;
@@ -10,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::cache::{self, CachedToken, TokenState};
 use crate::cli::ListArgs;
-use crate::config::{Config, LoginTarget, Profile};
+use crate::config::{Config, LoginTarget, Profile, ProfileKind};
 use crate::settings::Settings;
 
 use super::{load_config, print_stdout, stdout_color, warn};
@@ -24,91 +26,126 @@ pub struct Row {
     /// sso-session name, or the legacy start URL's host.
     pub session: Option<String>,
     pub region: Option<String>,
-    pub token: Option<TokenState>,
-    pub expires_at: Option<String>,
-    pub login: Option<LoginTarget>,
+    /// The SSO login and token this profile uses, shared by every profile of its session.
+    pub sso: Option<Rc<SessionState>>,
     pub error: Option<String>,
     pub active: bool,
 }
 
+impl Row {
+    pub fn token(&self) -> Option<TokenState> {
+        self.sso.as_ref().map(|s| s.token)
+    }
+}
+
+/// What every profile of one sso-session (or legacy start URL) shares: worked out once.
+pub struct SessionState {
+    pub login: LoginTarget,
+    pub token: TokenState,
+    /// `TokenState::short`, formatted once.
+    pub token_text: String,
+    pub expires_at: Option<String>,
+}
+
 /// Reads each session's token file once.
-pub struct Tokens<'a> {
-    settings: &'a Settings,
+pub struct Tokens {
+    dir: PathBuf,
     seen: HashMap<String, Option<CachedToken>>,
 }
 
-impl<'a> Tokens<'a> {
-    pub fn new(settings: &'a Settings) -> Self {
+impl Tokens {
+    pub fn new(settings: &Settings) -> Self {
         Tokens {
-            settings,
+            dir: settings.sso_cache_dir(),
             seen: HashMap::new(),
         }
     }
 
     pub fn get(&mut self, cache_key: &str) -> Option<&CachedToken> {
-        let dir = self.settings.sso_cache_dir();
-        self.seen
-            .entry(cache_key.to_string())
-            .or_insert_with(|| cache::read_token(&cache::token_path(&dir, cache_key)))
-            .as_ref()
+        if !self.seen.contains_key(cache_key) {
+            let token = cache::read_token(&cache::token_path(&self.dir, cache_key));
+            self.seen.insert(cache_key.to_string(), token);
+        }
+        self.seen.get(cache_key).and_then(Option::as_ref)
     }
 }
 
 /// Build the rows for every profile, sorted by name.
 pub fn rows(config: &Config, settings: &Settings, now: time::OffsetDateTime) -> Vec<Row> {
     let mut tokens = Tokens::new(settings);
+    let mut sessions: HashMap<&str, Result<Rc<SessionState>, String>> = HashMap::new();
     let active = settings.active_profile();
     config
         .profiles
         .values()
-        .map(|p| row(config, p, &mut tokens, active, now))
+        .map(|p| {
+            let mut r = Row {
+                name: p.name.clone(),
+                kind: p.kind.as_str(),
+                account: p.get("sso_account_id").map(str::to_string),
+                role: p.get("sso_role_name").map(str::to_string),
+                session: None,
+                region: p.region().map(str::to_string),
+                sso: None,
+                error: None,
+                active: active == Some(p.name.as_str()),
+            };
+            match p.kind {
+                ProfileKind::Sso => {
+                    // Profiles that only name their sso-session share its resolution; the rare
+                    // ones with their own sso_start_url/sso_region are checked one by one.
+                    let state = match p.get("sso_session") {
+                        Some(s)
+                            if p.get("sso_start_url").is_none()
+                                && p.get("sso_region").is_none() =>
+                        {
+                            sessions
+                                .entry(s)
+                                .or_insert_with(|| session_state(config, p, &mut tokens, now))
+                                .clone()
+                        }
+                        _ => session_state(config, p, &mut tokens, now),
+                    };
+                    match state {
+                        Ok(st) => {
+                            r.session = Some(st.login.short_name());
+                            r.sso = Some(st);
+                        }
+                        Err(e) => {
+                            r.session = p.get("sso_session").map(str::to_string);
+                            r.error = Some(e);
+                        }
+                    }
+                }
+                ProfileKind::AssumeRole => {
+                    r.role = p.get("role_arn").map(str::to_string);
+                    r.session = p
+                        .get("source_profile")
+                        .or(p.get("credential_source"))
+                        .map(str::to_string);
+                }
+                _ => {}
+            }
+            r
+        })
         .collect()
 }
 
-fn row(
+fn session_state(
     config: &Config,
     p: &Profile,
     tokens: &mut Tokens,
-    active: Option<&str>,
     now: time::OffsetDateTime,
-) -> Row {
-    let mut r = Row {
-        name: p.name.clone(),
-        kind: p.kind.as_str(),
-        account: p.get("sso_account_id").map(str::to_string),
-        role: p.get("sso_role_name").map(str::to_string),
-        session: None,
-        region: p.region().map(str::to_string),
-        token: None,
-        expires_at: None,
-        login: None,
-        error: None,
-        active: active == Some(p.name.as_str()),
-    };
-    match p.kind {
-        crate::config::ProfileKind::Sso => match config.profile_login(p) {
-            Ok(login) => {
-                let token = tokens.get(&login.cache_key);
-                r.token = Some(TokenState::of(token, now));
-                r.expires_at = token.map(|t| cache::format_timestamp(t.expires_at));
-                r.session = Some(login.short_name());
-                r.login = Some(login);
-            }
-            Err(e) => {
-                r.session = p.get("sso_session").map(str::to_string);
-                r.error = Some(e.to_string());
-            }
-        },
-        crate::config::ProfileKind::AssumeRole => {
-            r.role = p.get("role_arn").map(str::to_string);
-            r.session = p
-                .get("source_profile")
-                .or(p.get("credential_source"))
-                .map(str::to_string);
-        }
-        _ => {}
-    }
-    r
+) -> Result<Rc<SessionState>, String> {
+    let login = config.profile_login(p).map_err(|e| e.to_string())?;
+    let token = tokens.get(&login.cache_key);
+    let state = TokenState::of(token, now);
+    Ok(Rc::new(SessionState {
+        token: state,
+        token_text: state.short(),
+        expires_at: token.map(|t| cache::format_timestamp(t.expires_at)),
+        login,
+    }))
 }
 
 pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
@@ -149,12 +186,12 @@ fn row_json(r: &Row) -> Value {
         "kind": r.kind,
         "account_id": r.account,
         "role_name": r.role,
-        "sso_session": r.login.as_ref().and_then(|l| l.session_name.clone()),
-        "sso_start_url": r.login.as_ref().map(|l| l.start_url.clone()),
-        "sso_region": r.login.as_ref().map(|l| l.region.clone()),
+        "sso_session": r.sso.as_ref().and_then(|s| s.login.session_name.clone()),
+        "sso_start_url": r.sso.as_ref().map(|s| s.login.start_url.clone()),
+        "sso_region": r.sso.as_ref().map(|s| s.login.region.clone()),
         "region": r.region,
-        "token": r.token.map(|t| token_word(&t)),
-        "token_expires_at": r.expires_at,
+        "token": r.token().map(|t| token_word(&t)),
+        "token_expires_at": r.sso.as_ref().and_then(|s| s.expires_at.clone()),
         "active": r.active,
         "error": r.error,
     })
@@ -184,9 +221,9 @@ fn table(rows: &[Row], color: bool) -> String {
                 r.role.clone().unwrap_or_else(dash),
                 r.session.clone().unwrap_or_else(dash),
                 r.region.clone().unwrap_or_else(dash),
-                match (&r.error, &r.token) {
+                match (&r.error, &r.sso) {
                     (Some(_), _) => "error".into(),
-                    (None, Some(t)) => t.short(),
+                    (None, Some(s)) => s.token_text.clone(),
                     (None, None) => "-".into(),
                 },
             ]
@@ -210,24 +247,34 @@ fn table(rows: &[Row], color: bool) -> String {
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
     let head: Vec<String> = header.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
     let _ = writeln!(out, "  {}", bold.apply_to(head.join("  ").trim_end()));
+    let mut line = String::new();
     for (r, c) in rows.iter().zip(&cells) {
-        let mark = if r.active { "* " } else { "  " };
-        let mut line = String::new();
+        line.clear();
+        line.push_str(if r.active { "* " } else { "  " });
         for (i, (s, w)) in c.iter().zip(widths).enumerate() {
-            let text = if i == 6 { s.clone() } else { pad(s, w) };
-            let styled = match i {
-                0 if r.active => bold.apply_to(text).to_string(),
-                6 if s.starts_with("valid") => green.apply_to(text).to_string(),
-                6 if s == "expired" || s == "error" => red.apply_to(text).to_string(),
-                6 if s == "-" || s == "none" => dim.apply_to(text).to_string(),
-                _ => text,
-            };
             if i > 0 {
                 line.push_str("  ");
             }
-            line.push_str(&styled);
+            let style = match i {
+                0 if r.active => Some(&bold),
+                6 if s.starts_with("valid") => Some(&green),
+                6 if s == "expired" || s == "error" => Some(&red),
+                6 if s == "-" || s == "none" => Some(&dim),
+                _ => None,
+            };
+            match style {
+                Some(st) if color => {
+                    let _ = write!(line, "{}", st.apply_to(s));
+                }
+                _ => line.push_str(s),
+            }
+            if i < 6 {
+                let n = w.saturating_sub(s.chars().count());
+                line.extend(std::iter::repeat_n(' ', n));
+            }
         }
-        let _ = writeln!(out, "{mark}{}", line.trim_end());
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }

@@ -62,9 +62,9 @@ pub fn pick(query: Option<&str>, shell: Shell, login: bool, settings: &Settings)
 /// The menu cells for one profile: name, account, role, session, region, token state. Every
 /// cell is searched. Empty when unknown.
 pub fn menu_row(r: &Row) -> picker::Row {
-    let token = match (&r.error, &r.token) {
+    let token = match (&r.error, &r.sso) {
         (Some(_), _) => "error".to_string(),
-        (None, Some(t)) => t.short(),
+        (None, Some(s)) => s.token_text.clone(),
         (None, None) => String::new(),
     };
     picker::Row {

@@ -136,3 +136,58 @@ fn use_records_the_profile_as_most_recent_and_rewrites_nothing_when_unchanged() 
     assert_eq!(sb.run(&["use", "nope"]).status.code(), Some(1));
     assert_eq!(std::fs::read_to_string(&history).unwrap(), text);
 }
+
+#[test]
+fn list_table_is_exact_and_reports_broken_profiles_on_stderr() {
+    let sb = Sandbox::with_config(&format!(
+        "{SEED_CONFIG}
+[profile broken]
+sso_session = nope
+sso_account_id = 222222222222
+sso_role_name = Dev
+
+[profile ops]
+role_arn = arn:aws:iam::333333333333:role/Ops
+source_profile = blog_admin
+"
+    ));
+    sb.write(
+        ".aws/credentials",
+        "[static]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+    );
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::seconds(8 * 3600 + 30);
+    let ts = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        expires.year(),
+        u8::from(expires.month()),
+        expires.day(),
+        expires.hour(),
+        expires.minute(),
+        expires.second()
+    );
+    // sha1("my_sso_session")
+    sb.write(
+        ".aws/sso/cache/0f48d88342f931565c13babcf62a17530cf43d9d.json",
+        &format!(r#"{{"accessToken": "t", "expiresAt": "{ts}"}}"#),
+    );
+    let o = sb
+        .cmd()
+        .env("AWS_PROFILE", "ops")
+        .arg("list")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "  PROFILE     KIND         ACCOUNT       ROLE                                SESSION         REGION     TOKEN
+  blog_admin  sso          111111111111  AdministratorAccess                 my_sso_session  us-east-1  valid 8h0m
+  broken      sso          222222222222  Dev                                 nope            -          error
+* ops         assume-role  -             arn:aws:iam::333333333333:role/Ops  blog_admin      -          -
+  static      static       -             -                                   -               -          -
+"
+    );
+    assert_eq!(
+        stderr(&o),
+        "ssox: profile \"broken\" uses sso-session \"nope\", which does not exist (~/.aws/config:13); add an [sso-session nope] section or fix the name\n"
+    );
+}
