@@ -8,6 +8,7 @@ mod exec;
 mod fake_aws;
 mod fake_selftest;
 mod login;
+mod no_runtime;
 mod pick;
 mod shells;
 mod use_list;
