@@ -8,6 +8,7 @@ mod exec;
 mod fake_aws;
 mod fake_selftest;
 mod login;
+#[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
 mod shells;
