@@ -75,6 +75,7 @@ fn is_blank(c: char) -> bool {
 }
 
 /// Trim spaces and tabs from both ends (byte-wise: this runs on every line).
+#[inline]
 pub fn trim_blank(s: &str) -> &str {
     let b = s.as_bytes();
     let (mut i, mut j) = (0, b.len());
@@ -98,6 +99,26 @@ pub fn strip_inline_comment(value: &str) -> &str {
     }
     value
 }
+
+/// Byte classes for `Events::fast_key`: `SCAN` bits say what the scan stops at, `FIRST` marks the
+/// bytes a plain key line cannot start with.
+const NL: u8 = 1;
+const EQ: u8 = 2;
+const COMMENT: u8 = 3;
+const SCAN: u8 = 3;
+const FIRST: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'\n' as usize] = NL | FIRST;
+    t[b'=' as usize] = EQ | FIRST;
+    t[b'#' as usize] = COMMENT | FIRST;
+    t[b';' as usize] = COMMENT | FIRST;
+    t[b' ' as usize] = FIRST;
+    t[b'\t' as usize] = FIRST;
+    t[b'\r' as usize] = FIRST;
+    t[b'[' as usize] = FIRST;
+    t
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -177,6 +198,61 @@ impl<'a> Events<'a> {
         self.rest = next;
     }
 
+    /// The common line, an unindented `key = value` in a section, read in one pass over its
+    /// bytes. `None` (nothing consumed) for anything else: the general path reads those.
+    fn fast_key(&mut self) -> Option<Event<'a>> {
+        let rest = self.rest?;
+        let b = rest.as_bytes();
+        if CLASS[usize::from(*b.first()?)] & FIRST != 0 {
+            return None;
+        }
+        let blank_before = |i: usize| i > 0 && matches!(b[i - 1], b' ' | b'\t');
+        // The first `=`; a line end or an inline comment before it is for the general path.
+        let mut i = 1;
+        let eq = loop {
+            let c = *b.get(i)?;
+            match CLASS[usize::from(c)] & SCAN {
+                0 => {}
+                EQ => break i,
+                COMMENT if blank_before(i) => return None,
+                COMMENT => {}
+                _ => return None,
+            }
+            i += 1;
+        };
+        // The value's end: an inline comment, or the line's end (less one `\r`).
+        i = eq + 1;
+        let (end, next) = loop {
+            let Some(&c) = b.get(i) else {
+                break (i - usize::from(b[i - 1] == b'\r' && i - 1 > eq), None);
+            };
+            match CLASS[usize::from(c)] & SCAN {
+                NL => break (i - usize::from(b[i - 1] == b'\r' && i - 1 > eq), Some(i + 1)),
+                COMMENT if blank_before(i) => {
+                    let nl = b[i..].iter().position(|&c| c == b'\n').map(|n| i + n + 1);
+                    break (i, nl);
+                }
+                _ => {}
+            }
+            i += 1;
+        };
+        let name = rest[..eq].trim_end_matches([' ', '\t']);
+        let value = trim_blank(&rest[eq + 1..end]);
+        self.rest = next.map(|n| &rest[n..]);
+        self.line += 1;
+        self.state = if value.is_empty() {
+            State::AfterEmpty
+        } else {
+            State::AfterScalar
+        };
+        self.last_key = name;
+        Some(Event::Key {
+            name,
+            value,
+            line: self.line,
+        })
+    }
+
     fn block_error(&self) -> Event<'a> {
         self.error(format!(
             "this line in the block under `{}` is not a `key = value` line; \
@@ -194,6 +270,11 @@ impl<'a> Iterator for Events<'a> {
             return Some(e);
         }
         loop {
+            if self.state != State::NoSection && self.state != State::Skipping {
+                if let Some(e) = self.fast_key() {
+                    return Some(e);
+                }
+            }
             let raw = self.next_line()?;
             let trimmed = trim_blank(raw);
             if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {

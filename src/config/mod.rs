@@ -557,15 +557,23 @@ struct ProfileList {
 
 impl ProfileList {
     fn hash(name: &str) -> usize {
-        // FNV-1a: short names, one pass, no setup; only ever compared within one parse.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in name.as_bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        // FxHash's step, eight bytes at a time: names are short and only compared within a parse.
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let bytes = name.as_bytes();
+        let mut h = bytes.len() as u64;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
         }
-        (h ^ (h >> 29)) as usize
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+        (h ^ (h >> 32)) as usize
     }
 
-    /// The slot holding `name`, or the empty slot where it would go.
+    /// The slot holding `name`, or the empty slot where it would go (`slots` is never full).
     fn slot(&self, name: &str) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = Self::hash(name) & mask;
@@ -578,18 +586,8 @@ impl ProfileList {
         }
     }
 
-    fn get_mut(&mut self, name: &str) -> Option<&mut Profile> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        match self.slots[self.slot(name)] {
-            0 => None,
-            n => self.list.get_mut(n as usize - 1),
-        }
-    }
-
-    /// Add a profile whose name is not in the list yet.
-    fn push(&mut self, profile: Profile) {
+    /// `Ok(index)` of the profile `name`, or `Err(slot)` to pass to `insert`.
+    fn find(&mut self, name: &str) -> Result<usize, usize> {
         if (self.list.len() + 1) * 2 > self.slots.len() {
             let len = (self.slots.len() * 2).max(64);
             self.slots = vec![0; len];
@@ -598,9 +596,29 @@ impl ProfileList {
                 self.slots[i] = n as u32;
             }
         }
-        let i = self.slot(&profile.name);
+        let i = self.slot(name);
+        match self.slots[i] {
+            0 => Err(i),
+            n => Ok(n as usize - 1),
+        }
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Profile> {
+        let i = self.find(name).ok()?;
+        self.list.get_mut(i)
+    }
+
+    /// Add a profile at the slot `find` returned for its name.
+    fn insert(&mut self, slot: usize, profile: Profile) {
         self.list.push(profile);
-        self.slots[i] = self.list.len() as u32;
+        self.slots[slot] = self.list.len() as u32;
+    }
+
+    /// Add a profile whose name is not in the list.
+    fn push(&mut self, profile: Profile) {
+        if let Err(slot) = self.find(&profile.name) {
+            self.insert(slot, profile);
+        }
     }
 }
 
@@ -728,13 +746,12 @@ impl Parser<'_> {
             file: self.file,
             line,
         };
-        if header.contains(['"', '\'', '\\']) {
+        // The common case, no quotes or backslashes: split on blanks byte-wise, without allocating.
+        let Some(words) = plain_words(header) else {
             return self.quoted_section_kind(header, source);
-        }
-        // The common case, no quotes or backslashes: split on blanks without allocating.
-        let mut plain = header.split([' ', '\t', '\r']).filter(|w| !w.is_empty());
-        let (prefix, name) = match (plain.next(), plain.next(), plain.next()) {
-            (Some(p @ ("profile" | "sso-session" | "services")), Some(name), None) => {
+        };
+        let (prefix, name) = match words {
+            (Some(p @ ("profile" | "sso-session" | "services")), Some(name), false) => {
                 (p, name.to_string())
             }
             (Some("profile" | "sso-session" | "services"), _, _) => {
@@ -809,8 +826,8 @@ impl Parser<'_> {
         Self::kind_of(prefix, name)
     }
 
-    fn flush(&mut self, p: Pending) {
-        let keep = self.flush_into_model(&p);
+    fn flush(&mut self, mut p: Pending) {
+        let keep = self.flush_into_model(&mut p);
         if !keep {
             // Nothing refers to this section's items or text (ignored, services, or merged).
             self.store.items.truncate(p.first);
@@ -821,7 +838,7 @@ impl Parser<'_> {
     }
 
     /// Lay the section over the model; whether its items (from `p.first` on) are still used.
-    fn flush_into_model(&mut self, p: &Pending) -> bool {
+    fn flush_into_model(&mut self, p: &mut Pending) -> bool {
         let source = Source {
             file: self.file,
             line: p.line,
@@ -833,7 +850,7 @@ impl Parser<'_> {
             start: range.0,
             end: range.1,
         };
-        match &p.kind {
+        match std::mem::replace(&mut p.kind, SectionKind::Ignored) {
             SectionKind::Ignored => false,
             SectionKind::BareDefault => match &mut self.bare_default {
                 Some(d) => {
@@ -854,10 +871,10 @@ impl Parser<'_> {
                     true
                 }
             },
-            SectionKind::Profile(name) => match self.profiles.get_mut(name) {
-                None => {
-                    self.profiles.push(Profile {
-                        name: name.clone(),
+            SectionKind::Profile(name) => match self.profiles.find(&name) {
+                Err(slot) => {
+                    self.profiles.insert(slot, Profile {
+                        name,
                         kind: ProfileKind::Config,
                         source,
                         keys: keys(range),
@@ -865,7 +882,8 @@ impl Parser<'_> {
                     });
                     true
                 }
-                Some(profile) => {
+                Ok(i) => {
+                    let profile = &mut self.profiles.list[i];
                     let first = (profile.source.file == file).then_some(profile.source.line);
                     let merged = self
                         .store
@@ -877,7 +895,7 @@ impl Parser<'_> {
                     true
                 }
             },
-            SectionKind::Session(name) => match self.cfg.sessions.entry(name.clone()) {
+            SectionKind::Session(name) => match self.cfg.sessions.entry(name) {
                 MapEntry::Vacant(v) => {
                     let name = v.key().clone();
                     v.insert(SsoSession {
@@ -899,7 +917,7 @@ impl Parser<'_> {
                 }
             },
             SectionKind::Services(name) => {
-                let svc = self.cfg.services.entry(name.clone()).or_default();
+                let svc = self.cfg.services.entry(name).or_default();
                 for it in &self.store.items[range.0..range.1] {
                     if !it.nested {
                         continue;
@@ -916,6 +934,39 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// A header split on spaces, tabs and `\r`: (first word, second word, whether there are more),
+/// or `None` when it has a quote or backslash (for `shlex_split`).
+fn plain_words(header: &str) -> Option<(Option<&str>, Option<&str>, bool)> {
+    let mut words = [None, None];
+    let mut n = 0;
+    let mut start = None;
+    let mut word_end = |start: usize, end: usize, n: &mut usize| {
+        if let Some(w) = words.get_mut(*n) {
+            *w = header.get(start..end);
+        }
+        *n += 1;
+    };
+    for (i, &c) in header.as_bytes().iter().enumerate() {
+        match c {
+            b'"' | b'\'' | b'\\' => return None,
+            b' ' | b'\t' | b'\r' => {
+                if let Some(s) = start.take() {
+                    word_end(s, i, &mut n);
+                }
+            }
+            _ => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        word_end(s, header.len(), &mut n);
+    }
+    Some((words[0], words[1], n > 2))
 }
 
 fn repeat_message(header: &str, first: usize) -> String {
