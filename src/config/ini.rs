@@ -100,25 +100,30 @@ pub fn strip_inline_comment(value: &str) -> &str {
     value
 }
 
-/// Byte classes for `Events::fast_key`: `SCAN` bits say what the scan stops at, `FIRST` marks the
-/// bytes a plain key line cannot start with.
-const NL: u8 = 1;
-const EQ: u8 = 2;
-const COMMENT: u8 = 3;
-const SCAN: u8 = 3;
-const FIRST: u8 = 4;
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b'\n' as usize] = NL | FIRST;
-    t[b'=' as usize] = EQ | FIRST;
-    t[b'#' as usize] = COMMENT | FIRST;
-    t[b';' as usize] = COMMENT | FIRST;
-    t[b' ' as usize] = FIRST;
-    t[b'\t' as usize] = FIRST;
-    t[b'\r' as usize] = FIRST;
-    t[b'[' as usize] = FIRST;
-    t
-};
+/// The first index at or after `from` of any of `needles` in `b` (`b.len()` if none), eight bytes
+/// at a time: lines are short but the text after them is long, so whole words can be read.
+#[inline]
+fn find_any<const N: usize>(b: &[u8], mut from: usize, needles: [u8; N]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(from..from + 8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        // Per needle, the high bit of each byte equal to it (plus, at most, false hits above a
+        // true one, which the lowest set bit never is).
+        let hits = needles.iter().fold(0, |m, &c| {
+            let x = w ^ (LO * u64::from(c));
+            m | (x.wrapping_sub(LO) & !x & HI)
+        });
+        if hits != 0 {
+            return from + (hits.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while from < b.len() && !needles.contains(&b[from]) {
+        from += 1;
+    }
+    from
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -143,6 +148,8 @@ pub struct Events<'a> {
     state: State,
     last_key: &'a str,
     pending: Option<Event<'a>>,
+    /// Read plain key lines with `fast_key` (off only to test it against the general path).
+    fast: bool,
 }
 
 pub fn events(text: &str) -> Events<'_> {
@@ -152,6 +159,16 @@ pub fn events(text: &str) -> Events<'_> {
         state: State::NoSection,
         last_key: "",
         pending: None,
+        fast: true,
+    }
+}
+
+/// `events` without the fast path for plain key lines: the reference it is tested against.
+#[cfg(test)]
+pub fn events_general(text: &str) -> Events<'_> {
+    Events {
+        fast: false,
+        ..events(text)
     }
 }
 
@@ -203,38 +220,41 @@ impl<'a> Events<'a> {
     fn fast_key(&mut self) -> Option<Event<'a>> {
         let rest = self.rest?;
         let b = rest.as_bytes();
-        if CLASS[usize::from(*b.first()?)] & FIRST != 0 {
+        if matches!(
+            b.first()?,
+            b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'#' | b';' | b'='
+        ) {
             return None;
         }
         let blank_before = |i: usize| i > 0 && matches!(b[i - 1], b' ' | b'\t');
         // The first `=`; a line end or an inline comment before it is for the general path.
         let mut i = 1;
         let eq = loop {
-            let c = *b.get(i)?;
-            match CLASS[usize::from(c)] & SCAN {
-                0 => {}
-                EQ => break i,
-                COMMENT if blank_before(i) => return None,
-                COMMENT => {}
+            i = find_any(b, i, [b'=', b'\n', b'#', b';']);
+            match *b.get(i)? {
+                b'=' => break i,
+                b'#' | b';' if !blank_before(i) => i += 1,
                 _ => return None,
             }
-            i += 1;
         };
         // The value's end: an inline comment, or the line's end (less one `\r`).
         i = eq + 1;
         let (end, next) = loop {
-            let Some(&c) = b.get(i) else {
-                break (i - usize::from(b[i - 1] == b'\r' && i - 1 > eq), None);
-            };
-            match CLASS[usize::from(c)] & SCAN {
-                NL => break (i - usize::from(b[i - 1] == b'\r' && i - 1 > eq), Some(i + 1)),
-                COMMENT if blank_before(i) => {
-                    let nl = b[i..].iter().position(|&c| c == b'\n').map(|n| i + n + 1);
-                    break (i, nl);
+            i = find_any(b, i, [b'\n', b'#', b';']);
+            match b.get(i) {
+                None => break (i - usize::from(b[i - 1] == b'\r' && i - 1 > eq), None),
+                Some(b'\n') => {
+                    break (
+                        i - usize::from(b[i - 1] == b'\r' && i - 1 > eq),
+                        Some(i + 1),
+                    );
                 }
-                _ => {}
+                Some(_) if blank_before(i) => {
+                    let nl = find_any(b, i, [b'\n']);
+                    break (i, (nl < b.len()).then_some(nl + 1));
+                }
+                Some(_) => i += 1,
             }
-            i += 1;
         };
         let name = rest[..eq].trim_end_matches([' ', '\t']);
         let value = trim_blank(&rest[eq + 1..end]);
@@ -270,7 +290,7 @@ impl<'a> Iterator for Events<'a> {
             return Some(e);
         }
         loop {
-            if self.state != State::NoSection && self.state != State::Skipping {
+            if self.fast && self.state != State::NoSection && self.state != State::Skipping {
                 if let Some(e) = self.fast_key() {
                     return Some(e);
                 }

@@ -200,7 +200,10 @@ impl Store {
 #[allow(dead_code)]
 impl Keys {
     fn items(&self) -> &[Item] {
-        self.store.items.get(self.start..self.end).unwrap_or_default()
+        self.store
+            .items
+            .get(self.start..self.end)
+            .unwrap_or_default()
     }
 
     fn find(&self, key: &str) -> Option<&Item> {
@@ -873,13 +876,16 @@ impl Parser<'_> {
             },
             SectionKind::Profile(name) => match self.profiles.find(&name) {
                 Err(slot) => {
-                    self.profiles.insert(slot, Profile {
-                        name,
-                        kind: ProfileKind::Config,
-                        source,
-                        keys: keys(range),
-                        bare_default: false,
-                    });
+                    self.profiles.insert(
+                        slot,
+                        Profile {
+                            name,
+                            kind: ProfileKind::Config,
+                            source,
+                            keys: keys(range),
+                            bare_default: false,
+                        },
+                    );
                     true
                 }
                 Ok(i) => {
