@@ -217,8 +217,7 @@ impl<'a> Events<'a> {
 
     /// The common line, an unindented `key = value` in a section, read in one pass over its
     /// bytes. `None` (nothing consumed) for anything else: the general path reads those.
-    fn fast_key(&mut self) -> Option<Event<'a>> {
-        let rest = self.rest?;
+    fn fast_key(&mut self, rest: &'a str) -> Option<Event<'a>> {
         let b = rest.as_bytes();
         if matches!(
             b.first()?,
@@ -273,6 +272,47 @@ impl<'a> Events<'a> {
         })
     }
 
+    /// The common lines read without the general path: empty lines are passed over, a plain
+    /// `[header]` and (in a section) a plain `key = value` line are read in one pass. `None`
+    /// (nothing consumed) for anything else.
+    fn fast_line(&mut self) -> Option<Event<'a>> {
+        loop {
+            let rest = self.rest?;
+            match rest.as_bytes().first()? {
+                b'\n' => {
+                    self.rest = Some(&rest[1..]);
+                    self.line += 1;
+                }
+                b'[' => return self.fast_header(rest),
+                _ if matches!(self.state, State::NoSection | State::Skipping) => return None,
+                _ => return self.fast_key(rest),
+            }
+        }
+    }
+
+    /// `[name]` alone on its line (no comment, no second `]`, not empty).
+    fn fast_header(&mut self, rest: &'a str) -> Option<Event<'a>> {
+        let b = rest.as_bytes();
+        let nl = find_any(b, 1, [b'\n']);
+        let line = &rest[..nl];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let close = find_any(line.as_bytes(), 1, [b']']);
+        if close >= line.len() || !trim_blank(&line[close + 1..]).is_empty() {
+            return None;
+        }
+        let header = trim_blank(&line[1..close]);
+        if header.is_empty() {
+            return None;
+        }
+        self.rest = (nl < b.len()).then(|| &rest[nl + 1..]);
+        self.line += 1;
+        self.state = State::InSection;
+        Some(Event::Section {
+            header,
+            line: self.line,
+        })
+    }
+
     fn block_error(&self) -> Event<'a> {
         self.error(format!(
             "this line in the block under `{}` is not a `key = value` line; \
@@ -290,8 +330,8 @@ impl<'a> Iterator for Events<'a> {
             return Some(e);
         }
         loop {
-            if self.fast && self.state != State::NoSection && self.state != State::Skipping {
-                if let Some(e) = self.fast_key() {
+            if self.fast {
+                if let Some(e) = self.fast_line() {
                     return Some(e);
                 }
             }
@@ -399,11 +439,29 @@ fn split_key(text: &str) -> Result<(&str, &str), &'static str> {
 
 /// A key name as the AWS tools compare it: ASCII-lowercased (allocates only when needed).
 pub fn lower_key(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+    if has_upper(name.as_bytes()) {
         std::borrow::Cow::Owned(name.to_ascii_lowercase())
     } else {
         std::borrow::Cow::Borrowed(name)
     }
+}
+
+/// Whether `b` has an ASCII uppercase letter, eight bytes at a time (keys are short and lowercase).
+fn has_upper(b: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
+        // Per byte below 0x80 (no borrows cross bytes, as each is at least 0x80 before the
+        // subtraction): high bit of `b >= 'A'` and not `b >= '['`.
+        let ge_a = (w | HI) - LO * u64::from(b'A');
+        let ge_after_z = (w | HI) - LO * u64::from(b'[');
+        if ge_a & !ge_after_z & !w & HI != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_uppercase)
 }
 
 /// `[ name ] # comment` → `name`. The header ends at the first `]` followed only by blanks or a

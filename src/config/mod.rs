@@ -589,6 +589,14 @@ impl ProfileList {
         }
     }
 
+    /// Room for about `n` profiles without rehashing.
+    fn with_capacity(n: usize) -> ProfileList {
+        ProfileList {
+            list: Vec::with_capacity(n),
+            slots: vec![0; (n * 2 + 2).next_power_of_two().max(64)],
+        }
+    }
+
     /// `Ok(index)` of the profile `name`, or `Err(slot)` to pass to `insert`.
     fn find(&mut self, name: &str) -> Result<usize, usize> {
         if (self.list.len() + 1) * 2 > self.slots.len() {
@@ -1043,17 +1051,19 @@ impl Config {
             ..Config::default()
         };
         let mut store = Store::default();
+        let mut profiles = ProfileList::default();
         if only.is_none() {
             let len = config_text.len() + credentials_text.map_or(0, str::len);
             store.buf.reserve(len + len / 8 + 64);
-            // About one key per 24 bytes in practice.
+            // About one key per 24 bytes and one profile per 150 in practice.
             store.items.reserve(len / 24);
+            profiles = ProfileList::with_capacity(len / 128);
         }
         let mut parser = Parser {
             cfg: &mut cfg,
             file: FileId::Config,
             bare_default: None,
-            profiles: ProfileList::default(),
+            profiles,
             store,
             placeholder: Arc::default(),
             seen: HashMap::new(),

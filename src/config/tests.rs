@@ -1076,15 +1076,16 @@ fn fast_key_lines_read_exactly_as_the_general_path() {
     let mut checked = 0;
     for before in [
         "",
-        "k = v\n",
-        "k =\n",
-        "  s = t\n",
-        "bad line\n",
-        "[broken\n",
+        "[profile x]\n",
+        "[profile x]\nk = v\n",
+        "[profile x]\nk =\n",
+        "[profile x]\n  s = t\n",
+        "[profile x]\nbad line\n",
+        "[profile x]\n[broken\n",
     ] {
         for line in &lines {
-            for end in ["", "\n", "\nz = 1\n"] {
-                let text = format!("[profile x]\n{before}{line}{end}");
+            for end in ["", "\n", "\nz = 1\n", "\n\n[y]\n"] {
+                let text = format!("{before}{line}{end}");
                 let fast: Vec<_> = ini::events(&text).collect();
                 let general: Vec<_> = ini::events_general(&text).collect();
                 assert_eq!(fast, general, "{text:?}");
@@ -1093,4 +1094,23 @@ fn fast_key_lines_read_exactly_as_the_general_path() {
         }
     }
     assert!(checked > 100_000, "{checked}");
+}
+
+#[test]
+fn uppercase_keys_are_found_in_any_position() {
+    for key in ["a", "abcdefgh", "abcdefghi", "sso_region", "[]^_`{@"] {
+        assert!(matches!(ini::lower_key(key), std::borrow::Cow::Borrowed(_)));
+        for i in 0..key.len() {
+            for up in [b'A', b'Z', b'M'] {
+                let mut k = key.as_bytes().to_vec();
+                k[i] = up;
+                let k = String::from_utf8(k).unwrap();
+                assert_eq!(ini::lower_key(&k), k.to_ascii_lowercase(), "{k}");
+                assert!(
+                    matches!(ini::lower_key(&k), std::borrow::Cow::Owned(_)),
+                    "{k}"
+                );
+            }
+        }
+    }
 }
