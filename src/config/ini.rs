@@ -255,8 +255,21 @@ impl<'a> Events<'a> {
                 Some(_) => i += 1,
             }
         };
-        let name = rest[..eq].trim_end_matches([' ', '\t']);
-        let value = trim_blank(&rest[eq + 1..end]);
+        // `b[0]` is not blank, so only the name's end needs trimming.
+        let mut name_end = eq;
+        while matches!(b[name_end - 1], b' ' | b'\t') {
+            name_end -= 1;
+        }
+        let (mut v0, mut v1) = (eq + 1, end);
+        while v0 < v1 && matches!(b[v0], b' ' | b'\t') {
+            v0 += 1;
+        }
+        while v1 > v0 && matches!(b[v1 - 1], b' ' | b'\t') {
+            v1 -= 1;
+        }
+        // Every bound is next to an ASCII byte (or the end), so these are char boundaries.
+        let name = rest.get(..name_end)?;
+        let value = rest.get(v0..v1)?;
         self.rest = next.map(|n| &rest[n..]);
         self.line += 1;
         self.state = if value.is_empty() {
@@ -450,18 +463,27 @@ pub fn lower_key(name: &str) -> std::borrow::Cow<'_, str> {
 fn has_upper(b: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
+    let word = |i: usize| {
+        let chunk = b.get(i..i + 8).unwrap_or_default();
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
         // Per byte below 0x80 (no borrows cross bytes, as each is at least 0x80 before the
         // subtraction): high bit of `b >= 'A'` and not `b >= '['`.
         let ge_a = (w | HI) - LO * u64::from(b'A');
         let ge_after_z = (w | HI) - LO * u64::from(b'[');
-        if ge_a & !ge_after_z & !w & HI != 0 {
+        ge_a & !ge_after_z & !w & HI != 0
+    };
+    if b.len() < 8 {
+        return b.iter().any(u8::is_ascii_uppercase);
+    }
+    // Whole words, the last one overlapping the one before when the length is not a multiple of 8.
+    let mut i = 0;
+    while i + 8 < b.len() {
+        if word(i) {
             return true;
         }
+        i += 8;
     }
-    chunks.remainder().iter().any(u8::is_ascii_uppercase)
+    word(b.len() - 8)
 }
 
 /// `[ name ] # comment` → `name`. The header ends at the first `]` followed only by blanks or a

@@ -130,9 +130,10 @@ impl Store {
         nested: bool,
         source: Source,
     ) -> (usize, Option<Source>) {
-        let found = self.items[from..]
-            .iter()
-            .position(|it| self.buf.get(it.key.0..it.key.1) == Some(key));
+        let found = self.items[from..].iter().position(|it| {
+            it.key.1 - it.key.0 == key.len()
+                && self.buf.as_bytes().get(it.key.0..it.key.1) == Some(key.as_bytes())
+        });
         if let Some(i) = found {
             let value = self.intern(value);
             let it = &mut self.items[from + i];
@@ -404,14 +405,14 @@ fn classify(keys: &Keys) -> ProfileKind {
         if it.nested || it.value.0 == it.value.1 {
             continue;
         }
-        seen |= match keys.text(it.key) {
-            "web_identity_token_file" => WEB,
-            "role_arn" => ROLE,
-            "sso_session" | "sso_start_url" | "sso_region" | "sso_account_id" | "sso_role_name" => {
-                SSO
-            }
-            "aws_access_key_id" => STATIC,
-            "credential_process" => PROCESS,
+        let key = keys.store.buf.as_bytes().get(it.key.0..it.key.1);
+        seen |= match key.unwrap_or_default() {
+            b"web_identity_token_file" => WEB,
+            b"role_arn" => ROLE,
+            b"sso_session" | b"sso_start_url" | b"sso_region" | b"sso_account_id"
+            | b"sso_role_name" => SSO,
+            b"aws_access_key_id" => STATIC,
+            b"credential_process" => PROCESS,
             _ => 0,
         };
     }

@@ -1098,7 +1098,14 @@ fn fast_key_lines_read_exactly_as_the_general_path() {
 
 #[test]
 fn uppercase_keys_are_found_in_any_position() {
-    for key in ["a", "abcdefgh", "abcdefghi", "sso_region", "[]^_`{@"] {
+    for key in [
+        "a",
+        "abcdefgh",
+        "abcdefghi",
+        "sso_region",
+        "abcdefghijklmnopq",
+        "[]^_`{@",
+    ] {
         assert!(matches!(ini::lower_key(key), std::borrow::Cow::Borrowed(_)));
         for i in 0..key.len() {
             for up in [b'A', b'Z', b'M'] {
