@@ -75,6 +75,7 @@ fn is_blank(c: char) -> bool {
 }
 
 /// Trim spaces and tabs from both ends (byte-wise: this runs on every line).
+#[inline]
 pub fn trim_blank(s: &str) -> &str {
     let b = s.as_bytes();
     let (mut i, mut j) = (0, b.len());
@@ -97,6 +98,31 @@ pub fn strip_inline_comment(value: &str) -> &str {
         }
     }
     value
+}
+
+/// The first index at or after `from` of any of `needles` in `b` (`b.len()` if none), eight bytes
+/// at a time: lines are short but the text after them is long, so whole words can be read.
+#[inline]
+fn find_any<const N: usize>(b: &[u8], mut from: usize, needles: [u8; N]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(from..from + 8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        // Per needle, the high bit of each byte equal to it (plus, at most, false hits above a
+        // true one, which the lowest set bit never is).
+        let hits = needles.iter().fold(0, |m, &c| {
+            let x = w ^ (LO * u64::from(c));
+            m | (x.wrapping_sub(LO) & !x & HI)
+        });
+        if hits != 0 {
+            return from + (hits.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while from < b.len() && !needles.contains(&b[from]) {
+        from += 1;
+    }
+    from
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +148,8 @@ pub struct Events<'a> {
     state: State,
     last_key: &'a str,
     pending: Option<Event<'a>>,
+    /// Read plain key lines with `fast_key` (off only to test it against the general path).
+    fast: bool,
 }
 
 pub fn events(text: &str) -> Events<'_> {
@@ -131,6 +159,16 @@ pub fn events(text: &str) -> Events<'_> {
         state: State::NoSection,
         last_key: "",
         pending: None,
+        fast: true,
+    }
+}
+
+/// `events` without the fast path for plain key lines: the reference it is tested against.
+#[cfg(test)]
+pub fn events_general(text: &str) -> Events<'_> {
+    Events {
+        fast: false,
+        ..events(text)
     }
 }
 
@@ -177,6 +215,117 @@ impl<'a> Events<'a> {
         self.rest = next;
     }
 
+    /// The common line, an unindented `key = value` in a section, read in one pass over its
+    /// bytes. `None` (nothing consumed) for anything else: the general path reads those.
+    fn fast_key(&mut self, rest: &'a str) -> Option<Event<'a>> {
+        let b = rest.as_bytes();
+        if matches!(
+            b.first()?,
+            b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'#' | b';' | b'='
+        ) {
+            return None;
+        }
+        let blank_before = |i: usize| i > 0 && matches!(b[i - 1], b' ' | b'\t');
+        // The first `=`; a line end or an inline comment before it is for the general path.
+        let mut i = 1;
+        let eq = loop {
+            i = find_any(b, i, [b'=', b'\n', b'#', b';']);
+            match *b.get(i)? {
+                b'=' => break i,
+                b'#' | b';' if !blank_before(i) => i += 1,
+                _ => return None,
+            }
+        };
+        // The value's end: an inline comment, or the line's end (less one `\r`).
+        i = eq + 1;
+        let (end, next) = loop {
+            i = find_any(b, i, [b'\n', b'#', b';']);
+            match b.get(i) {
+                None => break (i - usize::from(b[i - 1] == b'\r' && i - 1 > eq), None),
+                Some(b'\n') => {
+                    break (
+                        i - usize::from(b[i - 1] == b'\r' && i - 1 > eq),
+                        Some(i + 1),
+                    );
+                }
+                Some(_) if blank_before(i) => {
+                    let nl = find_any(b, i, [b'\n']);
+                    break (i, (nl < b.len()).then_some(nl + 1));
+                }
+                Some(_) => i += 1,
+            }
+        };
+        // `b[0]` is not blank, so only the name's end needs trimming.
+        let mut name_end = eq;
+        while matches!(b[name_end - 1], b' ' | b'\t') {
+            name_end -= 1;
+        }
+        let (mut v0, mut v1) = (eq + 1, end);
+        while v0 < v1 && matches!(b[v0], b' ' | b'\t') {
+            v0 += 1;
+        }
+        while v1 > v0 && matches!(b[v1 - 1], b' ' | b'\t') {
+            v1 -= 1;
+        }
+        // Every bound is next to an ASCII byte (or the end), so these are char boundaries.
+        let name = rest.get(..name_end)?;
+        let value = rest.get(v0..v1)?;
+        self.rest = next.map(|n| &rest[n..]);
+        self.line += 1;
+        self.state = if value.is_empty() {
+            State::AfterEmpty
+        } else {
+            State::AfterScalar
+        };
+        self.last_key = name;
+        Some(Event::Key {
+            name,
+            value,
+            line: self.line,
+        })
+    }
+
+    /// The common lines read without the general path: empty lines are passed over, a plain
+    /// `[header]` and (in a section) a plain `key = value` line are read in one pass. `None`
+    /// (nothing consumed) for anything else.
+    fn fast_line(&mut self) -> Option<Event<'a>> {
+        loop {
+            let rest = self.rest?;
+            match rest.as_bytes().first()? {
+                b'\n' => {
+                    self.rest = Some(&rest[1..]);
+                    self.line += 1;
+                }
+                b'[' => return self.fast_header(rest),
+                _ if matches!(self.state, State::NoSection | State::Skipping) => return None,
+                _ => return self.fast_key(rest),
+            }
+        }
+    }
+
+    /// `[name]` alone on its line (no comment, no second `]`, not empty).
+    fn fast_header(&mut self, rest: &'a str) -> Option<Event<'a>> {
+        let b = rest.as_bytes();
+        let nl = find_any(b, 1, [b'\n']);
+        let line = &rest[..nl];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let close = find_any(line.as_bytes(), 1, [b']']);
+        if close >= line.len() || !trim_blank(&line[close + 1..]).is_empty() {
+            return None;
+        }
+        let header = trim_blank(&line[1..close]);
+        if header.is_empty() {
+            return None;
+        }
+        self.rest = (nl < b.len()).then(|| &rest[nl + 1..]);
+        self.line += 1;
+        self.state = State::InSection;
+        Some(Event::Section {
+            header,
+            line: self.line,
+        })
+    }
+
     fn block_error(&self) -> Event<'a> {
         self.error(format!(
             "this line in the block under `{}` is not a `key = value` line; \
@@ -194,6 +343,11 @@ impl<'a> Iterator for Events<'a> {
             return Some(e);
         }
         loop {
+            if self.fast {
+                if let Some(e) = self.fast_line() {
+                    return Some(e);
+                }
+            }
             let raw = self.next_line()?;
             let trimmed = trim_blank(raw);
             if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
@@ -298,11 +452,38 @@ fn split_key(text: &str) -> Result<(&str, &str), &'static str> {
 
 /// A key name as the AWS tools compare it: ASCII-lowercased (allocates only when needed).
 pub fn lower_key(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+    if has_upper(name.as_bytes()) {
         std::borrow::Cow::Owned(name.to_ascii_lowercase())
     } else {
         std::borrow::Cow::Borrowed(name)
     }
+}
+
+/// Whether `b` has an ASCII uppercase letter, eight bytes at a time (keys are short and lowercase).
+fn has_upper(b: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let word = |i: usize| {
+        let chunk = b.get(i..i + 8).unwrap_or_default();
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        // Per byte below 0x80 (no borrows cross bytes, as each is at least 0x80 before the
+        // subtraction): high bit of `b >= 'A'` and not `b >= '['`.
+        let ge_a = (w | HI) - LO * u64::from(b'A');
+        let ge_after_z = (w | HI) - LO * u64::from(b'[');
+        ge_a & !ge_after_z & !w & HI != 0
+    };
+    if b.len() < 8 {
+        return b.iter().any(u8::is_ascii_uppercase);
+    }
+    // Whole words, the last one overlapping the one before when the length is not a multiple of 8.
+    let mut i = 0;
+    while i + 8 < b.len() {
+        if word(i) {
+            return true;
+        }
+        i += 8;
+    }
+    word(b.len() - 8)
 }
 
 /// `[ name ] # comment` → `name`. The header ends at the first `]` followed only by blanks or a

@@ -8,6 +8,7 @@ use std::collections::btree_map::Entry as MapEntry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use ini::{lower_key, quote_name, Event};
@@ -63,13 +64,25 @@ impl ProfileKind {
     }
 }
 
-/// A section's keys. Every key and value lives in one buffer (keys lowercased, continuation lines
-/// joined with `\n`, nested blocks as `sub = value` lines), so a profile costs two allocations
-/// however many keys it has. Later `set`s of the same key win.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A section's keys: a view of the items one parse stored for this section. Every key and value
+/// of a parse lives in one shared buffer (keys lowercased, continuation lines joined with `\n`,
+/// nested blocks as `sub = value` lines; in a full parse, plain keys and values are spans of the
+/// file text itself), so a profile's keys cost no allocation of their own. Later `set`s of the
+/// same key win.
+#[derive(Clone, Default)]
 pub struct Keys {
+    store: Arc<Store>,
+    start: usize,
+    end: usize,
+}
+
+/// The buffer and items shared by every section of one parse (append-only while parsing).
+#[derive(Debug, Default)]
+struct Store {
     buf: String,
     items: Vec<Item>,
+    /// The file text copied at the start of `buf`, if any: (its address, length, offset in `buf`).
+    region: Option<(usize, usize, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,32 +93,126 @@ struct Item {
     source: Source,
 }
 
+impl Store {
+    fn text(&self, span: (usize, usize)) -> &str {
+        self.buf.get(span.0..span.1).unwrap_or_default()
+    }
+
+    /// Copy a whole file's text into the buffer so that its keys and values are stored as spans.
+    fn add_region(&mut self, text: &str) {
+        let at = self.buf.len();
+        self.buf.push_str(text);
+        self.region = Some((text.as_ptr() as usize, text.len(), at));
+    }
+
+    /// The span of `s` in the buffer: where it already is (inside the copied file text), or
+    /// appended.
+    fn intern(&mut self, s: &str) -> (usize, usize) {
+        if let Some((base, len, at)) = self.region {
+            let p = s.as_ptr() as usize;
+            if p >= base && p + s.len() <= base + len {
+                let start = at + (p - base);
+                return (start, start + s.len());
+            }
+        }
+        let start = self.buf.len();
+        self.buf.push_str(s);
+        (start, self.buf.len())
+    }
+
+    /// Set `key` (already lowercase) among the items from `from` on; returns the index and where
+    /// the replaced value was written.
+    fn set(
+        &mut self,
+        from: usize,
+        key: &str,
+        value: &str,
+        nested: bool,
+        source: Source,
+    ) -> (usize, Option<Source>) {
+        let found = self.items[from..].iter().position(|it| {
+            it.key.1 - it.key.0 == key.len()
+                && self.buf.as_bytes().get(it.key.0..it.key.1) == Some(key.as_bytes())
+        });
+        if let Some(i) = found {
+            let value = self.intern(value);
+            let it = &mut self.items[from + i];
+            let old = it.source;
+            it.value = value;
+            it.nested = nested;
+            it.source = source;
+            return (from + i, Some(old));
+        }
+        let key = self.intern(key);
+        let value = self.intern(value);
+        self.items.push(Item {
+            key,
+            value,
+            nested,
+            source,
+        });
+        (self.items.len() - 1, None)
+    }
+
+    /// Append text to item `i`'s value (a continuation line or a nested `sub = value`).
+    fn extend(&mut self, i: usize, sep: bool, parts: &[&str]) {
+        let (a, b) = self.items[i].value;
+        if b != self.buf.len() {
+            // Not the last text written (a span of the file, or an older value): move it to the end.
+            let start = self.buf.len();
+            self.buf.extend_from_within(a..b);
+            self.items[i].value = (start, self.buf.len());
+        }
+        if sep && self.items[i].value.0 != self.items[i].value.1 {
+            self.buf.push('\n');
+        }
+        for p in parts {
+            self.buf.push_str(p);
+        }
+        self.items[i].value.1 = self.buf.len();
+    }
+
+    /// A section's items `old` with `new` laid over them (the later file or section wins), stored
+    /// as a new range at the end. The text is shared, not copied.
+    fn merge(&mut self, old: (usize, usize), new: (usize, usize)) -> (usize, usize) {
+        let from = self.items.len();
+        self.items.extend_from_within(old.0..old.1);
+        for j in new.0..new.1 {
+            let it = self.items[j].clone();
+            let key = self.text(it.key);
+            match self.items[from..]
+                .iter()
+                .position(|o| self.buf.get(o.key.0..o.key.1) == Some(key))
+            {
+                Some(i) => {
+                    let o = &mut self.items[from + i];
+                    o.value = it.value;
+                    o.nested = it.nested;
+                    o.source = it.source;
+                }
+                None => self.items.push(it),
+            }
+        }
+        (from, self.items.len())
+    }
+}
+
 // `nested`, `iter`, `len`, `is_empty`: accessors for callers that show or edit a profile.
 #[allow(dead_code)]
 impl Keys {
-    fn new() -> Keys {
-        Keys {
-            buf: String::with_capacity(192),
-            items: Vec::with_capacity(6),
-        }
-    }
-
-    /// An exact-size copy (the parser's buffer is reused and oversized).
-    fn compact(&self) -> Keys {
-        Keys {
-            buf: self.buf.as_str().to_owned(),
-            items: self.items.clone(),
-        }
+    fn items(&self) -> &[Item] {
+        self.store
+            .items
+            .get(self.start..self.end)
+            .unwrap_or_default()
     }
 
     fn find(&self, key: &str) -> Option<&Item> {
-        self.items
-            .iter()
-            .find(|it| &self.buf[it.key.0..it.key.1] == key)
+        self.items().iter().find(|it| self.text(it.key) == key)
     }
 
     fn text(&self, span: (usize, usize)) -> &str {
-        &self.buf[span.0..span.1]
+        self.store.text(span)
     }
 
     /// A scalar key's value (keys are lowercase); `None` when unset, empty or a nested block.
@@ -133,82 +240,38 @@ impl Keys {
 
     /// Every key with its value as stored (a nested block as `sub = value` lines), in first-set order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.items
+        self.items()
             .iter()
             .map(|it| (self.text(it.key), self.text(it.value)))
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.end - self.start
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.start == self.end
     }
 
-    /// Set `key` (already lowercase); returns the index and where the replaced value was written.
-    fn set(
-        &mut self,
-        key: &str,
-        value: &str,
-        nested: bool,
-        source: Source,
-    ) -> (usize, Option<Source>) {
-        let start = self.buf.len();
-        if let Some(i) = self
-            .items
+    /// Every item as (key, value, nested, source), for comparing and showing.
+    fn entries(&self) -> impl Iterator<Item = (&str, &str, bool, Source)> {
+        self.items()
             .iter()
-            .position(|it| &self.buf[it.key.0..it.key.1] == key)
-        {
-            self.buf.push_str(value);
-            let it = &mut self.items[i];
-            let old = it.source;
-            it.value = (start, self.buf.len());
-            it.nested = nested;
-            it.source = source;
-            return (i, Some(old));
-        }
-        self.buf.push_str(key);
-        let mid = self.buf.len();
-        self.buf.push_str(value);
-        self.items.push(Item {
-            key: (start, mid),
-            value: (mid, self.buf.len()),
-            nested,
-            source,
-        });
-        (self.items.len() - 1, None)
+            .map(|it| (self.text(it.key), self.text(it.value), it.nested, it.source))
     }
+}
 
-    /// Append text to item `i`'s value (a continuation line or a nested `sub = value`).
-    fn extend(&mut self, i: usize, sep: bool, parts: &[&str]) {
-        let (a, b) = self.items[i].value;
-        if b != self.buf.len() {
-            // Not the last value written (cannot happen with ordered events): move it to the end.
-            let v = self.buf[a..b].to_string();
-            let start = self.buf.len();
-            self.buf.push_str(&v);
-            self.items[i].value = (start, self.buf.len());
-        }
-        if sep && self.items[i].value.0 != self.items[i].value.1 {
-            self.buf.push('\n');
-        }
-        for p in parts {
-            self.buf.push_str(p);
-        }
-        self.items[i].value.1 = self.buf.len();
+impl PartialEq for Keys {
+    fn eq(&self, other: &Keys) -> bool {
+        self.entries().eq(other.entries())
     }
+}
 
-    /// Lay `other`'s keys over these (the later file or section wins).
-    fn merge_from(&mut self, other: &Keys) {
-        for it in &other.items {
-            self.set(
-                other.text(it.key),
-                other.text(it.value),
-                it.nested,
-                it.source,
-            );
-        }
+impl Eq for Keys {}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.entries()).finish()
     }
 }
 
@@ -338,18 +401,18 @@ fn classify(keys: &Keys) -> ProfileKind {
     const STATIC: u8 = 8;
     const PROCESS: u8 = 16;
     let mut seen = 0u8;
-    for it in &keys.items {
+    for it in keys.items() {
         if it.nested || it.value.0 == it.value.1 {
             continue;
         }
-        seen |= match keys.text(it.key) {
-            "web_identity_token_file" => WEB,
-            "role_arn" => ROLE,
-            "sso_session" | "sso_start_url" | "sso_region" | "sso_account_id" | "sso_role_name" => {
-                SSO
-            }
-            "aws_access_key_id" => STATIC,
-            "credential_process" => PROCESS,
+        let key = keys.store.buf.as_bytes().get(it.key.0..it.key.1);
+        seen |= match key.unwrap_or_default() {
+            b"web_identity_token_file" => WEB,
+            b"role_arn" => ROLE,
+            b"sso_session" | b"sso_start_url" | b"sso_region" | b"sso_account_id"
+            | b"sso_role_name" => SSO,
+            b"aws_access_key_id" => STATIC,
+            b"credential_process" => PROCESS,
             _ => 0,
         };
     }
@@ -475,25 +538,115 @@ enum SectionKind {
     Ignored,
 }
 
-/// The section being read: its keys are collected here, then laid over the model in one go.
+/// The section being read: its keys are stored from item `first` on, then the section is laid
+/// over the model in one go.
 struct Pending<'a> {
     kind: SectionKind,
     header: &'a str,
     line: usize,
-    keys: Keys,
+    /// Where the section's items and text start in the store.
+    first: usize,
+    buf_len: usize,
     last: Option<usize>,
+}
+
+/// Profiles in the order they were first defined, with a hash index by name (sorted once at the
+/// end: far cheaper than a `BTreeMap` insert per section).
+#[derive(Default)]
+struct ProfileList {
+    list: Vec<Profile>,
+    /// Open addressing: `index + 1` into `list`, 0 for empty; the length is a power of two.
+    slots: Vec<u32>,
+}
+
+impl ProfileList {
+    fn hash(name: &str) -> usize {
+        // FxHash's step, eight bytes at a time: names are short and only compared within a parse.
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let bytes = name.as_bytes();
+        let mut h = bytes.len() as u64;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+        (h ^ (h >> 32)) as usize
+    }
+
+    /// The slot holding `name`, or the empty slot where it would go (`slots` is never full).
+    fn slot(&self, name: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(name) & mask;
+        loop {
+            match self.slots[i] {
+                0 => return i,
+                n if self.list[n as usize - 1].name == name => return i,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Room for about `n` profiles without rehashing.
+    fn with_capacity(n: usize) -> ProfileList {
+        ProfileList {
+            list: Vec::with_capacity(n),
+            slots: vec![0; (n * 2 + 2).next_power_of_two().max(64)],
+        }
+    }
+
+    /// `Ok(index)` of the profile `name`, or `Err(slot)` to pass to `insert`.
+    fn find(&mut self, name: &str) -> Result<usize, usize> {
+        if (self.list.len() + 1) * 2 > self.slots.len() {
+            let len = (self.slots.len() * 2).max(64);
+            self.slots = vec![0; len];
+            for n in 1..=self.list.len() {
+                let i = self.slot(&self.list[n - 1].name);
+                self.slots[i] = n as u32;
+            }
+        }
+        let i = self.slot(name);
+        match self.slots[i] {
+            0 => Err(i),
+            n => Ok(n as usize - 1),
+        }
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Profile> {
+        let i = self.find(name).ok()?;
+        self.list.get_mut(i)
+    }
+
+    /// Add a profile at the slot `find` returned for its name.
+    fn insert(&mut self, slot: usize, profile: Profile) {
+        self.list.push(profile);
+        self.slots[slot] = self.list.len() as u32;
+    }
+
+    /// Add a profile whose name is not in the list.
+    fn push(&mut self, profile: Profile) {
+        if let Err(slot) = self.find(&profile.name) {
+            self.insert(slot, profile);
+        }
+    }
 }
 
 struct Parser<'c> {
     cfg: &'c mut Config,
     file: FileId,
     bare_default: Option<Profile>,
+    profiles: ProfileList,
+    /// Every section's keys and values.
+    store: Store,
+    /// The store sections' `Keys` point to until the parse is done (then the real one, shared).
+    placeholder: Arc<Store>,
     /// Credentials-file headers already seen (to report repeats).
     seen: HashMap<String, usize>,
     /// Read only this profile (plus every sso-session and services block); skip other profiles.
     only: Option<&'c str>,
-    /// The keys buffer sections are read into, reused; each new profile gets an exact-size copy.
-    scratch: Keys,
 }
 
 impl Parser<'_> {
@@ -510,6 +663,10 @@ impl Parser<'_> {
     }
 
     fn run(&mut self, text: &str) {
+        if self.only.is_none() {
+            // A full parse keeps nearly every line: store the text once and point into it.
+            self.store.add_region(text);
+        }
         let mut pending: Option<Pending> = None;
         let mut events = ini::events(text);
         while let Some(event) = events.next() {
@@ -527,7 +684,8 @@ impl Parser<'_> {
                         kind,
                         header,
                         line,
-                        keys: std::mem::take(&mut self.scratch),
+                        first: self.store.items.len(),
+                        buf_len: self.store.buf.len(),
                         last: None,
                     });
                 }
@@ -538,7 +696,7 @@ impl Parser<'_> {
                         file: self.file,
                         line,
                     };
-                    let (i, old) = p.keys.set(&key, value, false, source);
+                    let (i, old) = self.store.set(p.first, &key, value, false, source);
                     p.last = Some(i);
                     if let Some(old) = old {
                         let header = p.header;
@@ -553,14 +711,15 @@ impl Parser<'_> {
                     }
                 }
                 Event::SubKey { name, value, .. } => {
-                    if let Some((p, i)) = pending.as_mut().and_then(|p| p.last.map(|i| (p, i))) {
-                        p.keys.items[i].nested = true;
-                        p.keys.extend(i, true, &[&lower_key(name), " = ", value]);
+                    if let Some(i) = pending.as_ref().and_then(|p| p.last) {
+                        self.store.items[i].nested = true;
+                        self.store
+                            .extend(i, true, &[&lower_key(name), " = ", value]);
                     }
                 }
                 Event::Continuation { text, .. } => {
-                    if let Some((p, i)) = pending.as_mut().and_then(|p| p.last.map(|i| (p, i))) {
-                        p.keys.extend(i, true, &[text]);
+                    if let Some(i) = pending.as_ref().and_then(|p| p.last) {
+                        self.store.extend(i, true, &[text]);
                     }
                 }
                 Event::Error(e) => self.problem(e.line, e.message),
@@ -569,6 +728,7 @@ impl Parser<'_> {
         if let Some(p) = pending.take() {
             self.flush(p);
         }
+        self.store.region = None;
     }
 
     /// In a targeted parse, whether this header is plainly a profile other than the one wanted.
@@ -598,13 +758,12 @@ impl Parser<'_> {
             file: self.file,
             line,
         };
-        if header.contains(['"', '\'', '\\']) {
+        // The common case, no quotes or backslashes: split on blanks byte-wise, without allocating.
+        let Some(words) = plain_words(header) else {
             return self.quoted_section_kind(header, source);
-        }
-        // The common case, no quotes or backslashes: split on blanks without allocating.
-        let mut plain = header.split([' ', '\t', '\r']).filter(|w| !w.is_empty());
-        let (prefix, name) = match (plain.next(), plain.next(), plain.next()) {
-            (Some(p @ ("profile" | "sso-session" | "services")), Some(name), None) => {
+        };
+        let (prefix, name) = match words {
+            (Some(p @ ("profile" | "sso-session" | "services")), Some(name), false) => {
                 (p, name.to_string())
             }
             (Some("profile" | "sso-session" | "services"), _, _) => {
@@ -680,54 +839,75 @@ impl Parser<'_> {
     }
 
     fn flush(&mut self, mut p: Pending) {
-        self.flush_into_model(&mut p);
-        p.keys.buf.clear();
-        p.keys.items.clear();
-        self.scratch = p.keys;
+        let keep = self.flush_into_model(&mut p);
+        if !keep {
+            // Nothing refers to this section's items or text (ignored, services, or merged).
+            self.store.items.truncate(p.first);
+            if self.store.buf.len() > p.buf_len {
+                self.store.buf.truncate(p.buf_len);
+            }
+        }
     }
 
-    fn flush_into_model(&mut self, p: &mut Pending) {
+    /// Lay the section over the model; whether its items (from `p.first` on) are still used.
+    fn flush_into_model(&mut self, p: &mut Pending) -> bool {
         let source = Source {
             file: self.file,
             line: p.line,
         };
         let file = self.file;
+        let range = (p.first, self.store.items.len());
+        let keys = |range: (usize, usize)| Keys {
+            store: Arc::clone(&self.placeholder),
+            start: range.0,
+            end: range.1,
+        };
         match std::mem::replace(&mut p.kind, SectionKind::Ignored) {
-            SectionKind::Ignored => {}
+            SectionKind::Ignored => false,
             SectionKind::BareDefault => match &mut self.bare_default {
                 Some(d) => {
                     let first = d.source.line;
-                    d.keys.merge_from(&p.keys);
+                    let merged = self.store.merge((d.keys.start, d.keys.end), range);
+                    (d.keys.start, d.keys.end) = merged;
                     self.problem(p.line, repeat_message(p.header, first));
+                    true
                 }
                 None => {
                     self.bare_default = Some(Profile {
                         name: "default".into(),
                         kind: ProfileKind::Config,
                         source,
-                        keys: p.keys.compact(),
+                        keys: keys(range),
                         bare_default: true,
                     });
+                    true
                 }
             },
-            SectionKind::Profile(name) => match self.cfg.profiles.entry(name) {
-                MapEntry::Vacant(v) => {
-                    let name = v.key().clone();
-                    v.insert(Profile {
-                        name,
-                        kind: ProfileKind::Config,
-                        source,
-                        keys: p.keys.compact(),
-                        bare_default: false,
-                    });
+            SectionKind::Profile(name) => match self.profiles.find(&name) {
+                Err(slot) => {
+                    self.profiles.insert(
+                        slot,
+                        Profile {
+                            name,
+                            kind: ProfileKind::Config,
+                            source,
+                            keys: keys(range),
+                            bare_default: false,
+                        },
+                    );
+                    true
                 }
-                MapEntry::Occupied(o) => {
-                    let profile = o.into_mut();
+                Ok(i) => {
+                    let profile = &mut self.profiles.list[i];
                     let first = (profile.source.file == file).then_some(profile.source.line);
-                    profile.keys.merge_from(&p.keys);
+                    let merged = self
+                        .store
+                        .merge((profile.keys.start, profile.keys.end), range);
+                    (profile.keys.start, profile.keys.end) = merged;
                     if let (Some(first), FileId::Config) = (first, file) {
                         self.problem(p.line, repeat_message(p.header, first));
                     }
+                    true
                 }
             },
             SectionKind::Session(name) => match self.cfg.sessions.entry(name) {
@@ -736,33 +916,72 @@ impl Parser<'_> {
                     v.insert(SsoSession {
                         name,
                         source,
-                        keys: p.keys.compact(),
+                        keys: keys(range),
                     });
+                    true
                 }
                 MapEntry::Occupied(o) => {
                     let session = o.into_mut();
                     let first = session.source.line;
-                    session.keys.merge_from(&p.keys);
+                    let merged = self
+                        .store
+                        .merge((session.keys.start, session.keys.end), range);
+                    (session.keys.start, session.keys.end) = merged;
                     self.problem(p.line, repeat_message(p.header, first));
+                    true
                 }
             },
             SectionKind::Services(name) => {
                 let svc = self.cfg.services.entry(name).or_default();
-                for it in &p.keys.items {
+                for it in &self.store.items[range.0..range.1] {
                     if !it.nested {
                         continue;
                     }
-                    let id = p.keys.text(it.key).replace('-', "_");
+                    let id = self.store.text(it.key).replace('-', "_");
                     let block = svc.entry(id).or_default();
-                    for line in p.keys.text(it.value).split('\n') {
+                    for line in self.store.text(it.value).split('\n') {
                         if let Some((k, v)) = line.split_once(" = ") {
                             block.insert(k.to_string(), v.to_string());
                         }
                     }
                 }
+                false
             }
         }
     }
+}
+
+/// A header split on spaces, tabs and `\r`: (first word, second word, whether there are more),
+/// or `None` when it has a quote or backslash (for `shlex_split`).
+fn plain_words(header: &str) -> Option<(Option<&str>, Option<&str>, bool)> {
+    let mut words = [None, None];
+    let mut n = 0;
+    let mut start = None;
+    let mut word_end = |start: usize, end: usize, n: &mut usize| {
+        if let Some(w) = words.get_mut(*n) {
+            *w = header.get(start..end);
+        }
+        *n += 1;
+    };
+    for (i, &c) in header.as_bytes().iter().enumerate() {
+        match c {
+            b'"' | b'\'' | b'\\' => return None,
+            b' ' | b'\t' | b'\r' => {
+                if let Some(s) = start.take() {
+                    word_end(s, i, &mut n);
+                }
+            }
+            _ => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        word_end(s, header.len(), &mut n);
+    }
+    Some((words[0], words[1], n > 2))
 }
 
 fn repeat_message(header: &str, first: usize) -> String {
@@ -832,18 +1051,29 @@ impl Config {
             credentials_path,
             ..Config::default()
         };
+        let mut store = Store::default();
+        let mut profiles = ProfileList::default();
+        if only.is_none() {
+            let len = config_text.len() + credentials_text.map_or(0, str::len);
+            store.buf.reserve(len + len / 8 + 64);
+            // About one key per 24 bytes and one profile per 150 in practice.
+            store.items.reserve(len / 24);
+            profiles = ProfileList::with_capacity(len / 128);
+        }
         let mut parser = Parser {
             cfg: &mut cfg,
             file: FileId::Config,
             bare_default: None,
+            profiles,
+            store,
+            placeholder: Arc::default(),
             seen: HashMap::new(),
             only,
-            scratch: Keys::new(),
         };
         parser.run(config_text);
         // `[profile default]` wins over `[default]` (Rust SDK; botocore takes the later one).
         if let Some(d) = parser.bare_default.take() {
-            match parser.cfg.profiles.get("default") {
+            match parser.profiles.get_mut("default") {
                 Some(p) => {
                     let line = p.source.line;
                     parser.problem(
@@ -854,18 +1084,31 @@ impl Config {
                         ),
                     );
                 }
-                None => {
-                    parser.cfg.profiles.insert("default".into(), d);
-                }
+                None => parser.profiles.push(d),
             }
         }
         if let Some(text) = credentials_text {
             parser.file = FileId::Credentials;
             parser.run(text);
         }
-        for p in cfg.profiles.values_mut() {
-            p.kind = classify(&p.keys);
+        let Parser {
+            profiles, store, ..
+        } = parser;
+        let store = Arc::new(store);
+        for s in cfg.sessions.values_mut() {
+            s.keys.store = Arc::clone(&store);
         }
+        // Names are unique, so this is one sort (a single pass when the file is in order) and a
+        // bulk build.
+        cfg.profiles = profiles
+            .list
+            .into_iter()
+            .map(|mut p| {
+                p.keys.store = Arc::clone(&store);
+                p.kind = classify(&p.keys);
+                (p.name.clone(), p)
+            })
+            .collect();
         cfg
     }
 

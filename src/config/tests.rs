@@ -1046,3 +1046,78 @@ fn load_reads_files_and_explains_a_missing_config() {
         Some("a\u{fffd}")
     );
 }
+
+#[test]
+fn fast_key_lines_read_exactly_as_the_general_path() {
+    // Every line of up to five bytes from the bytes that matter (and a few longer ones), after a
+    // header and after each kind of line, with and without a final newline.
+    let alphabet = [
+        "a", "K", "=", "#", ";", " ", "\t", "\r", "[", "]", "é", "\n",
+    ];
+    let mut lines = vec![
+        "key = value".to_string(),
+        "sso_account_id = 123456789012 # note".into(),
+        "a=b;c ;d".into(),
+        "long_key_name_over_eight = v\r".into(),
+        "x = a\tb\t#\tc".into(),
+        "credential_process =".into(),
+    ];
+    let mut frontier = vec![String::new()];
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        for s in &frontier {
+            for c in alphabet {
+                next.push(format!("{s}{c}"));
+            }
+        }
+        lines.extend(next.iter().cloned());
+        frontier = next;
+    }
+    let mut checked = 0;
+    for before in [
+        "",
+        "[profile x]\n",
+        "[profile x]\nk = v\n",
+        "[profile x]\nk =\n",
+        "[profile x]\n  s = t\n",
+        "[profile x]\nbad line\n",
+        "[profile x]\n[broken\n",
+    ] {
+        for line in &lines {
+            for end in ["", "\n", "\nz = 1\n", "\n\n[y]\n"] {
+                let text = format!("{before}{line}{end}");
+                let fast: Vec<_> = ini::events(&text).collect();
+                let general: Vec<_> = ini::events_general(&text).collect();
+                assert_eq!(fast, general, "{text:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100_000, "{checked}");
+}
+
+#[test]
+fn uppercase_keys_are_found_in_any_position() {
+    for key in [
+        "a",
+        "abcdefgh",
+        "abcdefghi",
+        "sso_region",
+        "abcdefghijklmnopq",
+        "[]^_`{@",
+    ] {
+        assert!(matches!(ini::lower_key(key), std::borrow::Cow::Borrowed(_)));
+        for i in 0..key.len() {
+            for up in [b'A', b'Z', b'M'] {
+                let mut k = key.as_bytes().to_vec();
+                k[i] = up;
+                let k = String::from_utf8(k).unwrap();
+                assert_eq!(ini::lower_key(&k), k.to_ascii_lowercase(), "{k}");
+                assert!(
+                    matches!(ini::lower_key(&k), std::borrow::Cow::Owned(_)),
+                    "{k}"
+                );
+            }
+        }
+    }
+}
