@@ -13,7 +13,8 @@ use crate::{history, ExitWith};
 use super::list::{self, Row};
 use super::{load_config, warn};
 
-/// Column titles, in the order of [`menu_row`]'s cells.
+/// Column titles, in the order of [`menu_row`]'s cells. (An account name, once one is cached
+/// from ListAccounts, belongs in the ACCOUNT cell beside the id: every cell is searched.)
 pub const HEADER: [&str; 6] = ["PROFILE", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN"];
 
 pub fn run(args: PickArgs, settings: &Settings) -> Result<()> {
@@ -34,11 +35,18 @@ pub fn pick(query: Option<&str>, shell: Shell, login: bool, settings: &Settings)
             config.config_path
         );
     }
-    let rows = list::rows(&config, settings, super::now());
+    // The rows' strings move into the menu (no copies: this is most of the time to first frame).
+    let mut rows: Vec<Option<picker::Row>> = list::rows(&config, settings, super::now())
+        .into_iter()
+        .map(|r| Some(menu_row(r)))
+        .collect();
     let history_file = history::path(&settings.state_dir);
-    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r.as_ref().map_or("", |r| r.cells[0].as_str()))
+        .collect();
     let order = history::order(&names, &history::load(&history_file));
-    let menu: Vec<picker::Row> = order.iter().map(|&i| menu_row(&rows[i])).collect();
+    let menu: Vec<picker::Row> = order.iter().filter_map(|&i| rows[i].take()).collect();
     if settings.verbose {
         warn(&format!(
             "pick: {} profiles; config read in {} ms, menu rows ready in {} ms",
@@ -54,14 +62,14 @@ pub fn pick(query: Option<&str>, shell: Shell, login: bool, settings: &Settings)
         }
         r => r?,
     };
-    let name = &rows[order[chosen]].name;
+    let name = &menu[chosen].cells[0];
     // The very code path of `ssox use NAME`: same stdout, same warnings, same history.
     super::use_::switch(&config, name, shell, login, settings)
 }
 
 /// The menu cells for one profile: name, account, role, session, region, token state. Every
 /// cell is searched. Empty when unknown.
-pub fn menu_row(r: &Row) -> picker::Row {
+pub fn menu_row(r: Row) -> picker::Row {
     let token = match (&r.error, &r.sso) {
         (Some(_), _) => "error".to_string(),
         (None, Some(s)) => s.token_text.clone(),
@@ -69,39 +77,13 @@ pub fn menu_row(r: &Row) -> picker::Row {
     };
     picker::Row {
         cells: vec![
-            r.name.clone(),
-            account_cell(r.account.as_deref(), None),
-            r.role.clone().unwrap_or_default(),
-            r.session.clone().unwrap_or_default(),
-            r.region.clone().unwrap_or_default(),
+            r.name,
+            r.account.unwrap_or_default(),
+            r.role.unwrap_or_default(),
+            r.session.unwrap_or_default(),
+            r.region.unwrap_or_default(),
             token,
         ],
         marked: r.active,
-    }
-}
-
-/// `111111111111`, or `blog-prod 111111111111` once an account name is known (e.g. from a
-/// cached ListAccounts); both parts are searched.
-pub fn account_cell(id: Option<&str>, name: Option<&str>) -> String {
-    match (name, id) {
-        (Some(n), Some(id)) => format!("{n} {id}"),
-        (Some(n), None) => n.to_string(),
-        (None, Some(id)) => id.to_string(),
-        (None, None) => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn account_cell_shows_the_name_when_known() {
-        assert_eq!(account_cell(Some("111111111111"), None), "111111111111");
-        assert_eq!(
-            account_cell(Some("111111111111"), Some("blog-prod")),
-            "blog-prod 111111111111"
-        );
-        assert_eq!(account_cell(None, None), "");
     }
 }
