@@ -1,5 +1,5 @@
 //! Unit tests for the config model: one test per rule of reference §6 and issue 2, error messages
-//! asserted word for word.
+//! asserted word for word. Compiled only in tests: `mod.rs` declares it under #[cfg(test)].
 
 use super::ini::{self, RawKey, RawSection, RawValue};
 use super::*;
