@@ -1,5 +1,5 @@
-//! The only module that draws on the terminal: the fuzzy menu, on stderr (or `/dev/tty` when
-//! stderr is not a terminal), never stdout. Owns raw mode, key reading and matching
+//! The only module that draws on the terminal: the fuzzy menu and the login spinner, on stderr
+//! (or `/dev/tty` when stderr is not a terminal), never stdout. Owns raw mode, key reading and matching
 //! (nucleo-matcher); knows nothing about AWS, config files or shells.
 
 use std::fmt::{self, Write as _};
@@ -548,6 +548,31 @@ impl<'a> Menu<'a> {
                 return done;
             }
         }
+    }
+}
+
+/// A one-line spinner with a message on stderr (the device login's wait). Draws nothing when
+/// stderr is not a terminal.
+pub struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    pub fn start() -> Spinner {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg}") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner(bar)
+    }
+
+    pub fn message(&self, text: String) {
+        self.0.set_message(text);
+    }
+
+    /// Stop and erase the line.
+    pub fn clear(self) {
+        self.0.finish_and_clear();
     }
 }
 

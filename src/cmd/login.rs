@@ -3,11 +3,11 @@
 //! written to the AWS CLI's cache under a per-session lock. `ensure_login` serves other commands.
 //! Must not print anything but eval-safe shell code on stdout (`--use` only).
 
+use crate::picker::Spinner;
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::aws::endpoints::{self, Service};
 use crate::aws::login::{ClientRejected, DevicePrompt, DeviceUi, Oidc, DEFAULT_SCOPE};
@@ -304,7 +304,7 @@ fn browser_blocker(settings: &Settings, no_browser: bool) -> Option<&'static str
 struct TerminalUi {
     label: String,
     blocker: Option<&'static str>,
-    spinner: Option<ProgressBar>,
+    spinner: Option<Spinner>,
     code: String,
 }
 
@@ -344,19 +344,14 @@ impl DeviceUi for TerminalUi {
                 }
             }
         }
-        let spinner = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
-            spinner.set_style(style);
-        }
-        spinner.enable_steady_tick(Duration::from_millis(120));
-        self.spinner = Some(spinner);
+        self.spinner = Some(Spinner::start());
         let left = (p.expires_at - now()).unsigned_abs();
         self.waiting(left);
     }
 
     fn waiting(&mut self, left: Duration) {
         if let Some(s) = &self.spinner {
-            s.set_message(format!(
+            s.message(format!(
                 "waiting for approval of code {} ({} left)",
                 self.code,
                 cache::human_duration(left)
@@ -366,7 +361,7 @@ impl DeviceUi for TerminalUi {
 
     fn done(&mut self) {
         if let Some(s) = self.spinner.take() {
-            s.finish_and_clear();
+            s.clear();
         }
     }
 }
