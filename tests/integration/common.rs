@@ -104,3 +104,17 @@ pub fn require_tool(name: &str) -> bool {
     }
     found
 }
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, as the token cache holds timestamps.
+pub fn stamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}

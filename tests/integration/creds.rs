@@ -103,20 +103,6 @@ pub fn sha1_name(key: &str) -> String {
     format!("{hex}.json")
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ`
-pub fn stamp(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 pub fn in_minutes(m: i64) -> String {
     stamp(OffsetDateTime::now_utc() + time::Duration::minutes(m))
 }

@@ -88,8 +88,8 @@ impl Env {
             "{{\"startUrl\": \"{START_URL}\", \"region\": \"us-east-1\", \"accessToken\": \"seed-access\", \
              \"expiresAt\": \"{}\", \"clientId\": \"seed-client\", \"clientSecret\": \"seed-secret\", \
              \"registrationExpiresAt\": \"{}\"",
-            ts(now() + Duration::from_secs(expires_in.max(0) as u64) - neg(expires_in)),
-            ts(now() + Duration::from_secs(86400 * 30)),
+            stamp(now() + Duration::from_secs(expires_in.max(0) as u64) - neg(expires_in)),
+            stamp(now() + Duration::from_secs(86400 * 30)),
         );
         if refreshable {
             self.fake.issue_refresh_token("seed-refresh", "seed-client");
@@ -107,18 +107,6 @@ fn now() -> OffsetDateTime {
 
 fn neg(secs: i64) -> Duration {
     Duration::from_secs(if secs < 0 { secs.unsigned_abs() } else { 0 })
-}
-
-fn ts(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 fn parse_ts(s: &str) -> OffsetDateTime {
@@ -381,7 +369,7 @@ fn refresh_makes_exactly_one_request_and_keeps_unknown_keys() {
     // When the server issues no new refresh token, the old one is kept (lose nothing).
     env.fake.script().issue_refresh_token = false;
     let old_refresh = t["refreshToken"].clone();
-    let seeded_expiry = ts(now() + Duration::from_secs(60));
+    let seeded_expiry = stamp(now() + Duration::from_secs(60));
     let text = std::fs::read_to_string(env.cache(SESSION_FILE))
         .unwrap()
         .replace(t["expiresAt"].as_str().unwrap(), &seeded_expiry);
@@ -760,7 +748,7 @@ fn logout_with_the_server_down_still_deletes_local_files() {
         &format!(".aws/sso/cache/{SESSION_FILE}"),
         &format!(
             "{{\"accessToken\": \"t\", \"expiresAt\": \"{}\", \"region\": \"us-east-1\"}}",
-            ts(now() + Duration::from_secs(3600))
+            stamp(now() + Duration::from_secs(3600))
         ),
     );
     let o = sb
@@ -1060,7 +1048,7 @@ fn a_rejected_cached_registration_is_replaced_once() {
         &format!(".aws/sso/cache/{reg_name}"),
         &format!(
             "{{\"clientId\": \"forgotten\", \"clientSecret\": \"s\", \"expiresAt\": \"{}\", \"scopes\": [\"sso:account:access\"]}}",
-            ts(now() + Duration::from_secs(86400))
+            stamp(now() + Duration::from_secs(86400))
         ),
     );
     let o = env.run(&["login"]);

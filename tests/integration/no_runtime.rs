@@ -55,13 +55,8 @@ fn offline_commands_build_no_runtime_and_open_no_socket() {
     sb.write(
         ".aws/sso/cache/0f48d88342f931565c13babcf62a17530cf43d9d.json",
         &format!(
-            r#"{{"accessToken": "t", "expiresAt": "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z"}}"#,
-            expires.year(),
-            u8::from(expires.month()),
-            expires.day(),
-            expires.hour(),
-            expires.minute(),
-            expires.second()
+            r#"{{"accessToken": "t", "expiresAt": "{}"}}"#,
+            stamp(expires)
         ),
     );
     for args in [

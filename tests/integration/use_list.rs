@@ -156,15 +156,7 @@ source_profile = blog_admin
         "[static]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
     );
     let expires = time::OffsetDateTime::now_utc() + time::Duration::seconds(8 * 3600 + 30);
-    let ts = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        expires.year(),
-        u8::from(expires.month()),
-        expires.day(),
-        expires.hour(),
-        expires.minute(),
-        expires.second()
-    );
+    let ts = stamp(expires);
     // sha1("my_sso_session")
     sb.write(
         ".aws/sso/cache/0f48d88342f931565c13babcf62a17530cf43d9d.json",
