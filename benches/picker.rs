@@ -4,32 +4,16 @@
 //! `CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16` to build faster).
 //! Targets: first frame ≤ 30 ms, a keystroke ≤ 5 ms.
 //!
-//! In process (src/picker.rs compiled in): building the menu (search strings, column widths)
+//! In process (the library's `ui::picker`): building the menu (search strings, column widths)
 //! and drawing the first frame; then, per query typed one character at a time, the re-filter
 //! plus the redraw for each keystroke. End to end (the built `ssox` in a pseudo-terminal, with a
 //! 10,000-profile config in a temp HOME): from spawn to the first frame on the terminal.
 //! Without `--bench` (e.g. `cargo test --benches`) it does one quick pass and checks nothing.
 
-#[allow(dead_code)]
-#[path = "../src/picker.rs"]
-mod picker;
-
-use std::fmt;
 use std::time::{Duration, Instant};
 
 use console::Key;
-
-/// Stand-in for the binary's `Cancelled` (picker.rs refers to `crate::Cancelled`).
-#[derive(Debug)]
-pub struct Cancelled;
-
-impl fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("cancelled")
-    }
-}
-
-impl std::error::Error for Cancelled {}
+use ssox::ui::picker;
 
 const N: usize = 10_000;
 const ROLES: [&str; 6] = [

@@ -2,11 +2,12 @@
 //! state, atomic 0600 writes that keep unknown keys, the CLI's registration file, and the per-session
 //! lock. Must not touch the network or the terminal.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+use crate::fsutil;
 
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
@@ -197,39 +198,49 @@ pub fn parse_token(text: &str) -> Option<CachedToken> {
 
 /// Read a token file; missing, unreadable or not a token → `None`.
 pub fn read_token(path: &Path) -> Option<CachedToken> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = fsutil::read_cache_text(path).ok()??;
     parse_token(&text)
 }
 
-/// Parse `2026-11-24T04:34:20Z`, with or without fraction, `Z` or an offset; also `+0000` and
-/// a space instead of `T` as some writers emit.
+/// Parse `2026-11-24T04:34:20Z`, with or without fraction, `Z` or an offset; also `+0000`, a
+/// `UTC` suffix and a space instead of `T` as some writers emit. The result is in UTC; anything
+/// else (not ASCII, too long, out of range once in UTC) is `None`, never a panic.
 pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
     let s = s.trim();
-    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-        return Some(t);
+    if !s.is_ascii() || s.len() > 64 {
+        return None;
     }
-    // `UTC` suffix or `+0000` offsets, and space separators.
-    let mut fixed = s.replacen(' ', "T", 1);
-    if let Some(stripped) = fixed.strip_suffix("UTC") {
-        fixed = format!("{}Z", stripped.trim_end());
-    }
-    let len = fixed.len();
-    if len > 5 {
-        let tail = &fixed[len - 5..];
-        let b = tail.as_bytes();
-        if (b[0] == b'+' || b[0] == b'-') && tail[1..].bytes().all(|c| c.is_ascii_digit()) {
-            fixed = format!("{}:{}", &fixed[..len - 2], &fixed[len - 2..]);
+    let parsed = OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
+        let mut fixed = s.replacen(' ', "T", 1);
+        if let Some(stripped) = fixed.strip_suffix("UTC") {
+            fixed = format!("{}Z", stripped.trim_end());
         }
-    }
-    if !fixed.ends_with('Z') && !fixed[fixed.len().saturating_sub(6)..].contains(['+', '-']) {
-        fixed.push('Z');
-    }
-    OffsetDateTime::parse(&fixed, &Rfc3339).ok()
+        // `+0000` → `+00:00` (all ASCII here, so every index is a character boundary).
+        if let Some((head, tail)) = fixed
+            .len()
+            .checked_sub(5)
+            .filter(|&i| i > 0)
+            .and_then(|i| Some((fixed.get(..i)?, fixed.get(i..)?)))
+        {
+            let sign = tail.starts_with(['+', '-']);
+            if sign && tail.bytes().skip(1).all(|c| c.is_ascii_digit()) {
+                fixed = format!("{head}{}:{}", tail.get(..3)?, tail.get(3..)?);
+            }
+        }
+        let zone = fixed
+            .get(fixed.len().saturating_sub(6)..)
+            .unwrap_or_default();
+        if !fixed.ends_with('Z') && !zone.contains(['+', '-']) {
+            fixed.push('Z');
+        }
+        OffsetDateTime::parse(&fixed, &Rfc3339).ok()
+    })?;
+    parsed.checked_to_offset(time::UtcOffset::UTC)
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, no fraction: what every reader accepts.
 pub fn format_timestamp(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.checked_to_offset(time::UtcOffset::UTC).unwrap_or(t);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
@@ -418,7 +429,7 @@ pub fn token_json(
 
 /// A file's JSON object, or `None` when it is missing or not a JSON object.
 pub fn read_json_object(path: &Path) -> Option<Map<String, Value>> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = fsutil::read_cache_text(path).ok()??;
     serde_json::from_str(&text).ok()
 }
 
@@ -432,7 +443,7 @@ pub fn write_token(
 ) -> Result<()> {
     let old = read_json_object(path);
     let text = token_json(start_url, region, token, registration, old.as_ref());
-    write_private(path, &text)
+    fsutil::write_private(path, text.as_bytes())
 }
 
 /// Read the CLI's registration file (reference §2). `None` when missing, unreadable, or a PKCE
@@ -482,109 +493,7 @@ pub fn registration_json(registration: &Registration) -> String {
 }
 
 pub fn write_registration(path: &Path, registration: &Registration) -> Result<()> {
-    write_private(path, &registration_json(registration))
-}
-
-/// Create `dir` and its missing parents with mode 0700 (existing ones are left as they are).
-pub fn ensure_private_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(dir)
-        .with_context(|| format!("cannot create {}", dir.display()))
-}
-
-/// Replace `path` with `text` atomically: a 0600 temp file in the same directory, synced, then
-/// renamed over it. The directory is created (0700) when missing. A failure leaves the old file.
-pub fn write_private(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .with_context(|| format!("{} has no parent directory", path.display()))?;
-    ensure_private_dir(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ssox-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
-    }
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
-}
-
-/// Delete a file; a missing file is fine. `Ok(true)` when something was deleted.
-pub fn remove_file(path: &Path) -> Result<bool> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e).with_context(|| format!("cannot delete {}", path.display())),
-    }
-}
-
-/// An exclusive lock on a token file's `<name>.lock` sibling, held until dropped, so that two
-/// logins to the same session never run at once. The lock file is left in place (deleting it
-/// would race with a waiting process); the AWS CLI and SDKs ignore it.
-pub struct CacheLock {
-    _file: std::fs::File,
-}
-
-/// `<token file>.lock`
-pub fn lock_path(token_path: &Path) -> PathBuf {
-    let mut name = token_path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".lock");
-    token_path.with_file_name(name)
-}
-
-/// Take the lock for `token_path`, calling `on_wait` once if another process holds it, then
-/// blocking until it is released.
-pub fn lock(token_path: &Path, on_wait: impl FnOnce()) -> Result<CacheLock> {
-    let path = lock_path(token_path);
-    if let Some(dir) = path.parent() {
-        ensure_private_dir(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let file = options
-        .open(&path)
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            on_wait();
-            file.lock()
-                .with_context(|| format!("cannot lock {}", path.display()))?;
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("cannot lock {}", path.display()));
-        }
-    }
-    Ok(CacheLock { _file: file })
+    fsutil::write_private(path, registration_json(registration).as_bytes())
 }
 
 #[cfg(test)]
@@ -619,6 +528,22 @@ mod tests {
             assert_eq!(parse_timestamp(s), Some(want), "{s}");
         }
         assert_eq!(parse_timestamp("yesterday"), None);
+        // Hostile text is "no timestamp", never a panic (multi-byte characters, short strings).
+        for s in [
+            "aaaaaa\u{20ac}\u{20ac}",
+            "\u{20ac}aaaaa",
+            "",
+            "+",
+            "+0000",
+            "aaaa+0000",
+            "\u{20ac}+0000",
+        ] {
+            assert_eq!(parse_timestamp(s), None, "{s}");
+        }
+        // An extreme offset that leaves the calendar once in UTC is refused, not a later panic.
+        assert_eq!(parse_timestamp("9999-12-31T23:59:59-23:59"), None);
+        let far = parse_timestamp("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(format_timestamp(far), "9999-12-31T23:59:59Z");
         assert_eq!(format_timestamp(want), "2026-11-24T04:34:20Z");
     }
 
@@ -737,31 +662,6 @@ mod tests {
         assert_eq!(back.client_secret(), Some("sec"));
     }
 
-    #[cfg(unix)]
-    #[test]
-    fn writes_are_atomic_private_and_create_the_directory() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let cache = dir.path().join("sso").join("cache");
-        let path = cache.join("a.json");
-        std::fs::create_dir_all(dir.path()).unwrap();
-        write_private(&path, "{\"x\": 1}").unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(mode(&cache), 0o700);
-        assert_eq!(mode(&dir.path().join("sso")), 0o700);
-        // Replacing keeps 0600 even when the old file was more open, and leaves no temp files.
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        write_private(&path, "{}").unwrap();
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
-        let names: Vec<_> = std::fs::read_dir(&cache)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["a.json"]);
-    }
-
     #[test]
     fn registration_file_round_trip_and_pkce_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
@@ -783,25 +683,5 @@ mod tests {
         )
         .unwrap();
         assert!(read_registration(&path).is_none());
-    }
-
-    #[test]
-    fn lock_is_exclusive_and_next_to_the_token() {
-        let dir = tempfile::tempdir().unwrap();
-        let token = dir.path().join("cache").join("abc.json");
-        assert_eq!(
-            lock_path(&token),
-            dir.path().join("cache").join("abc.json.lock")
-        );
-        let held = lock(&token, || panic!("nobody holds it yet")).unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let t2 = token.clone();
-        let waiter = std::thread::spawn(move || {
-            let _l = lock(&t2, || tx.send(()).unwrap()).unwrap();
-        });
-        rx.recv_timeout(Duration::from_secs(5))
-            .expect("the second locker must wait");
-        drop(held);
-        waiter.join().unwrap();
     }
 }

@@ -3,11 +3,12 @@
 //! missing or corrupt file reads as empty. Must not touch the terminal or the AWS files.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value};
+
+use crate::fsutil;
 
 /// Names kept in the file.
 pub const MAX_ENTRIES: usize = 100;
@@ -27,12 +28,8 @@ pub fn load(path: &Path) -> Vec<String> {
 }
 
 fn read_object(path: &Path) -> Option<Map<String, Value>> {
-    let file = std::fs::File::open(path).ok()?;
-    let mut text = String::new();
-    file.take(MAX_BYTES + 1).read_to_string(&mut text).ok()?;
-    if text.len() as u64 > MAX_BYTES {
-        return None;
-    }
+    let bytes = fsutil::read_limited(path, MAX_BYTES, "").ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     match serde_json::from_str(&text).ok()? {
         Value::Object(o) => Some(o),
         _ => None,
@@ -67,35 +64,8 @@ pub fn record(path: &Path, name: &str) -> Result<()> {
     );
     let mut text = serde_json::to_string_pretty(&Value::Object(object))?;
     text.push('\n');
-    write_atomic(path, text.as_bytes())
+    fsutil::write_private(path, text.as_bytes())
         .with_context(|| format!("cannot write the pick history {}", path.display()))
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    create_private_dir(dir)?;
-    // tempfile creates the file with mode 0600.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".pick-history.")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
 }
 
 /// A display order for `names` (indices into it): names in `recent` first, newest first, then

@@ -1,45 +1,10 @@
 //! Entry point: parse arguments, read the environment once, run the command, and map errors to
 //! exit codes (1 error, 130 cancelled, or a child's code). Must not contain command logic.
 
-mod aws;
-mod cache;
-mod cli;
-mod cmd;
-mod config;
-mod history;
-mod picker;
-mod role_cache;
-mod settings;
-mod shell;
-
-use std::fmt;
 use std::process::ExitCode;
 
 use clap::Parser;
-
-/// The user cancelled (Esc, Ctrl-C): exit 130, nothing more to say.
-#[derive(Debug)]
-pub struct Cancelled;
-
-impl fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("cancelled")
-    }
-}
-
-impl std::error::Error for Cancelled {}
-
-/// Exit with this code; whatever needed saying was said already (e.g. a child's exit code).
-#[derive(Debug)]
-pub struct ExitWith(pub u8);
-
-impl fmt::Display for ExitWith {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "exit {}", self.0)
-    }
-}
-
-impl std::error::Error for ExitWith {}
+use ssox::{cli, error, settings};
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -51,15 +16,11 @@ fn main() -> ExitCode {
         }
     };
     let settings = settings::Settings::from_env(cli.config.clone(), cli.verbose);
-    match cmd::run(cli.command, &settings) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.downcast_ref::<Cancelled>().is_some() => ExitCode::from(130),
-        Err(e) => match e.downcast_ref::<ExitWith>() {
-            Some(ExitWith(code)) => ExitCode::from(*code),
-            None => {
-                eprintln!("ssox: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
+    let result = ssox::run(cli, &settings);
+    if let Err(e) = &result {
+        if !error::is_silent(e) {
+            eprintln!("ssox: {e:#}");
+        }
     }
+    ExitCode::from(error::exit_code(&result))
 }

@@ -3,15 +3,15 @@
 //! exact shape so ssox and the CLI share them. File names come from `cache::role_cache_file_name`.
 //! Must not touch the network, the SSO token cache or the terminal.
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::cache::{format_timestamp, parse_timestamp};
+use crate::fsutil;
 
 /// Cached credentials are reused only while more than this remains (botocore's expiry window).
 pub const MIN_REMAINING: Duration = Duration::from_secs(15 * 60);
@@ -95,7 +95,7 @@ pub fn parse(text: &str) -> Option<RoleCredentials> {
 
 /// Cached credentials at `path` with more than 15 minutes left, else `None`.
 pub fn read_fresh(path: &Path, now: OffsetDateTime) -> Option<RoleCredentials> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = fsutil::read_cache_text(path).ok()??;
     parse(&text).filter(|c| c.fresh(now))
 }
 
@@ -121,30 +121,7 @@ pub fn render(c: &RoleCredentials) -> String {
 /// Write `c` to `path` atomically (temp file in the same directory, then rename) with mode 0600;
 /// the directory is created 0700 when missing.
 pub fn write(path: &Path, c: &RoleCredentials) -> Result<()> {
-    let dir = path
-        .parent()
-        .context("the role cache path has no parent directory")?;
-    if !dir.is_dir() {
-        let mut b = std::fs::DirBuilder::new();
-        b.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-        b.create(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    // tempfile creates the file 0600 on Unix.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ssox-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(render(c).as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+    fsutil::write_private(path, render(c).as_bytes())
 }
 
 #[cfg(test)]

@@ -128,6 +128,11 @@ impl Settings {
         self.home.join(".aws").join("cli").join("cache")
     }
 
+    /// ssox's lock files: in its own state directory, where no other tool looks.
+    pub fn lock_dir(&self) -> PathBuf {
+        self.state_dir.join("locks")
+    }
+
     /// The active profile as the AWS CLI v2 sees it (`AWS_PROFILE` before `AWS_DEFAULT_PROFILE`).
     pub fn active_profile(&self) -> Option<&str> {
         self.aws_profile

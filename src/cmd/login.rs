@@ -3,7 +3,7 @@
 //! written to the AWS CLI's cache under a per-session lock. `ensure_login` serves other commands.
 //! Must not print anything but eval-safe shell code on stdout (`--use` only).
 
-use crate::picker::Spinner;
+use crate::ui::picker::Spinner;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -145,7 +145,10 @@ fn login_one(
         }
     }
     let mut waited = false;
-    let _lock = cache::lock(&path, || {
+    let lock_path = settings
+        .lock_dir()
+        .join(format!("token-{}.lock", login_lock_name(&login.cache_key)));
+    let _lock = crate::fsutil::Lock::acquire(&lock_path, || {
         waited = true;
         eprintln!("waiting for another ssox login to {name} to finish…");
     })?;
@@ -226,6 +229,13 @@ fn login_one(
         cache::human_duration((new.expires_at - now()).unsigned_abs())
     );
     Ok(())
+}
+
+/// The lock file's name for a session: the token file's name without `.json`.
+fn login_lock_name(cache_key: &str) -> String {
+    cache::cache_file_name(cache_key)
+        .trim_end_matches(".json")
+        .to_string()
 }
 
 /// The scopes a login registers with: the configured ones, or `sso:account:access` for
@@ -454,7 +464,7 @@ pub fn resolve_target(
                 .iter()
                 .map(|t| format!("{}  {}", t.short_name(), t.start_url))
                 .collect();
-            let i = crate::picker::choose("log in to", &items, None)?;
+            let i = crate::ui::picker::choose("log in to", &items, None)?;
             Ok((targets.remove(i), None))
         }
         _ => {

@@ -66,7 +66,7 @@ fn logout_one(
             },
         );
     }
-    let deleted = cache::remove_file(&path)?;
+    let deleted = crate::fsutil::remove_file(&path)?;
     let role_files = role_cache_files(config, login);
     let swept = sweep_cli_cache(settings, |file| role_files.iter().any(|f| f == file))?;
     let roles = match swept {
@@ -120,7 +120,7 @@ fn sweep_cli_cache(settings: &Settings, select: impl Fn(&str) -> bool) -> Result
         let path = entry.path();
         let is_sso = cache::read_json_object(&path)
             .is_some_and(|o| o.get("ProviderType").and_then(|v| v.as_str()) == Some("sso"));
-        if is_sso && cache::remove_file(&path)? {
+        if is_sso && crate::fsutil::remove_file(&path)? {
             count += 1;
         }
     }

@@ -82,10 +82,7 @@ pub fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Print a warning on stderr: `ssox: …`.
-pub fn warn(message: &str) {
-    eprintln!("ssox: {message}");
-}
+pub use crate::ui::warn;
 
 /// Whether to color stdout: a terminal, and `NO_COLOR` unset.
 pub fn stdout_color(settings: &Settings) -> bool {

@@ -5,9 +5,9 @@
 use anyhow::{bail, Result};
 
 use crate::cli::PickArgs;
-use crate::picker;
 use crate::settings::Settings;
 use crate::shell::Shell;
+use crate::ui::picker;
 use crate::{history, ExitWith};
 
 use super::list::{self, Row};

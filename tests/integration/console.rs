@@ -1,9 +1,9 @@
 //! `ssox console` against the fake federation endpoint: the getSigninToken request, the login
 //! URL's exact shape, and opening it in a (fake) browser.
 
-use crate::common::*;
 use crate::creds::{in_minutes, Env, SEED_AKID, SEED_SECRET, SEED_TOKEN};
-use crate::fake_aws::FakeAws;
+use crate::support::fake_aws::FakeAws;
+use crate::support::*;
 
 #[test]
 fn console_print_gives_the_federated_login_url() {

@@ -8,8 +8,8 @@ use std::process::{Command, Output};
 use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 
-use crate::common::*;
-use crate::fake_aws::FakeAws;
+use crate::support::fake_aws::FakeAws;
+use crate::support::*;
 
 pub const TOKEN: &str = "creds-test-access-token";
 pub const ACCOUNT: &str = "111111111111";

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::fake_aws::sigv4;
-use crate::fake_aws::{Approval, FakeAws};
+use crate::support::fake_aws::sigv4;
+use crate::support::fake_aws::{Approval, FakeAws};
 
 struct Resp {
     status: u16,

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::common::*;
-use crate::fake_aws::{Approval, FakeAws};
+use crate::support::fake_aws::{Approval, FakeAws};
+use crate::support::*;
 
 /// `sha1("my_sso_session").json`
 const SESSION_FILE: &str = "0f48d88342f931565c13babcf62a17530cf43d9d.json";

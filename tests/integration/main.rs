@@ -1,16 +1,15 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
-mod common;
 mod console;
 mod creds;
 mod exec;
-mod fake_aws;
 mod fake_selftest;
 mod login;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
 mod shells;
+mod support;
 mod use_list;
 mod whoami;

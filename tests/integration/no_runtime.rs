@@ -1,7 +1,7 @@
 //! Commands that need no network never build an async runtime or open a socket: checked with
 //! strace (a tokio runtime shows up as `epoll_create1`/`eventfd2`, any network use as `socket`).
 
-use crate::common::*;
+use crate::support::*;
 
 const CONFIG: &str = "\
 [sso-session my_sso_session]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use expectrl::{Eof, Session, WaitStatus};
 
-use crate::common::*;
+use crate::support::*;
 
 const CONFIG: &str = "\
 [sso-session my_sso_session]

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::*;
+use crate::support::*;
 
 /// Profile names a shell must never run as code (issue 2), as config sections and as values.
 const HOSTILE: [(&str, &str); 6] = [

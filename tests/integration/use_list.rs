@@ -1,6 +1,6 @@
 //! `ssox use` and `ssox list` through the built binary.
 
-use crate::common::*;
+use crate::support::*;
 
 #[test]
 fn use_prints_exports_and_unsets_static_keys() {

@@ -4,8 +4,8 @@
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::common::*;
 use crate::creds::{Env, ACCOUNT, CONFIG, TOKEN};
+use crate::support::*;
 
 /// The fake's role UserId: `AROA` + the first 17 hex digits of sha256("account/role"), upper case.
 fn user_id(role: &str) -> String {

@@ -2,7 +2,7 @@
 //! (or `/dev/tty` when stderr is not a terminal), never stdout. Owns raw mode, key reading and matching
 //! (nucleo-matcher); knows nothing about AWS, config files or shells.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal};
 use std::os::fd::AsFd;
@@ -12,17 +12,7 @@ use console::{Key, Style, Term};
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Matcher, Utf32String};
 
-/// Neither stderr nor `/dev/tty` is a terminal: there is nowhere to draw the menu.
-#[derive(Debug)]
-pub struct NoTerminal;
-
-impl fmt::Display for NoTerminal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("no terminal to draw the menu on")
-    }
-}
-
-impl std::error::Error for NoTerminal {}
+pub use crate::error::NoTerminal;
 
 /// One menu row: cells shown in aligned columns (all of them searched), and whether to mark it
 /// (`*`, e.g. the active profile). The first cell is the row's name for the exact-name shortcut.
@@ -384,10 +374,10 @@ impl<'a> Menu<'a> {
         match key {
             Key::Enter => return self.selected_row().map(Ok),
             Key::Escape | Key::CtrlC | Key::Char('\x07') => {
-                return Some(Err(crate::Cancelled.into()))
+                return Some(Err(crate::error::Cancelled.into()))
             }
             Key::Char('\x04') if self.query.is_empty() => {
-                return Some(Err(crate::Cancelled.into()))
+                return Some(Err(crate::error::Cancelled.into()))
             }
             Key::ArrowUp | Key::BackTab | Key::Char('\x10') => self.move_by(-1),
             Key::ArrowDown | Key::Tab | Key::Char('\x0e') => self.move_by(1),
@@ -699,9 +689,9 @@ mod tests {
         m.key(Key::Backspace, 10);
         assert_eq!(m.key(Key::Enter, 10).map(|r| r.unwrap()), Some(0));
         let err = m.key(Key::CtrlC, 10).unwrap().unwrap_err();
-        assert!(err.is::<crate::Cancelled>());
+        assert!(err.is::<crate::error::Cancelled>());
         let err = m.key(Key::Escape, 10).unwrap().unwrap_err();
-        assert!(err.is::<crate::Cancelled>());
+        assert!(err.is::<crate::error::Cancelled>());
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! Test sandbox: a temp HOME, config files, and the `ssox` binary run with no inherited `AWS_*`.
+//! Test harness: the sandbox (a temp HOME, config files, the `ssox` binary run with no inherited
+//! `AWS_*`) and the loopback fake of AWS in `fake_aws`. Test files import from here.
 
 #![allow(dead_code)]
+
+pub mod fake_aws;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,431 @@
+//! Small filesystem helpers every writer and reader of ssox uses: bounded reads of regular files
+//! (never a FIFO, a device or an endless file), atomic private writes (temp file in the same
+//! directory, fsync, rename, 0600), private directories (0700), stale temp-file cleanup, and
+//! exclusive lock files that never follow a symlink and are removed when released. Knows nothing
+//! about AWS, JSON or the terminal.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use anyhow::{bail, Context, Result};
+
+/// The largest config or credentials file ssox reads.
+pub const MAX_CONFIG_BYTES: u64 = 64 << 20;
+/// The largest cache file (token, registration, role credentials, history) ssox reads.
+pub const MAX_CACHE_BYTES: u64 = 1 << 20;
+
+/// Prefix and suffix of every temp file ssox writes, so that stale ones can be recognised.
+const TEMP_PREFIX: &str = ".ssox-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temp file of ours older than this was left by a process that died before its rename.
+const STALE_TEMP_AGE: Duration = Duration::from_secs(60);
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path} does not exist")]
+    NotFound { path: String },
+    #[error("{path} is not a regular file ({kind}); point it at a file")]
+    NotRegular { path: String, kind: &'static str },
+    #[error("{path} is larger than {limit} MiB; ssox refuses to read it")]
+    TooLarge { path: String, limit: u64 },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ReadError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ReadError::NotFound { .. })
+    }
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Read a regular file (symlinks followed) of at most `limit` bytes. The open never blocks (a
+/// FIFO is refused, not waited on) and no more than `limit + 1` bytes are ever read, so
+/// `/dev/zero` or a file that grows while read cannot exhaust memory. `shown` names the file in
+/// messages.
+pub fn read_limited(path: &Path, limit: u64, shown: &str) -> Result<Vec<u8>, ReadError> {
+    let io = |source: std::io::Error| ReadError::Io {
+        path: shown.to_string(),
+        source,
+    };
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ReadError::NotFound {
+                path: shown.to_string(),
+            })
+        }
+        Err(e) => return Err(io(e)),
+    };
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular {
+            path: shown.to_string(),
+            kind: kind_of(&meta),
+        });
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            path: shown.to_string(),
+            limit: limit >> 20,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            path: shown.to_string(),
+            limit: limit >> 20,
+        });
+    }
+    Ok(bytes)
+}
+
+/// A small cache file as text: `None` when missing; an error (to warn about) when it is not a
+/// regular file, too large, unreadable or not UTF-8.
+pub fn read_cache_text(path: &Path) -> Result<Option<String>, ReadError> {
+    let shown = path.display().to_string();
+    match read_limited(path, MAX_CACHE_BYTES, &shown) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| ReadError::Io {
+                path: shown,
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
+            }),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Create `dir` and its missing parents with mode 0700 (existing ones are left as they are).
+pub fn ensure_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
+}
+
+/// Replace `path` with `bytes` atomically: a 0600 temp file in the same directory, synced, then
+/// renamed over it. The directory is created (0700) when missing. A failure leaves the old file.
+/// Stale temp files of ssox's own naming in the directory are removed afterwards.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(path, bytes, 0o600)
+}
+
+/// [`write_private`] with the given mode for the new file (e.g. to keep a config file's mode).
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        Some(_) => Path::new("."),
+        None => bail!("{} has no parent directory", path.display()),
+    };
+    ensure_private_dir(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    remove_stale_temps(dir, SystemTime::now());
+    Ok(())
+}
+
+/// Remove temp files of ssox's own naming (`.ssox-*.tmp`) older than a minute from `dir`: what a
+/// process killed between write and rename leaves behind. Best effort; errors are ignored.
+pub fn remove_stale_temps(dir: &Path, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > STALE_TEMP_AGE);
+        if old && meta.is_file() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Delete a file; a missing file is fine. `Ok(true)` when something was deleted.
+pub fn remove_file(path: &Path) -> Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("cannot delete {}", path.display())),
+    }
+}
+
+/// An exclusive lock on a lock file, held until dropped. The file is opened without following a
+/// symlink and removed when the lock is released; a process that was waiting on a file that has
+/// since been removed (or replaced) notices and locks the new one, so removal is race-free.
+pub struct Lock {
+    file: File,
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Take the lock at `path` (parents created 0700), calling `on_wait` once if another process
+    /// holds it, then blocking until it is released.
+    pub fn acquire(path: &Path, on_wait: impl FnOnce()) -> Result<Lock> {
+        if let Some(dir) = path.parent() {
+            ensure_private_dir(dir)?;
+        }
+        let mut on_wait = Some(on_wait);
+        loop {
+            let file = open_lock_file(path)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if let Some(f) = on_wait.take() {
+                        f();
+                    }
+                    file.lock()
+                        .with_context(|| format!("cannot lock {}", path.display()))?;
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            }
+            if still_at(&file, path) {
+                return Ok(Lock {
+                    file,
+                    path: path.to_path_buf(),
+                });
+            }
+            // The holder removed (or replaced) the file while we waited: lock the current one.
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Remove while still holding the lock; waiters on this file then retry on a new one.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+fn open_lock_file(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).with_context(|| {
+        format!(
+            "cannot open the lock file {} (is it a symlink?)",
+            path.display()
+        )
+    })
+}
+
+/// Whether `path` still names the open `file` (same device and inode).
+#[cfg(unix)]
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn still_at(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_are_atomic_private_and_create_the_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("sso").join("cache");
+        let path = cache.join("a.json");
+        write_private(&path, b"{\"x\": 1}").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&cache), 0o700);
+        assert_eq!(mode(&dir.path().join("sso")), 0o700);
+        // Replacing keeps 0600 even when the old file was more open, and leaves no temp files.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&path, b"{}").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
+        let names: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.json"]);
+    }
+
+    #[test]
+    fn stale_temp_files_of_ours_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".ssox-abc123.tmp");
+        let fresh = dir.path().join(".ssox-def456.tmp");
+        let foreign = dir.path().join(".other-abc.tmp");
+        for p in [&stale, &fresh, &foreign] {
+            std::fs::write(p, "secret").unwrap();
+        }
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        for p in [&stale, &foreign] {
+            File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        write_private(&dir.path().join("t.json"), b"{}").unwrap();
+        assert!(!stale.exists(), "a stale temp file of ours is removed");
+        assert!(fresh.exists(), "a recent one may belong to a running write");
+        assert!(foreign.exists(), "other tools' files are never touched");
+    }
+
+    #[test]
+    fn bounded_reads_refuse_what_is_not_a_small_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("f");
+        std::fs::write(&f, "hello").unwrap();
+        assert_eq!(read_limited(&f, 5, "f").unwrap(), b"hello");
+        assert_eq!(
+            read_limited(&f, 4, "f").unwrap_err().to_string(),
+            "f is larger than 0 MiB; ssox refuses to read it"
+        );
+        assert_eq!(
+            read_limited(dir.path(), 5, "d").unwrap_err().to_string(),
+            "d is not a regular file (a directory); point it at a file"
+        );
+        assert!(read_limited(&dir.path().join("nope"), 5, "n")
+            .unwrap_err()
+            .is_not_found());
+        assert_eq!(read_cache_text(&dir.path().join("nope")).unwrap(), None);
+        #[cfg(unix)]
+        {
+            let e = read_limited(Path::new("/dev/zero"), 5, "/dev/zero").unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "/dev/zero is not a regular file (a device); point it at a file"
+            );
+            let fifo = dir.path().join("fifo");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            let e = read_limited(&fifo, 5, "fifo").unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "fifo is not a regular file (a FIFO); point it at a file"
+            );
+            // Through a symlink, the target is what counts.
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&f, &link).unwrap();
+            assert_eq!(read_limited(&link, 5, "link").unwrap(), b"hello");
+        }
+    }
+
+    #[test]
+    fn lock_is_exclusive_and_removed_when_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks").join("abc.lock");
+        let held = Lock::acquire(&path, || panic!("nobody holds it yet")).unwrap();
+        assert!(path.exists());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p2 = path.clone();
+        let waiter = std::thread::spawn(move || {
+            let _l = Lock::acquire(&p2, || tx.send(()).unwrap()).unwrap();
+            assert!(
+                p2.exists(),
+                "the waiter holds a lock on the file at the path"
+            );
+        });
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("the second locker must wait");
+        drop(held);
+        waiter.join().unwrap();
+        assert!(!path.exists(), "released locks leave no file behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn lock_never_follows_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("victim");
+        std::fs::write(&target, "keep").unwrap();
+        let path = dir.path().join("x.lock");
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let e = Lock::acquire(&path, || {}).err().unwrap();
+        assert!(format!("{e:#}").contains("is it a symlink?"), "{e:#}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    }
+}

@@ -1,0 +1,24 @@
+//! ssox as a library: the modules and `run`, which executes one parsed command line. `main.rs`
+//! only parses arguments and maps the result to an exit code; benches and fuzz targets import
+//! the modules from here.
+
+pub mod aws;
+pub mod cache;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod error;
+pub mod fsutil;
+pub mod history;
+pub mod role_cache;
+pub mod settings;
+pub mod shell;
+pub mod ui;
+
+pub use error::{Cancelled, ExitWith, NoTerminal};
+
+/// Run one command with the environment already read into `settings`.
+pub fn run(cli: cli::Cli, settings: &settings::Settings) -> anyhow::Result<()> {
+    ui::set_verbose(settings.verbose);
+    cmd::run(cli.command, settings)
+}
