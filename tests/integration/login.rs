@@ -147,7 +147,7 @@ fn device_flow_writes_the_cli_token_file() {
     assert_eq!(mode(&env.sb.path(".aws/sso/cache")), 0o700);
     assert_eq!(mode(&env.sb.path(".aws/sso")), 0o700);
 
-    // The CLI's registration file (reference §2) holds the same client.
+    // The CLI's registration file (docs/compat.md#registration-cache) holds the same client.
     let reg_name = registration_name(
         "us-east-1",
         Some(&["sso:account:access"]),
@@ -182,7 +182,8 @@ fn register_client_id(env: &Env) -> Value {
     start.json()["clientId"].clone()
 }
 
-/// The CLI's registration cache file name (reference §2), computed independently of ssox.
+/// The CLI's registration cache file name (docs/compat.md#registration-cache), computed
+/// independently of ssox.
 fn registration_name(
     region: &str,
     scopes: Option<&[&str]>,
@@ -608,7 +609,7 @@ fn logout_revokes_and_deletes_token_and_sso_role_caches() {
         .as_str()
         .unwrap()
         .to_string();
-    // The CLI's role cache for blog_admin (reference §1 recipe), and one that is not SSO.
+    // The CLI's role cache for blog_admin (docs/compat.md#role-cache), and one that is not SSO.
     let role_name = role_cache_name("111111111111", "AdministratorAccess", "my_sso_session");
     env.sb.write(
         &format!(".aws/cli/cache/{role_name}"),
