@@ -67,12 +67,13 @@ impl Env {
         self.fake
             .register_client("seed-client", "seed-secret", &["sso:account:access"]);
         self.fake.issue_token("seed-access");
+        let now = OffsetDateTime::now_utc();
         let mut text = format!(
             "{{\"startUrl\": \"{START_URL}\", \"region\": \"us-east-1\", \"accessToken\": \"seed-access\", \
              \"expiresAt\": \"{}\", \"clientId\": \"seed-client\", \"clientSecret\": \"seed-secret\", \
              \"registrationExpiresAt\": \"{}\"",
-            stamp(OffsetDateTime::now_utc() + Duration::from_secs(expires_in.max(0) as u64) - neg(expires_in)),
-            stamp(OffsetDateTime::now_utc() + Duration::from_secs(86400 * 30)),
+            stamp(now + Duration::from_secs(expires_in.max(0) as u64) - neg(expires_in)),
+            stamp(now + Duration::from_secs(86400 * 30)),
         );
         if refreshable {
             self.fake.issue_refresh_token("seed-refresh", "seed-client");
