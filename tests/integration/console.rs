@@ -1,8 +1,8 @@
 //! `ssox console` against the fake federation endpoint: the getSigninToken request, the login
 //! URL's exact shape, and opening it in a (fake) browser.
 
-use crate::creds::{in_minutes, Env, SEED_AKID, SEED_SECRET, SEED_TOKEN};
 use crate::support::fake_aws::FakeAws;
+use crate::support::signed_in::{in_minutes, Env, SEED_AKID, SEED_SECRET, SEED_TOKEN};
 use crate::support::*;
 
 #[test]

@@ -1,124 +1,17 @@
 //! `ssox creds` against the fake AWS: every export format exactly, the AWS CLI's role cache
 //! (reuse with zero requests, rewrite after a fetch), and `--format process` used by boto3
-//! through a `credential_process` profile. Also the shared setup for whoami/exec/console tests.
+//! through a `credential_process` profile.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 
-use crate::support::fake_aws::FakeAws;
+use crate::support::signed_in::{
+    cli_cache_json, in_minutes, sha1_name, Env, ACCOUNT, CONFIG, SEED_AKID, SEED_SECRET,
+    SEED_TOKEN, TOKEN,
+};
 use crate::support::*;
-
-pub const TOKEN: &str = "creds-test-access-token";
-pub const ACCOUNT: &str = "111111111111";
-
-/// The seed config plus a read-only profile, one the fake denies, and a legacy profile.
-pub const CONFIG: &str = "\
-[sso-session my_sso_session]
-sso_start_url = https://my-sso-portal.awsapps.com/start
-sso_region = us-east-1
-sso_registration_scopes = sso:account:access
-
-[profile blog_admin]
-sso_session = my_sso_session
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-region = us-east-1
-
-[profile blog_ro]
-sso_session = my_sso_session
-sso_account_id = 111111111111
-sso_role_name = ReadOnlyAccess
-region = eu-west-1
-
-[profile no_region]
-sso_session = my_sso_session
-sso_account_id = 111111111111
-sso_role_name = ReadOnlyAccess
-";
-
-pub struct Env {
-    pub sb: Sandbox,
-    pub fake: FakeAws,
-}
-
-impl Env {
-    /// A sandbox with `CONFIG`, a fake AWS, and a valid token for `my_sso_session` (8 h left).
-    pub fn new() -> Env {
-        let env = Env {
-            sb: Sandbox::with_config(CONFIG),
-            fake: FakeAws::start(),
-        };
-        env.write_token(OffsetDateTime::now_utc() + time::Duration::hours(8));
-        env.fake.issue_token(TOKEN);
-        env
-    }
-
-    /// Write the token cache file for `my_sso_session` in the CLI's shape.
-    pub fn write_token(&self, expires_at: OffsetDateTime) {
-        self.sb.write(
-            &format!(".aws/sso/cache/{}", sha1_name("my_sso_session")),
-            &format!(
-                "{{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", \"region\": \"us-east-1\", \
-                 \"accessToken\": \"{TOKEN}\", \"expiresAt\": \"{}\"}}",
-                stamp(expires_at)
-            ),
-        );
-    }
-
-    /// `ssox` pointed at the fake.
-    pub fn cmd(&self) -> Command {
-        let mut c = self.sb.cmd();
-        c.envs(self.fake.env());
-        c
-    }
-
-    pub fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().unwrap()
-    }
-
-    /// The role cache file of a `my_sso_session` role in account `ACCOUNT`.
-    pub fn role_cache_path(&self, role: &str) -> PathBuf {
-        self.sb.path(&format!(
-            ".aws/cli/cache/{}",
-            sha1_name(&format!(
-                "{{\"accountId\":\"{ACCOUNT}\",\"roleName\":\"{role}\",\"sessionName\":\"my_sso_session\"}}"
-            ))
-        ))
-    }
-
-    /// Seed the role cache as the AWS CLI writes it.
-    pub fn seed_role_cache(&self, role: &str, akid: &str, secret: &str, token: &str, exp: &str) {
-        let path = self.role_cache_path(role);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, cli_cache_json(akid, secret, token, exp)).unwrap();
-    }
-}
-
-pub fn sha1_name(key: &str) -> String {
-    let d = Sha1::digest(key.as_bytes());
-    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}.json")
-}
-
-pub fn in_minutes(m: i64) -> String {
-    stamp(OffsetDateTime::now_utc() + time::Duration::minutes(m))
-}
-
-/// The role cache file exactly as the AWS CLI v2 writes it (reference §1).
-pub fn cli_cache_json(akid: &str, secret: &str, token: &str, exp: &str) -> String {
-    format!(
-        "{{\"ProviderType\": \"sso\", \"Credentials\": {{\"AccessKeyId\": \"{akid}\", \
-         \"SecretAccessKey\": \"{secret}\", \"SessionToken\": \"{token}\", \"Expiration\": \"{exp}\", \
-         \"AccountId\": \"{ACCOUNT}\"}}}}"
-    )
-}
-
-pub const SEED_AKID: &str = "ASIASEEDED0000000001";
-pub const SEED_SECRET: &str = "seededSecret/Key+0123456789abcdefghijkl";
-pub const SEED_TOKEN: &str = "IQoJb3JpZ2luX2Vj//seeded+token==";
 
 #[test]
 fn every_format_is_exact_and_a_fresh_cache_costs_zero_requests() {
@@ -375,36 +268,6 @@ fn not_an_sso_profile_and_no_profile_are_clear_errors() {
     assert_eq!(env.fake.ops(), Vec::<String>::new());
 }
 
-/// The venv `.ci/run` creates, with boto3. Missing: fail under CI, else skip with a reason.
-pub fn venv_python() -> Option<PathBuf> {
-    let py = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    let ok = py.is_file()
-        && Command::new(&py)
-            .args(["-c", "import boto3"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(py);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "{} has no boto3, but CI is set: .ci/run must create it",
-            py.display()
-        );
-    }
-    eprintln!(
-        "skipped: no boto3 venv at {} (run .ci/run to create it)",
-        py.display()
-    );
-    None
-}
-
-pub fn interop_script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/interop")
-        .join(name)
-}
-
 #[test]
 fn boto3_accepts_process_output_through_credential_process() {
     let Some(py) = venv_python() else { return };
@@ -434,12 +297,6 @@ fn boto3_accepts_process_output_through_credential_process() {
         )
     );
     assert_eq!(env.fake.ops(), ["GetRoleCredentials", "GetCallerIdentity"]);
-}
-
-#[cfg(unix)]
-pub fn mode(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
 /// Run an interop script with the venv's Python against the fake, in the sandbox's HOME.

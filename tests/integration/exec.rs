@@ -1,7 +1,7 @@
 //! `ssox exec` against the fake AWS: the child's environment, its exit code, a missing command,
 //! and signals (ssox outlives a Ctrl-C meant for the child, and dies as the child did).
 
-use crate::creds::{in_minutes, Env, SEED_AKID, SEED_SECRET, SEED_TOKEN};
+use crate::support::signed_in::{in_minutes, Env, SEED_AKID, SEED_SECRET, SEED_TOKEN};
 use crate::support::*;
 
 const SHOW_ENV: &str = "env | grep -E '^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|CREDENTIAL_EXPIRATION|REGION|DEFAULT_REGION|PROFILE|DEFAULT_PROFILE)=' | sort; exit 3";

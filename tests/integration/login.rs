@@ -2,9 +2,7 @@
 //! with a fake browser on PATH; and boto3 reading what ssox wrote (and ssox reading what boto3
 //! rewrote).
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -12,13 +10,13 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::support::fake_aws::{Approval, FakeAws};
+use crate::support::login_env::{Env, START_URL};
 use crate::support::*;
 
 /// `sha1("my_sso_session").json`
 const SESSION_FILE: &str = "0f48d88342f931565c13babcf62a17530cf43d9d.json";
 /// `sha1("https://legacy-portal.awsapps.com/start").json`
 const LEGACY_FILE: &str = "89d145c4e0a89947ca94a1096ca1f4022f25487c.json";
-const START_URL: &str = "https://my-sso-portal.awsapps.com/start";
 const LEGACY_URL: &str = "https://legacy-portal.awsapps.com/start";
 
 const LEGACY_PROFILE: &str = "
@@ -30,83 +28,8 @@ sso_role_name = ReadOnlyAccess
 region = us-east-1
 ";
 
-/// A sandbox, a running fake, and a fake browser that visits what it is given.
-struct Env {
-    sb: Sandbox,
-    fake: FakeAws,
-    browser: PathBuf,
-}
-
-impl Env {
-    fn new(config: &str) -> Env {
-        let sb = Sandbox::with_config(config);
-        let fake = FakeAws::start();
-        let browser = fake.browser_dir(sb.dir.path());
-        Env { sb, fake, browser }
-    }
-
-    /// `ssox ARGS` pointed at the fake, with a display and the fake browser first on PATH.
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = self.sb.cmd();
-        c.envs(self.fake.env())
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    self.browser.display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            )
-            .env("DISPLAY", ":0")
-            .args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
-    }
-
-    fn browser_log(&self) -> Vec<String> {
-        FakeAws::browser_log(&self.browser)
-    }
-
-    fn cache(&self, file: &str) -> PathBuf {
-        self.sb.path(".aws/sso/cache").join(file)
-    }
-
-    fn token(&self, file: &str) -> Map<String, Value> {
-        let text = std::fs::read_to_string(self.cache(file)).unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
-
-    /// Seed a token file the fake will honour (client registered, refresh token issued).
-    fn seed_token(&self, file: &str, expires_in: i64, refreshable: bool) -> String {
-        self.fake
-            .register_client("seed-client", "seed-secret", &["sso:account:access"]);
-        self.fake.issue_token("seed-access");
-        let mut text = format!(
-            "{{\"startUrl\": \"{START_URL}\", \"region\": \"us-east-1\", \"accessToken\": \"seed-access\", \
-             \"expiresAt\": \"{}\", \"clientId\": \"seed-client\", \"clientSecret\": \"seed-secret\", \
-             \"registrationExpiresAt\": \"{}\"",
-            stamp(now() + Duration::from_secs(expires_in.max(0) as u64) - neg(expires_in)),
-            stamp(now() + Duration::from_secs(86400 * 30)),
-        );
-        if refreshable {
-            self.fake.issue_refresh_token("seed-refresh", "seed-client");
-            text.push_str(", \"refreshToken\": \"seed-refresh\"");
-        }
-        text.push_str(", \"ssoxTestExtra\": {\"kept\": [1, 2]}}");
-        self.sb.write(&format!(".aws/sso/cache/{file}"), &text);
-        text
-    }
-}
-
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
-}
-
-fn neg(secs: i64) -> Duration {
-    Duration::from_secs(if secs < 0 { secs.unsigned_abs() } else { 0 })
 }
 
 fn parse_ts(s: &str) -> OffsetDateTime {
@@ -123,10 +46,6 @@ fn is_strict_ts(s: &str) -> bool {
             19 => *c == b'Z',
             _ => c.is_ascii_digit(),
         })
-}
-
-fn mode(p: &Path) -> u32 {
-    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
 fn keys(m: &Map<String, Value>) -> Vec<&str> {
@@ -228,7 +147,7 @@ fn device_flow_writes_the_cli_token_file() {
     assert_eq!(mode(&env.sb.path(".aws/sso/cache")), 0o700);
     assert_eq!(mode(&env.sb.path(".aws/sso")), 0o700);
 
-    // The CLI's registration file (reference §2) holds the same client.
+    // The CLI's registration file (docs/compat.md#registration-cache) holds the same client.
     let reg_name = registration_name(
         "us-east-1",
         Some(&["sso:account:access"]),
@@ -263,7 +182,8 @@ fn register_client_id(env: &Env) -> Value {
     start.json()["clientId"].clone()
 }
 
-/// The CLI's registration cache file name (reference §2), computed independently of ssox.
+/// The CLI's registration cache file name (docs/compat.md#registration-cache), computed
+/// independently of ssox.
 fn registration_name(
     region: &str,
     scopes: Option<&[&str]>,
@@ -689,7 +609,7 @@ fn logout_revokes_and_deletes_token_and_sso_role_caches() {
         .as_str()
         .unwrap()
         .to_string();
-    // The CLI's role cache for blog_admin (reference §1 recipe), and one that is not SSO.
+    // The CLI's role cache for blog_admin (docs/compat.md#role-cache), and one that is not SSO.
     let role_name = role_cache_name("111111111111", "AdministratorAccess", "my_sso_session");
     env.sb.write(
         &format!(".aws/cli/cache/{role_name}"),
@@ -897,35 +817,9 @@ fn status_check_asks_the_portal() {
 
 // ---- boto3 interoperability ------------------------------------------------------------------
 
-/// `.venv/bin/python` at the repo root, made by `.ci/run`. Missing: fail under CI, else skip.
-fn python() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    let ok = Command::new(&p)
-        .args(["-c", "import boto3"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(p);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "{} with boto3 is missing, but CI is set: .ci/run must create it",
-            p.display()
-        );
-    }
-    eprintln!("skipped: no .venv/bin/python with boto3 (run .ci/run to create it)");
-    None
-}
-
-fn interop_script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/interop")
-        .join(name)
-}
-
 #[test]
 fn boto3_uses_the_tokens_ssox_wrote() {
-    let Some(py) = python() else { return };
+    let Some(py) = venv_python() else { return };
     let env = Env::new(&format!("{SEED_CONFIG}{LEGACY_PROFILE}"));
     for name in ["my_sso_session", "legacy_ro"] {
         let o = env.run(&["login", name]);
@@ -991,7 +885,7 @@ fn boto3_uses_the_tokens_ssox_wrote() {
 
 #[test]
 fn ssox_reads_the_file_botocore_rewrote_after_a_refresh() {
-    let Some(py) = python() else { return };
+    let Some(py) = venv_python() else { return };
     let env = Env::new(SEED_CONFIG);
     // A short-lived token: botocore refreshes anything with less than 15 minutes left.
     env.fake.script().token_expires_in = 600;

@@ -1,4 +1,4 @@
-//! Real shells: issue 2's eval round trip for hostile profile names, and issue 5's `ssox init`
+//! Real shells: the eval round trip of `ssox use` for hostile profile names, and the `ssox init`
 //! scripts (function, pass-through, `--cmd`, aliases, completions) in bash, zsh, fish, sh and
 //! PowerShell (when installed).
 
@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use crate::support::*;
 
-/// Profile names a shell must never run as code (issue 2), as config sections and as values.
+/// Profile names a shell must never run as code, as config sections and as values.
 const HOSTILE: [(&str, &str); 6] = [
     ("[profile \"it's\"]", "it's"),
     ("[profile \"$(touch pwned)\"]", "$(touch pwned)"),
@@ -124,7 +124,8 @@ fn no_pwned(sb: &Sandbox) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Issue 2: eval "$(ssox use --shell X NAME)" round trip.
+// eval "$(ssox use --shell X NAME)" round trip; it sets both profile variables
+// (docs/compat.md#config-files).
 
 /// Sets the static keys, evals `ssox use`, prints both profile variables and which static keys
 /// survived (`NAME=set`).
@@ -241,7 +242,7 @@ fn clear_round_trip_all_shells() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Issue 5: `ssox init`.
+// `ssox init`.
 
 fn init_script(sb: &Sandbox, args: &[&str]) -> String {
     let o = sb.run(args);

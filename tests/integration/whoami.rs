@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::creds::{Env, ACCOUNT, CONFIG, TOKEN};
+use crate::support::signed_in::{Env, ACCOUNT, CONFIG, TOKEN};
 use crate::support::*;
 
 /// The fake's role UserId: `AROA` + the first 17 hex digits of sha256("account/role"), upper case.

@@ -1,9 +1,13 @@
 //! Test harness: the sandbox (a temp HOME, config files, the `ssox` binary run with no inherited
-//! `AWS_*`) and the loopback fake of AWS in `fake_aws`. Test files import from here.
+//! `AWS_*`), the loopback fake of AWS in `fake_aws`, and the environments built from both:
+//! `signed_in` (a valid token already cached) and `login_env` (a fake browser, nothing cached).
+//! Test files import from here, never from each other.
 
 #![allow(dead_code)]
 
 pub mod fake_aws;
+pub mod login_env;
+pub mod signed_in;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -106,6 +110,44 @@ pub fn require_tool(name: &str) -> bool {
         eprintln!("skipped: {name} is not installed (run .ci/run to install it)");
     }
     found
+}
+
+/// The venv `.ci/run` creates, with boto3. Missing: fail under CI, else skip with a reason.
+pub fn venv_python() -> Option<PathBuf> {
+    let py = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    let ok = py.is_file()
+        && Command::new(&py)
+            .args(["-c", "import boto3"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(py);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} has no boto3, but CI is set: .ci/run must create it",
+            py.display()
+        );
+    }
+    eprintln!(
+        "skipped: no boto3 venv at {} (run .ci/run to create it)",
+        py.display()
+    );
+    None
+}
+
+/// A script under `tests/interop/`.
+pub fn interop_script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/interop")
+        .join(name)
+}
+
+/// The permission bits of a file or directory.
+#[cfg(unix)]
+pub fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`, as the token cache holds timestamps.
