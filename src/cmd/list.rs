@@ -218,23 +218,11 @@ fn row_json(r: &Row) -> Value {
         "sso_start_url": r.sso.as_ref().map(|s| s.login.start_url.clone()),
         "sso_region": r.sso.as_ref().map(|s| s.login.region.clone()),
         "region": r.region,
-        "token": r.token().map(|t| token_word(&t)),
+        "token": r.token().map(|t| t.as_str()),
         "token_expires_at": r.sso.as_ref().and_then(|s| s.expires_at.clone()),
         "active": r.active,
         "error": r.error,
     })
-}
-
-/// `valid`, `expired`, `refreshable`, `none`: stable words for JSON.
-pub fn token_word(t: &TokenState) -> &'static str {
-    match t {
-        TokenState::None => "none",
-        TokenState::Valid { .. } => "valid",
-        TokenState::Expired {
-            refreshable: true, ..
-        } => "refreshable",
-        TokenState::Expired { .. } => "expired",
-    }
 }
 
 fn table(rows: &[Row], color: bool) -> String {
@@ -333,7 +321,7 @@ fn sessions(
                     "name": name,
                     "sso_start_url": login.start_url,
                     "sso_region": login.region,
-                    "token": token_word(&state),
+                    "token": state.as_str(),
                     "token_expires_at": t.map(|t| cache::format_timestamp(t.expires_at)),
                     "error": Value::Null,
                 }));

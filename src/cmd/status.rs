@@ -172,7 +172,7 @@ impl Report {
                     "type": if s.login.session_name.is_some() { "sso-session" } else { "legacy" },
                     "start_url": s.login.start_url,
                     "region": s.login.region,
-                    "token": state_word(s.state),
+                    "token": s.state.as_str(),
                     "expires_at": token.map(|t| cache::format_timestamp(t.expires_at)),
                     "seconds_left": token.map(|t| (t.expires_at - self.now).whole_seconds()),
                     "refreshable": token.is_some_and(|t| t.refreshable(self.now)),
@@ -257,18 +257,6 @@ impl Report {
             out.push('\n');
         }
         out
-    }
-}
-
-/// `valid`, `refreshable`, `expired`, `none`: the stable JSON word.
-fn state_word(state: TokenState) -> &'static str {
-    match state {
-        TokenState::None => "none",
-        TokenState::Valid { .. } => "valid",
-        TokenState::Expired {
-            refreshable: true, ..
-        } => "refreshable",
-        TokenState::Expired { .. } => "expired",
     }
 }
 
@@ -416,7 +404,7 @@ mod tests {
             }),
             "expired 5m ago (refreshable)"
         );
-        assert_eq!(state_word(TokenState::None), "none");
+        assert_eq!(TokenState::None.as_str(), "none");
         let now = datetime!(2026-11-23 21:00:00 UTC);
         assert_eq!(
             relative(datetime!(2026-11-25 22:00:00 UTC), now),
