@@ -25,9 +25,7 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
         .as_deref()
         .unwrap_or(default_endpoint);
     let destination = args.destination.as_deref().unwrap_or(default_destination);
-    if settings.verbose {
-        eprintln!("ssox: federation getSigninToken at {endpoint}");
-    }
+    crate::verbose!("federation getSigninToken at {endpoint}");
     let token = console::signin_token(endpoint, &creds)?;
     let url = console::login_url(endpoint, destination, &token);
     if args.print {

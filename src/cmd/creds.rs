@@ -14,7 +14,9 @@ use crate::role_cache::{self, RoleCredentials};
 use crate::settings::Settings;
 use crate::shell::Shell;
 
-use super::{load_config_for, print_stdout, warn};
+use crate::ui::warn;
+
+use super::{load_config_for, print_stdout};
 
 pub fn run(args: CredsArgs, settings: &Settings) -> Result<()> {
     let name = profile_name(args.profile.as_deref(), settings, "creds")?;
@@ -54,12 +56,10 @@ pub fn role_credentials(
     ));
     let shown = settings.display_path(&cache_path);
     if let Some(c) = role_cache::read_fresh(&cache_path, now) {
-        if settings.verbose {
-            eprintln!(
-                "ssox: using cached role credentials {shown} (valid {})",
-                human_duration(c.remaining(now))
-            );
-        }
+        crate::verbose!(
+            "using cached role credentials {shown} (valid {})",
+            human_duration(c.remaining(now))
+        );
         return Ok((c, target));
     }
     if let Some(message) = super::use_::session_warning(config, name, settings) {
@@ -71,17 +71,15 @@ pub fn role_credentials(
     ))
     .with_context(|| format!("{} has no cached token; run: ssox login", login.label()))?;
     let endpoint = endpoints::resolve(&settings.endpoints, Some(config), Some(name), Service::Sso);
-    if settings.verbose {
-        eprintln!(
-            "ssox: GetRoleCredentials account {} role {} (region {}{})",
-            target.account_id,
-            target.role_name,
-            login.region,
-            endpoint
-                .as_deref()
-                .map_or(String::new(), |e| format!(", endpoint {e}"))
-        );
-    }
+    crate::verbose!(
+        "GetRoleCredentials account {} role {} (region {}{})",
+        target.account_id,
+        target.role_name,
+        login.region,
+        endpoint
+            .as_deref()
+            .map_or(String::new(), |e| format!(", endpoint {e}"))
+    );
     let creds = role::get_role_credentials(&RoleRequest {
         region: &login.region,
         endpoint: endpoint.as_deref(),
@@ -101,8 +99,7 @@ pub fn role_credentials(
         ),
     })?;
     match role_cache::write(&cache_path, &creds) {
-        Ok(()) if settings.verbose => eprintln!("ssox: cached role credentials in {shown}"),
-        Ok(()) => {}
+        Ok(()) => crate::verbose!("cached role credentials in {shown}"),
         Err(e) => warn(&format!("cannot cache role credentials: {e:#}")),
     }
     Ok((creds, target))

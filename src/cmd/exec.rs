@@ -32,14 +32,12 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
             None => cmd.env_remove(k),
         };
     }
-    if settings.verbose {
-        eprintln!(
-            "ssox: running {} with role {} in account {}",
-            program.to_string_lossy(),
-            target.role_name,
-            target.account_id
-        );
-    }
+    crate::verbose!(
+        "running {} with role {} in account {}",
+        program.to_string_lossy(),
+        target.role_name,
+        target.account_id
+    );
     let status = run_child(&mut cmd, program)?;
     exit_like(status)
 }

@@ -8,7 +8,9 @@ use crate::settings::Settings;
 use crate::shell::init;
 
 use super::completions::{clap_script, target};
-use super::{load_config, print_stdout, warn};
+use crate::ui::warn;
+
+use super::{load_config, print_stdout};
 
 pub fn run(args: InitArgs, settings: &Settings) -> Result<()> {
     init::validate_cmd(&args.cmd)?;

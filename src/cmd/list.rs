@@ -15,7 +15,9 @@ use crate::cli::ListArgs;
 use crate::config::{Config, LoginTarget, Profile, ProfileKind};
 use crate::settings::Settings;
 
-use super::{load_config, print_stdout, stdout_color, warn};
+use crate::ui::warn;
+
+use super::{load_config, print_stdout, stdout_color};
 
 /// One profile as `list` and `pick` show it.
 pub struct Row {

@@ -3,7 +3,7 @@
 //! written to the AWS CLI's cache under a per-session lock. `ensure_login` serves other commands.
 //! Must not print anything but eval-safe shell code on stdout (`--use` only).
 
-use crate::ui::picker::Spinner;
+use crate::ui::Spinner;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -17,7 +17,9 @@ use crate::config::{closest, Config, LoginTarget};
 use crate::settings::{Settings, STATIC_KEY_VARS};
 use crate::{shell, Cancelled};
 
-use super::{load_config, now, print_stdout, target_shell, warn};
+use crate::ui::warn;
+
+use super::{load_config, now, print_stdout, target_shell};
 
 pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
@@ -160,15 +162,13 @@ fn login_one(
         }
     }
     let endpoint = endpoints::resolve(&settings.endpoints, Some(config), profile, Service::SsoOidc);
-    if settings.verbose {
-        eprintln!(
-            "ssox: sso-oidc endpoint {}",
-            endpoint.as_deref().map_or(
-                format!("https://oidc.{}.amazonaws.com", login.region),
-                str::to_string
-            )
-        );
-    }
+    crate::verbose!(
+        "sso-oidc endpoint {}",
+        endpoint.as_deref().map_or(
+            format!("https://oidc.{}.amazonaws.com", login.region),
+            str::to_string
+        )
+    );
     let oidc = Oidc::new(&login.region, endpoint)?;
     let token = cache::read_token(&path).filter(|t| same_portal(t, login));
     if let Some(old) = token
@@ -178,9 +178,7 @@ fn login_one(
         if let (Some(registration), Some(refresh_token)) =
             (Registration::of_token(old), old.refresh_token())
         {
-            if settings.verbose {
-                eprintln!("ssox: refreshing the cached token of {name}");
-            }
+            crate::verbose!("refreshing the cached token of {name}");
             match oidc.refresh(&registration, refresh_token, &now) {
                 Ok(new) => {
                     cache::write_token(
@@ -270,12 +268,10 @@ fn registration(
     let path = registration_path(login, settings);
     if let Some(r) = cache::read_registration(&path) {
         if r.usable(now()) && r.scopes == wanted_scopes(login) {
-            if settings.verbose {
-                eprintln!(
-                    "ssox: reusing the client registration in {}",
-                    settings.display_path(&path)
-                );
-            }
+            crate::verbose!(
+                "reusing the client registration in {}",
+                settings.display_path(&path)
+            );
             return Ok((r, true));
         }
     }
@@ -288,9 +284,7 @@ fn registration_fresh(
     login: &LoginTarget,
     settings: &Settings,
 ) -> Result<Registration> {
-    if settings.verbose {
-        eprintln!("ssox: registering a new client");
-    }
+    crate::verbose!("registering a new client");
     let scopes = wanted_scopes(login);
     let r = oidc.register(login.session_name.as_deref(), scopes.as_deref(), now())?;
     cache::write_registration(&registration_path(login, settings), &r)?;

@@ -11,7 +11,9 @@ use crate::config::{Config, LoginTarget};
 use crate::settings::Settings;
 
 use super::login::{login_targets, resolve_target};
-use super::{load_config, warn};
+use crate::ui::warn;
+
+use super::load_config;
 
 pub fn run(args: LogoutArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;

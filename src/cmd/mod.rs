@@ -82,8 +82,6 @@ pub fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-pub use crate::ui::warn;
-
 /// Whether to color stdout: a terminal, and `NO_COLOR` unset.
 pub fn stdout_color(settings: &Settings) -> bool {
     !settings.no_color && std::io::stdout().is_terminal()

@@ -11,7 +11,8 @@ use crate::ui::picker;
 use crate::{history, ExitWith};
 
 use super::list::{self, Row};
-use super::{load_config, warn};
+
+use super::load_config;
 
 /// Column titles, in the order of [`menu_row`]'s cells. (An account name, once one is cached
 /// from ListAccounts, belongs in the ACCOUNT cell beside the id: every cell is searched.)
@@ -47,14 +48,12 @@ pub fn pick(query: Option<&str>, shell: Shell, login: bool, settings: &Settings)
         .collect();
     let order = history::order(&names, &history::load(&history_file));
     let menu: Vec<picker::Row> = order.iter().filter_map(|&i| rows[i].take()).collect();
-    if settings.verbose {
-        warn(&format!(
-            "pick: {} profiles; config read in {} ms, menu rows ready in {} ms",
-            menu.len(),
-            loaded.as_millis(),
-            started.elapsed().as_millis()
-        ));
-    }
+    crate::verbose!(
+        "pick: {} profiles; config read in {} ms, menu rows ready in {} ms",
+        menu.len(),
+        loaded.as_millis(),
+        started.elapsed().as_millis()
+    );
     let chosen = match picker::choose_row("Profile", &HEADER, &menu, query) {
         Err(e) if e.is::<picker::NoTerminal>() => {
             eprintln!("ssox pick needs a terminal; use: ssox use NAME");

@@ -17,7 +17,9 @@ use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::settings::Settings;
 
 use super::login::login_targets;
-use super::{load_config, now, print_stdout, warn};
+use crate::ui::warn;
+
+use super::{load_config, now, print_stdout};
 
 pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
     if args.prompt {

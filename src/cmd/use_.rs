@@ -13,7 +13,9 @@ use crate::history;
 use crate::settings::{Settings, STATIC_KEY_VARS};
 use crate::shell::{self, Shell};
 
-use super::{load_config_for, print_stdout, target_shell, warn};
+use crate::ui::warn;
+
+use super::{load_config_for, print_stdout, target_shell};
 
 pub fn run(args: UseArgs, settings: &Settings) -> Result<()> {
     let shell = target_shell(args.shell.shell, settings);

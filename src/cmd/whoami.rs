@@ -29,9 +29,9 @@ pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
         }
     }
     let region = profile.region().unwrap_or(FALLBACK_REGION);
-    if settings.verbose {
-        eprintln!("ssox: STS GetCallerIdentity for profile {name:?} (region {region}) via the SDK credential chain");
-    }
+    crate::verbose!(
+        "STS GetCallerIdentity for profile {name:?} (region {region}) via the SDK credential chain"
+    );
     let id = sts::caller_identity(&WhoamiRequest {
         config_file: &settings.config_file,
         credentials_file: &settings.credentials_file,
