@@ -13,7 +13,6 @@ use crate::config::{Config, RoleTarget};
 use crate::role_cache::{self, RoleCredentials};
 use crate::settings::Settings;
 use crate::shell::Shell;
-
 use crate::ui::warn;
 
 use super::{load_config_for, print_stdout};

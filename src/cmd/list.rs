@@ -14,7 +14,6 @@ use crate::cache::{self, CachedToken, TokenState};
 use crate::cli::ListArgs;
 use crate::config::{Config, LoginTarget, Profile, ProfileKind};
 use crate::settings::Settings;
-
 use crate::ui::warn;
 
 use super::{load_config, print_stdout, stdout_color};

@@ -3,7 +3,6 @@
 //! written to the AWS CLI's cache under a per-session lock. `ensure_login` serves other commands.
 //! Must not print anything but eval-safe shell code on stdout (`--use` only).
 
-use crate::ui::Spinner;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -15,11 +14,11 @@ use crate::cache::{self, Registration, MIN_VALIDITY};
 use crate::cli::LoginArgs;
 use crate::config::{closest, Config, LoginTarget};
 use crate::settings::{Settings, STATIC_KEY_VARS};
-use crate::{shell, Cancelled};
+use crate::shell::{self, Shell};
+use crate::ui::{warn, Spinner};
+use crate::Cancelled;
 
-use crate::ui::warn;
-
-use super::{load_config, now, print_stdout, target_shell};
+use super::{load_config, now, print_stdout};
 
 pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
@@ -39,7 +38,7 @@ pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
         } else {
             ensure_login(&config, &login, Some(&name), settings, args.no_browser)?;
         }
-        let shell = target_shell(args.shell.shell, settings);
+        let shell = Shell::chosen(args.shell.shell, settings.shell_name.as_deref());
         return print_stdout(&shell::switch_profile(shell, &name, &STATIC_KEY_VARS));
     }
     let profile = settings

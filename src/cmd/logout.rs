@@ -9,9 +9,9 @@ use crate::cache;
 use crate::cli::LogoutArgs;
 use crate::config::{Config, LoginTarget};
 use crate::settings::Settings;
+use crate::ui::warn;
 
 use super::login::{login_targets, resolve_target};
-use crate::ui::warn;
 
 use super::load_config;
 

@@ -18,10 +18,9 @@ use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 
-use crate::cli::{Command, ShellArg};
+use crate::cli::Command;
 use crate::config::Config;
 use crate::settings::Settings;
-use crate::shell::Shell;
 
 pub fn run(command: Command, settings: &Settings) -> Result<()> {
     match command {
@@ -56,21 +55,6 @@ pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
         |p| settings.display_path(p),
         profile,
     )
-}
-
-/// The shell to print for: `--shell`, else `SSOX_SHELL`/`SHELL`, else POSIX.
-pub fn target_shell(arg: Option<ShellArg>, settings: &Settings) -> Shell {
-    match arg {
-        Some(ShellArg::Bash) => Shell::Bash,
-        Some(ShellArg::Zsh) => Shell::Zsh,
-        Some(ShellArg::Fish) => Shell::Fish,
-        Some(ShellArg::Powershell) => Shell::PowerShell,
-        Some(ShellArg::Sh) => Shell::Posix,
-        None => settings
-            .shell_name
-            .as_deref()
-            .map_or(Shell::Posix, Shell::from_name),
-    }
 }
 
 /// Write to stdout; a closed pipe (`ssox list | head`) is not an error.

@@ -19,7 +19,7 @@ use super::load_config;
 pub const HEADER: [&str; 6] = ["PROFILE", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN"];
 
 pub fn run(args: PickArgs, settings: &Settings) -> Result<()> {
-    let shell = super::target_shell(args.shell.shell, settings);
+    let shell = Shell::chosen(args.shell.shell, settings.shell_name.as_deref());
     pick(args.query.as_deref(), shell, false, settings)
 }
 

@@ -15,9 +15,9 @@ use crate::cache::{self, CachedToken, TokenState};
 use crate::cli::StatusArgs;
 use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::settings::Settings;
+use crate::ui::warn;
 
 use super::login::login_targets;
-use crate::ui::warn;
 
 use super::{load_config, now, print_stdout};
 

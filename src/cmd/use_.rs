@@ -12,13 +12,12 @@ use crate::config::{Config, ProfileKind};
 use crate::history;
 use crate::settings::{Settings, STATIC_KEY_VARS};
 use crate::shell::{self, Shell};
-
 use crate::ui::warn;
 
-use super::{load_config_for, print_stdout, target_shell};
+use super::{load_config_for, print_stdout};
 
 pub fn run(args: UseArgs, settings: &Settings) -> Result<()> {
-    let shell = target_shell(args.shell.shell, settings);
+    let shell = Shell::chosen(args.shell.shell, settings.shell_name.as_deref());
     if args.clear {
         return print_stdout(&shell::clear(shell, &STATIC_KEY_VARS));
     }
