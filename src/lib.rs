@@ -10,9 +10,13 @@ pub mod config;
 pub mod error;
 pub mod fsutil;
 pub mod history;
+pub mod output;
+pub mod profiles;
 pub mod role_cache;
+pub mod session;
 pub mod settings;
 pub mod shell;
+pub mod switch;
 pub mod ui;
 
 pub use error::{Cancelled, ExitWith, NoTerminal};

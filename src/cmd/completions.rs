@@ -5,10 +5,9 @@ use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
+use crate::output::print_stdout;
 use crate::settings::Settings;
 use crate::shell::init;
-
-use super::print_stdout;
 
 pub fn run(args: CompletionsArgs, _settings: &Settings) -> Result<()> {
     init::validate_cmd(&args.cmd)?;

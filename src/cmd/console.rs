@@ -6,14 +6,15 @@ use anyhow::{Context, Result};
 
 use crate::aws::console;
 use crate::cli::ConsoleArgs;
+use crate::output::print_stdout;
+use crate::profiles::load_config_for;
+use crate::session;
 use crate::settings::Settings;
 
-use super::{load_config_for, print_stdout};
-
 pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
-    let name = super::creds::profile_name(args.profile.as_deref(), settings, "console")?;
+    let name = session::profile_name(args.profile.as_deref(), settings, "console")?;
     let config = load_config_for(settings, &name)?;
-    let (creds, target) = super::creds::role_credentials(&config, &name, settings, super::now())?;
+    let (creds, target) = session::role_credentials(&config, &name, settings, super::now())?;
     let (default_endpoint, default_destination) = console::partition_defaults(
         target
             .region

@@ -11,16 +11,16 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use anyhow::{Context, Result};
 
 use crate::cli::ExecArgs;
+use crate::profiles::load_config_for;
 use crate::role_cache::RoleCredentials;
+use crate::session;
 use crate::settings::Settings;
 use crate::ExitWith;
-
-use super::load_config_for;
 
 pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
     let config = load_config_for(settings, &args.profile)?;
     let (creds, target) =
-        super::creds::role_credentials(&config, &args.profile, settings, super::now())?;
+        session::role_credentials(&config, &args.profile, settings, super::now())?;
     let Some((program, rest)) = args.command.split_first() else {
         anyhow::bail!("no command given; usage: ssox exec PROFILE -- CMD [ARGS…]");
     };

@@ -5,11 +5,11 @@ use anyhow::Result;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, InitArgs};
+use crate::output::print_stdout;
+use crate::profiles::load_config;
 use crate::settings::Settings;
 use crate::shell::init;
 use crate::ui::warn;
-
-use super::{load_config, print_stdout};
 
 pub fn run(args: InitArgs, settings: &Settings) -> Result<()> {
     init::validate_cmd(&args.cmd)?;
