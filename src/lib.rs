@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod cache;
+pub mod child;
 pub mod cli;
 pub mod cmd;
 pub mod config;
