@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 use crate::aws::endpoints::{self, Service};
 use crate::aws::login::Oidc;
 use crate::cache::{self, human_duration, CachedToken, Registration, TokenState, MIN_VALIDITY};
-use crate::config::{Config, ConfigError, LoginTarget, Profile};
+use crate::config::{Config, LoginTarget};
 use crate::settings::Settings;
 use crate::ui::warn;
 use crate::Cancelled;
@@ -174,19 +174,6 @@ fn valid_for(path: &Path, login: &LoginTarget, now: OffsetDateTime) -> Option<Du
     (left >= MIN_VALIDITY).then(|| left.unsigned_abs())
 }
 
-/// The login of an SSO `profile` and the state of its session's cached token.
-pub fn profile_token(
-    config: &Config,
-    profile: &Profile,
-    settings: &Settings,
-    now: OffsetDateTime,
-) -> Result<(LoginTarget, TokenState), ConfigError> {
-    let login = config.profile_login(profile)?;
-    let token = cache::read_token(&token_path(settings, &login));
-    let state = TokenState::of(token.as_ref(), now);
-    Ok((login, state))
-}
-
 /// Why the profile's SSO token is not usable right now, worded for the user; `None` when it is
 /// valid (or the profile is not in the config).
 pub fn token_warning(
@@ -196,10 +183,12 @@ pub fn token_warning(
     now: OffsetDateTime,
 ) -> Option<String> {
     let profile = config.profiles.get(profile)?;
-    let (login, state) = match profile_token(config, profile, settings, now) {
+    let login = match config.profile_login(profile) {
         Ok(l) => l,
         Err(e) => return Some(e.to_string()),
     };
+    let token = cache::read_token(&token_path(settings, &login));
+    let state = TokenState::of(token.as_ref(), now);
     let label = login.label();
     match state {
         TokenState::Valid { .. } => None,

@@ -13,7 +13,7 @@ use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::settings::Settings;
 use crate::ui::warn;
 
-use super::{login_targets, profile_token, token_path};
+use super::{login_targets, token_path};
 
 /// One session and its cached token.
 pub struct SessionRow {
@@ -144,9 +144,9 @@ pub fn active_token(
     if profile.kind != ProfileKind::Sso {
         return None;
     }
-    profile_token(config, profile, settings, now)
-        .ok()
-        .map(|(_, state)| state)
+    let login = config.profile_login(profile).ok()?;
+    let token = cache::read_token(&token_path(settings, &login));
+    Some(TokenState::of(token.as_ref(), now))
 }
 
 /// The portal's verdict on a session's token (`status --check`).
