@@ -4,8 +4,8 @@
 //! under a per-session lock. Also: which sessions a command means (`targets`), role credentials
 //! built on the token (`role`), what `status` reports (`status`), and how a token's state is
 //! worded. Every command that needs a token asks here.
-//! Must not touch tokio or the SDK except through `aws`, draw except through `ui`, or write to
-//! stdout.
+//! Must not touch tokio or the SDK except through `aws`, draw (menu, spinner) except through
+//! `ui`, or write to stdout: its messages go to stderr.
 
 pub mod device;
 pub mod lock;
