@@ -299,6 +299,18 @@ impl TokenState {
     pub fn is_valid(&self) -> bool {
         matches!(self, TokenState::Valid { .. })
     }
+
+    /// `valid`, `refreshable`, `expired`, `none`: the stable word for JSON.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TokenState::None => "none",
+            TokenState::Valid { .. } => "valid",
+            TokenState::Expired {
+                refreshable: true, ..
+            } => "refreshable",
+            TokenState::Expired { .. } => "expired",
+        }
+    }
 }
 
 /// `7h12m`, `2d3h`, `45m`, `30s`.

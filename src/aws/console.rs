@@ -119,7 +119,7 @@ async fn get(url: &str) -> Result<(u16, Vec<u8>)> {
     let body = ByteStream::new(response.into_body())
         .collect()
         .await
-        .map_err(|e| anyhow!("cannot read the answer: {e}"))?
+        .context("cannot read the answer")?
         .into_bytes()
         .to_vec();
     Ok((status, body))
