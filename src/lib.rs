@@ -10,12 +10,14 @@ pub mod config;
 pub mod error;
 pub mod fsutil;
 pub mod history;
-pub mod role_cache;
 pub mod settings;
 pub mod shell;
 pub mod ui;
 
 pub use error::{Cancelled, ExitWith, NoTerminal};
+
+/// The role-credential cache's old path, kept while callers move to `cache::role`.
+pub use cache::role as role_cache;
 
 /// Run one command with the environment already read into `settings`.
 pub fn run(cli: cli::Cli, settings: &settings::Settings) -> anyhow::Result<()> {

@@ -61,7 +61,7 @@ pub fn prompt_line(settings: &Settings, now: OffsetDateTime) -> String {
                 return None;
             }
             let login = config.profile_login(profile).ok()?;
-            let token = cache::read_token(&cache::token_path(
+            let token = cache::read_token_quietly(&cache::token_path(
                 &settings.sso_cache_dir(),
                 &login.cache_key,
             ));
