@@ -13,7 +13,6 @@ pub mod fsutil;
 pub mod history;
 pub mod output;
 pub mod profiles;
-pub mod role_cache;
 pub mod session;
 pub mod settings;
 pub mod shell;

@@ -3,10 +3,10 @@
 
 use anyhow::{Context, Result};
 
+use crate::cache::role::RoleCredentials;
 use crate::cli::{CredsArgs, CredsFormat};
 use crate::output::print_stdout;
 use crate::profiles::load_config_for;
-use crate::role_cache::RoleCredentials;
 use crate::session;
 use crate::settings::Settings;
 use crate::shell::Shell;

@@ -7,10 +7,10 @@ use std::process::Command;
 
 use anyhow::Result;
 
+use crate::cache::role::RoleCredentials;
 use crate::child;
 use crate::cli::ExecArgs;
 use crate::profiles::load_config_for;
-use crate::role_cache::RoleCredentials;
 use crate::session;
 use crate::settings::Settings;
 

@@ -8,9 +8,9 @@ use time::OffsetDateTime;
 
 use crate::aws::endpoints::{self, Service};
 use crate::aws::role::{self, RoleError, RoleRequest};
+use crate::cache::role::{self as role_cache, RoleCredentials};
 use crate::cache::{self, human_duration};
 use crate::config::{Config, RoleTarget};
-use crate::role_cache::{self, RoleCredentials};
 use crate::settings::Settings;
 use crate::ui::warn;
 

@@ -145,7 +145,7 @@ pub fn active_token(
         return None;
     }
     let login = config.profile_login(profile).ok()?;
-    let token = cache::read_token(&token_path(settings, &login));
+    let token = cache::read_token_quietly(&token_path(settings, &login));
     Some(TokenState::of(token.as_ref(), now))
 }
 

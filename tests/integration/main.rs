@@ -5,6 +5,7 @@ mod console;
 mod creds;
 mod exec;
 mod fake_selftest;
+mod hostile_cache;
 mod login;
 #[cfg(target_os = "linux")]
 mod no_runtime;
