@@ -13,6 +13,7 @@ pub mod history;
 pub mod role_cache;
 pub mod settings;
 pub mod shell;
+pub mod sync;
 pub mod ui;
 
 pub use error::{Cancelled, ExitWith, NoTerminal};
