@@ -102,22 +102,9 @@ fn err(message: String) -> ConfigError {
 }
 
 impl ConfigDoc {
-    /// Read a config file's bytes; invalid UTF-8 is refused (rewriting it would change bytes).
+    /// Read a config file's bytes; invalid UTF-8 is refused (see [`utf8`]).
     pub fn from_bytes(bytes: &[u8], path: &str) -> Result<ConfigDoc, ConfigError> {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => ConfigDoc::parse(text, path),
-            Err(e) => {
-                let line = 1 + bytes
-                    .iter()
-                    .take(e.valid_up_to())
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                Err(err(format!(
-                    "{path}:{line}: this line is not valid UTF-8, and ssox rewrites only UTF-8 \
-                     config files; save the file as UTF-8 and run again"
-                )))
-            }
-        }
+        ConfigDoc::parse(utf8(bytes, path)?, path)
     }
 
     /// Split a config file's text into sections. A text with any problem the parser reports is
@@ -474,6 +461,22 @@ impl ConfigDoc {
             }
         }
     }
+}
+
+/// A config file's bytes as text, for editing: invalid UTF-8 is an error naming the line, since
+/// `config::load`'s lossy reading would change those bytes if the text were written back.
+pub fn utf8<'a>(bytes: &'a [u8], path: &str) -> Result<&'a str, ConfigError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes
+            .iter()
+            .take(e.valid_up_to())
+            .filter(|&&b| b == b'\n')
+            .count();
+        err(format!(
+            "{path}:{line}: this line is not valid UTF-8, and ssox rewrites only UTF-8 config \
+             files; save the file as UTF-8 and run again"
+        ))
+    })
 }
 
 /// The header for `id`, checked to read back as `id` (a name that cannot is refused).

@@ -420,8 +420,9 @@ impl<'a> Work<'a> {
     }
 }
 
-/// Plan a sync of `req.session` over `config` (both files, as `config::load` reads them) and
-/// `config_text` (the config file's text, from which `config` was parsed).
+/// Plan a sync of `req.session`. `config_text` is the config file's exact text (from
+/// `config::edit::utf8` over its bytes, not `config::load`'s lossy reading); `config` is that text
+/// parsed with the credentials file (`Config::parse`), for every profile name and target.
 pub fn plan<'a>(
     config: &'a Config,
     config_text: &str,
