@@ -4,7 +4,7 @@
 //! `CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16` to build faster).
 //! Targets: first frame ≤ 30 ms, a keystroke ≤ 5 ms.
 //!
-//! In process (the library's `ui::picker`): building the menu (search strings, column widths)
+//! In process (the library's `ui::menu`): building the menu (search strings, column widths)
 //! and drawing the first frame; then, per query typed one character at a time, the re-filter
 //! plus the redraw for each keystroke. End to end (the built `ssox` in a pseudo-terminal, with a
 //! 10,000-profile config in a temp HOME): from spawn to the first frame on the terminal.
@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use console::Key;
-use ssox::ui::picker;
+use ssox::ui::menu as picker;
 
 const N: usize = 10_000;
 const ROLES: [&str; 6] = [
