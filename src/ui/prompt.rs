@@ -4,8 +4,8 @@
 //! about what is asked.
 //!
 //! Hand-written over `tty` rather than `dialoguer`: dialoguer's text input cannot be cancelled
-//! with Esc (console-rs/dialoguer issue 160) and its Ctrl-C raises SIGINT instead of returning,
-//! and it would be a second way of drawing and reading keys next to the menu's.
+//! with Esc (https://github.com/console-rs/dialoguer/issues/160), its Ctrl-C raises SIGINT
+//! instead of returning, and it would be a second way of drawing and reading keys.
 
 use anyhow::Result;
 use console::{Key, Style};
