@@ -3,8 +3,6 @@
 //! the terminal: columns that do not fit are dropped, the least telling first. Matching is
 //! `filter`'s, the terminal `tty`'s; knows nothing about AWS, config files or shells.
 
-use std::collections::HashSet;
-
 use anyhow::{bail, Result};
 use console::{Key, Style};
 
@@ -304,15 +302,19 @@ impl Interactive for Menu<'_> {
 /// The middle columns (never the first or the last) in the order they are dropped: fewest
 /// distinct values first, ties from the right.
 fn drop_order(rows: &[Row], columns: usize) -> Vec<usize> {
-    /// Counting stops here: past it a column is telling enough.
-    const ENOUGH: usize = 64;
+    /// Counting stops here: past it a column is telling enough (and few values compare faster
+    /// in a list than through a hash).
+    const ENOUGH: usize = 16;
     let mut order: Vec<(usize, usize)> = (1..columns.saturating_sub(1))
         .map(|col| {
-            let mut seen = HashSet::new();
+            let mut seen: Vec<&str> = Vec::with_capacity(ENOUGH + 1);
             for r in rows {
-                seen.insert(r.cells.get(col).map_or("", String::as_str));
-                if seen.len() > ENOUGH {
-                    break;
+                let cell = r.cells.get(col).map_or("", String::as_str);
+                if !seen.contains(&cell) {
+                    seen.push(cell);
+                    if seen.len() > ENOUGH {
+                        break;
+                    }
                 }
             }
             (seen.len(), col)
