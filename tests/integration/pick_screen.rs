@@ -3,13 +3,12 @@
 //! including the rows that must be empty. Covers 120x30, 40x8 and a resize while the menu is up
 //! (the kernel sends SIGWINCH when the pty's size is set).
 
-use std::path::Path;
-use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use expectrl::{Session, WaitStatus};
 
+use crate::pick::{exports, spawn_in_pty};
 use crate::support::*;
 
 /// Eight profiles of one sso-session: six accounts, three roles, three regions.
@@ -101,28 +100,9 @@ struct Screen {
 
 impl Screen {
     fn spawn(sb: &Sandbox, args: &str, cols: u16, rows: u16) -> Screen {
-        let mut c = Command::new("sh");
-        scrub(&mut c, &sb.home);
-        let bin_dir = Path::new(ssox_bin()).parent().unwrap();
-        let path = format!(
-            "{}:{}",
-            bin_dir.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        // The spawner sets its own size after forking: start only once ours is set.
-        c.env("PATH", path)
-            .env("TERM", "xterm")
-            .current_dir(&sb.home)
-            .arg("-c")
-            .arg(format!("read -r _ && ssox {args} > out"));
-        let mut session = Session::spawn(c).unwrap();
-        session
-            .get_process_mut()
-            .set_window_size(cols, rows)
-            .unwrap();
-        session.send("\n").unwrap();
+        let script = format!("ssox {args} > out");
         Screen {
-            session,
+            session: spawn_in_pty(sb, &script, &[], cols, rows),
             term: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
         }
     }
@@ -214,14 +194,6 @@ fn screen_of(menu: &[&str], height: usize) -> Vec<String> {
         *row = line.to_string();
     }
     rows
-}
-
-fn exports(name: &str) -> String {
-    format!(
-        "unset AWS_ACCESS_KEY_ID;\nunset AWS_SECRET_ACCESS_KEY;\nunset AWS_SESSION_TOKEN;\n\
-         unset AWS_CREDENTIAL_EXPIRATION;\nexport AWS_PROFILE='{name}';\n\
-         export AWS_DEFAULT_PROFILE='{name}';\n"
-    )
 }
 
 #[test]
