@@ -10,6 +10,7 @@ mod login;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
+mod pick_screen;
 mod shells;
 mod support;
 mod use_list;
