@@ -56,7 +56,8 @@ async fn fetch(req: &RoleRequest<'_>) -> Result<RoleCredentials, RoleError> {
     let mut conf = aws_sdk_sso::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(req.region.to_string()))
-        .timeout_config(super::timeout_config());
+        .timeout_config(super::timeout_config())
+        .http_client(super::http_client());
     if let Some(url) = req.endpoint {
         conf = conf.endpoint_url(url);
     }

@@ -82,7 +82,8 @@ async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {
     let files = profile_files(req);
     let provider_config = ProviderConfig::default()
         .with_region(Some(region.clone()))
-        .with_timeout_config(super::timeout_config());
+        .with_timeout_config(super::timeout_config())
+        .with_http_client(super::http_client());
     // The profile provider, not the default chain: static keys in the environment must not
     // answer for a profile named on the command line.
     let provider = ProfileFileCredentialsProvider::builder()
@@ -99,6 +100,7 @@ async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {
         .profile_files(files)
         .profile_name(req.profile)
         .timeout_config(super::timeout_config())
+        .http_client(super::http_client())
         .credentials_provider(creds)
         .load()
         .await;
