@@ -2,6 +2,7 @@
 //! `SHELL` values), quoting, export/unset lines per shell, and the `ssox init` scripts and
 //! completions (templates/). Must not read the environment, files or the terminal.
 
+mod aliases;
 pub mod init;
 
 /// A shell whose syntax ssox prints. Its command-line names are `bash`, `zsh`, `fish`,
