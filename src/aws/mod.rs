@@ -2,6 +2,7 @@
 //! offers a small synchronous API; commands that need no network must never call into it.
 
 pub mod console;
+pub mod console_pages;
 pub mod endpoints;
 pub mod errors;
 pub mod login;

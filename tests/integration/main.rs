@@ -12,5 +12,6 @@ mod no_runtime;
 mod pick;
 mod shells;
 mod support;
+mod switching;
 mod use_list;
 mod whoami;

@@ -150,9 +150,21 @@ fn typed_query_and_enter_print_only_the_exports_of_use() {
     let (code, screen) = p.finish();
     assert_eq!(code, 0, "{screen}");
     let out = read(&sb, "out");
-    assert_eq!(out, exports("blog_admin"));
+    // The profile left behind is remembered for `ssox use -`.
+    assert_eq!(
+        out,
+        format!(
+            "{}export SSOX_PREVIOUS_PROFILE='shop_admin';\n",
+            exports("blog_admin")
+        )
+    );
     // Byte for byte what `ssox use` prints, and the same warning (on the terminal).
-    let used = sb.run(&["use", "blog_admin", "--shell", "bash"]);
+    let used = sb
+        .cmd()
+        .env("AWS_PROFILE", "shop_admin")
+        .args(["use", "blog_admin", "--shell", "bash"])
+        .output()
+        .unwrap();
     assert_eq!(out, stdout(&used));
     assert_eq!(stderr(&used), format!("{NO_TOKEN}\n"));
     assert!(screen.contains(NO_TOKEN), "{screen}");
@@ -284,7 +296,7 @@ fn an_exact_name_is_chosen_even_when_others_match() {
 #[test]
 fn no_terminal_is_a_clear_error() {
     let sb = Sandbox::with_config(CONFIG);
-    for args in [&["pick"][..], &["pick", "blog"], &["use"]] {
+    for args in [&["pick"][..], &["pick", "blog"]] {
         let o = detached(&sb, args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         assert_eq!(stdout(&o), "", "{args:?}");
@@ -294,6 +306,14 @@ fn no_terminal_is_a_clear_error() {
             "{args:?}"
         );
     }
+    // `ssox use </dev/null` without a terminal at all.
+    let o = detached(&sb, &["use"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: use needs a profile name or a terminal for the menu\n"
+    );
 }
 
 #[test]

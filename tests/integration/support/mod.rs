@@ -7,6 +7,7 @@
 
 pub mod fake_aws;
 pub mod login_env;
+pub mod pty;
 pub mod signed_in;
 
 use std::path::{Path, PathBuf};
