@@ -55,6 +55,8 @@ pub enum Command {
     Exec(ExecArgs),
     /// Open (or print) an AWS console sign-in URL for a profile's role
     Console(ConsoleArgs),
+    /// Check the config, tokens, environment, shell integration and browser; print the fixes
+    Doctor(DoctorArgs),
 }
 
 /// The command groups of `ssox --help`, in order. `configure` and `sync` belong in "Setup"
@@ -63,7 +65,7 @@ pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
     ("Setup", &["init", "completions"]),
     ("Credentials", &["whoami", "creds", "exec", "console"]),
-    ("Maintenance", &["logout"]),
+    ("Maintenance", &["logout", "doctor"]),
 ];
 
 /// The command line's definition, with `ssox --help` listing the commands by group.
@@ -337,6 +339,22 @@ pub struct ConsoleArgs {
     /// Region of the console page [default: the profile's region]
     #[arg(long, value_name = "REGION", conflicts_with = "destination")]
     pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each line is ok, warn or fail, with the fix; the exit code is 1 when a \
+line fails. Run it through the shell integration (`ssox doctor` after `ssox init`) so it can \
+see the shell's aliases.
+
+Examples:
+  ssox doctor                  everything that needs no network
+  ssox doctor --network        also the clock against the SSO portal and each token"
+)]
+pub struct DoctorArgs {
+    /// Also compare the clock with the SSO portal's and ask it about each valid token (network)
+    #[arg(long)]
+    pub network: bool,
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod console;
 mod creds;
+mod doctor;
 mod exec;
 mod fake_selftest;
 mod hostile_cache;

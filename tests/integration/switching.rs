@@ -341,7 +341,7 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
     assert_eq!(names("Daily"), ["login", "use", "pick", "status", "list"]);
     assert_eq!(names("Setup"), ["init", "completions"]);
     assert_eq!(names("Credentials"), ["whoami", "creds", "exec", "console"]);
-    assert_eq!(names("Maintenance"), ["logout"]);
+    assert_eq!(names("Maintenance"), ["logout", "doctor"]);
     for sub in [
         "use",
         "list",
@@ -355,6 +355,7 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
         "creds",
         "exec",
         "console",
+        "doctor",
     ] {
         for flag in ["--help", "-h"] {
             let o = sb.run(&[sub, flag]);

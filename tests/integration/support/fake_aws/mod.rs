@@ -100,6 +100,9 @@ pub struct Script {
     /// (accountId, roleName) for which GetRoleCredentials answers 403.
     pub deny_roles: Vec<(String, String)>,
     pub role_expires_in: i64,
+    /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
+    /// behind). 0: tiny_http's own, the real time.
+    pub date_offset: i64,
 }
 
 impl Default for Script {
@@ -124,6 +127,7 @@ impl Default for Script {
             page_size: 1,
             deny_roles: Vec::new(),
             role_expires_in: 3600,
+            date_offset: 0,
         }
     }
 }
@@ -415,11 +419,17 @@ fn serve(state: &State, mut rq: tiny_http::Request) {
     request.op = op.to_string();
     state.inner.lock().unwrap().requests.push(request.clone());
 
-    let delay = state.script.lock().unwrap().delay;
+    let (delay, date_offset) = {
+        let script = state.script.lock().unwrap();
+        (script.delay, script.date_offset)
+    };
     if let Some(d) = delay {
         std::thread::sleep(d);
     }
-    let answer = answer(state, endpoint, &request);
+    let mut answer = answer(state, endpoint, &request);
+    if date_offset != 0 {
+        answer = answer.header("Date", &http_date(now() + date_offset));
+    }
     let mut response =
         tiny_http::Response::from_string(answer.body).with_status_code(answer.status);
     for (k, v) in &answer.headers {
@@ -427,6 +437,17 @@ fn serve(state: &State, mut rq: tiny_http::Request) {
             .with_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
     }
     let _ = rq.respond(response);
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, the form of an HTTP `Date` header.
+fn http_date(epoch: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .unwrap()
+        .format(&format)
+        .unwrap()
 }
 
 fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
