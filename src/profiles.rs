@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::settings::Settings;
-use crate::ui;
+use crate::{session, ui};
 
 /// Read the config and credentials files named by the settings.
 pub fn load_config(settings: &Settings) -> Result<Config> {
@@ -162,17 +162,9 @@ pub fn sessions(
             (name.clone(), state)
         })
         .collect();
-    let mut seen: Vec<String> = Vec::new();
-    for p in config.profiles.values() {
-        if p.get("sso_session").is_some() || p.get("sso_start_url").is_none() {
-            continue;
-        }
-        // A broken legacy profile is the profile's problem: `list` reports it there.
-        let Ok(login) = config.profile_login(p) else {
-            continue;
-        };
-        if !seen.contains(&login.cache_key) {
-            seen.push(login.cache_key.clone());
+    // Broken legacy profiles are left out: `list` reports them as profiles.
+    for login in session::login_targets(config, false) {
+        if login.session_name.is_none() {
             out.push((login.start_url.clone(), Ok(tokens.state(login, now))));
         }
     }

@@ -14,7 +14,7 @@ use crate::ui::{self, Row};
 pub const HEADER: [&str; 4] = ["SESSION", "START URL", "REGION", "TOKEN"];
 
 /// The first cell of the row that stands for every session.
-pub const ALL_ROW: &str = "all sessions";
+const ALL_ROW: &str = "all sessions";
 
 /// The menu rows: each target with its token state, then (with `offer_all`) the "all
 /// sessions" row.

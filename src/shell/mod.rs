@@ -27,7 +27,8 @@ pub enum Shell {
 /// The variables `use` sets.
 pub const PROFILE_VARS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
 
-/// The variables `use --region` sets (the SDKs read the first, the AWS CLI v1 the second).
+/// The variables `use --region` sets: botocore (boto3, the AWS CLI v1) reads the second, most
+/// SDKs the first, the AWS CLI v2 either.
 pub const REGION_VARS: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
 
 impl Shell {

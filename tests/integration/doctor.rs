@@ -114,37 +114,23 @@ fn doctor_names_a_config_file_that_is_not_there() {
     );
 }
 
-/// The same shell script in bash, zsh or fish: an alias of the old workflow, one that is
-/// harmless, and an alias `ssox init --aliases` made; then `ssox doctor` through the function.
+/// In bash, zsh or fish with the integration loaded: an alias of the old workflow, one that
+/// is harmless, one setting AWS_PROFILE, and (not in fish) one `ssox init --aliases` would make;
+/// then `ssox doctor` through the function.
 fn doctor_through_function(sb: &Sandbox, shell: &str) -> Output {
-    let bin = std::path::Path::new(ssox_bin())
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let script = match shell {
-        "fish" => "alias dev_admin 'set -gx AWS_DEFAULT_PROFILE dev_admin'\n\
-                   alias ll 'ls -l'\nalias prod 'set -gx AWS_PROFILE prod'\n\
-                   ssox init fish | source\nssox doctor\n"
-            .to_string(),
-        _ => format!(
+    let aliases = match shell {
+        "fish" => {
+            "alias dev_admin 'set -gx AWS_DEFAULT_PROFILE dev_admin'\n\
+                   alias ll 'ls -l'\nalias prod 'set -gx AWS_PROFILE prod'\n"
+        }
+        _ => {
             "alias dev_admin='export AWS_DEFAULT_PROFILE=dev_admin'\nalias ll='ls -l'\n\
-             alias prod='export AWS_PROFILE=prod'\nalias noacct='ssox use noacct'\n\
-             eval \"$(ssox init {shell})\"\nssox doctor\n"
-        ),
+              alias prod='export AWS_PROFILE=prod'\nalias noacct='ssox use noacct'\n"
+        }
     };
-    let argv: &[&str] = match shell {
-        "bash" => &["bash", "--norc", "--noprofile", "-c"],
-        "zsh" => &["zsh", "-f", "-c"],
-        _ => &["fish", "--no-config", "-c"],
-    };
-    let mut c = std::process::Command::new(argv[0]);
-    scrub(&mut c, &sb.home);
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    c.env("PATH", path)
+    with_integration(sb, shell, &format!("{aliases}ssox doctor\n"))
         .env("AWS_PROFILE", "dev_admin")
         .env("AWS_DEFAULT_PROFILE", "dev_admin")
-        .args(&argv[1..])
-        .arg(script)
         .output()
         .unwrap()
 }
@@ -200,17 +186,9 @@ fn doctor_passes_with_0_when_everything_is_in_order() {
             stamp(expires)
         ),
     );
-    let mut c = std::process::Command::new("bash");
-    scrub(&mut c, &sb.home);
-    let bin = std::path::Path::new(ssox_bin()).parent().unwrap();
-    let o = c
-        .env(
-            "PATH",
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
-        )
+    let o = with_integration(&sb, "bash", "ssox doctor")
         .env("AWS_PROFILE", "blog_admin")
         .env("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")
-        .args(["--norc", "-c", "eval \"$(ssox init bash)\"; ssox doctor"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

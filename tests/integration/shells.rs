@@ -51,28 +51,6 @@ region = us-east-1
 region = us-east-1
 ";
 
-/// Three SSO profiles, for the alias tests.
-const SEED_CONFIG_WITH_OPS: &str = "\
-[sso-session my_sso_session]
-sso_start_url = https://my-sso-portal.awsapps.com/start
-sso_region = us-east-1
-
-[profile blog_admin]
-sso_session = my_sso_session
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-
-[profile ops_admin]
-sso_session = my_sso_session
-sso_account_id = 333333333333
-sso_role_name = AdministratorAccess
-
-[profile shop_admin]
-sso_session = my_sso_session
-sso_account_id = 222222222222
-sso_role_name = AdministratorAccess
-";
-
 fn hostile_config() -> String {
     HOSTILE
         .iter()
@@ -557,7 +535,9 @@ fn aliases_switch_and_skip_unsafe_or_taken_names() {
 /// the script again (a re-read rc file) does not count ssox's own aliases as taken.
 #[test]
 fn aliases_name_what_they_leave_to_old_aliases_and_functions() {
-    let sb = Sandbox::with_config(SEED_CONFIG_WITH_OPS);
+    let sb = Sandbox::with_config(&format!(
+        "{SEED_CONFIG}\n[profile ops_admin]\nregion = us-east-1\n\n[profile shop_admin]\nregion = eu-west-1\n"
+    ));
     for shell in ["bash", "zsh", "fish"] {
         if !require_tool(shell) {
             continue;

@@ -20,30 +20,8 @@ const UNSETS: &str =
     "unset AWS_ACCESS_KEY_ID;\nunset AWS_SECRET_ACCESS_KEY;\nunset AWS_SESSION_TOKEN;\n\
                       unset AWS_CREDENTIAL_EXPIRATION;\n";
 
-/// `shell -c SCRIPT` with `ssox` on PATH after `ssox init SHELL` is loaded.
 fn in_shell(sb: &Sandbox, shell: &str, body: &str) -> Output {
-    let bin = std::path::Path::new(ssox_bin()).parent().unwrap();
-    let (argv, init): (&[&str], String) = match shell {
-        "fish" => (
-            &["fish", "--no-config", "-c"],
-            "ssox init fish | source\n".into(),
-        ),
-        "zsh" => (&["zsh", "-f", "-c"], "eval \"$(ssox init zsh)\"\n".into()),
-        _ => (
-            &["bash", "--norc", "--noprofile", "-c"],
-            "eval \"$(ssox init bash)\"\n".into(),
-        ),
-    };
-    let mut c = Command::new(argv[0]);
-    scrub(&mut c, &sb.home);
-    c.env(
-        "PATH",
-        format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
-    )
-    .args(&argv[1..])
-    .arg(format!("{init}{body}"))
-    .output()
-    .unwrap()
+    with_integration(sb, shell, body).output().unwrap()
 }
 
 #[test]
