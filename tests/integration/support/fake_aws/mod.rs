@@ -19,8 +19,10 @@ mod portal;
 pub mod sigv4;
 mod sts;
 
+pub use portal::numbered_accounts;
+
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -89,13 +91,17 @@ pub struct Script {
     pub interval: i64,
     /// (op, status): the next request of that op fails with that status (popped when used).
     pub fail: Vec<(String, u16)>,
+    /// (op, k, status): the k-th, 2k-th, 3k-th… request of that op (counted over the fake's life)
+    /// fails with that status; k = 1 fails every request.
+    pub fail_every: Vec<(String, u64, u16)>,
     /// Sleep before every answer.
     pub delay: Option<Duration>,
     /// Ops that answer 200 with a broken body.
     pub malformed: Vec<String>,
     /// (accountId, accountName, email, roles).
     pub accounts: Vec<(String, String, String, Vec<String>)>,
-    /// ListAccounts / ListAccountRoles page size (further capped by `max_result`).
+    /// ListAccounts / ListAccountRoles page size (further capped by `max_result`, which the portal
+    /// accepts from 1 to 100).
     pub page_size: usize,
     /// (accountId, roleName) for which GetRoleCredentials answers 403.
     pub deny_roles: Vec<(String, String)>,
@@ -113,6 +119,7 @@ impl Default for Script {
             device_expires_in: 600,
             interval: 1,
             fail: Vec::new(),
+            fail_every: Vec::new(),
             delay: None,
             malformed: Vec::new(),
             accounts: vec![(
@@ -153,6 +160,8 @@ struct Inner {
     role_creds: HashMap<String, RoleCreds>,
     slow_downs_served: u32,
     signin_tokens: Vec<String>,
+    /// op -> requests of it answered so far, for [`Script::fail_every`]
+    answered: HashMap<String, u64>,
 }
 
 impl Inner {
@@ -166,6 +175,9 @@ struct State {
     url: String,
     script: Mutex<Script>,
     inner: Mutex<Inner>,
+    /// Requests received and not yet answered, and the most there ever were at once.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 pub struct FakeAws {
@@ -214,6 +226,8 @@ impl FakeAws {
             url: format!("http://127.0.0.1:{port}"),
             script: Mutex::new(Script::default()),
             inner: Mutex::new(Inner::default()),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -291,6 +305,12 @@ impl FakeAws {
     /// Forget the recorded requests (state such as tokens is kept).
     pub fn clear_requests(&self) {
         self.inner().requests.clear();
+    }
+
+    /// The most requests the fake was serving at once (received, not yet answered), e.g. to
+    /// check a client's concurrency with [`Script::delay`] set.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
     }
 }
 
@@ -414,6 +434,10 @@ fn serve(state: &State, mut rq: tiny_http::Request) {
     let (op, endpoint) = route(&request);
     request.op = op.to_string();
     state.inner.lock().unwrap().requests.push(request.clone());
+    let now_in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    state
+        .max_in_flight
+        .fetch_max(now_in_flight, Ordering::SeqCst);
 
     let delay = state.script.lock().unwrap().delay;
     if let Some(d) = delay {
@@ -427,6 +451,7 @@ fn serve(state: &State, mut rq: tiny_http::Request) {
             .with_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
     }
     let _ = rq.respond(response);
+    state.in_flight.fetch_sub(1, Ordering::SeqCst);
 }
 
 fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
@@ -434,9 +459,21 @@ fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
     let mut script = state.script.lock().unwrap();
     let mut inner = state.inner.lock().unwrap();
     let request_id = format!("fake-req-{:08}", inner.next());
+    let nth = {
+        let n = inner.answered.entry(op.to_string()).or_insert(0);
+        *n += 1;
+        *n
+    };
 
-    if let Some(i) = script.fail.iter().position(|(o, _)| o == op) {
-        let (_, status) = script.fail.remove(i);
+    let injected = match script.fail.iter().position(|(o, _)| o == op) {
+        Some(i) => Some(script.fail.remove(i).1),
+        None => script
+            .fail_every
+            .iter()
+            .find(|(o, k, _)| o == op && nth % (*k).max(1) == 0)
+            .map(|f| f.2),
+    };
+    if let Some(status) = injected {
         return match endpoint {
             Some(e) => (e.failure)(op, status, &request_id),
             None => plain_failure(status),
