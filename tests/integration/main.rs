@@ -9,6 +9,7 @@ mod login;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
+mod portal_list;
 mod shells;
 mod support;
 mod use_list;
