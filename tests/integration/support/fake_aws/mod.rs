@@ -1,8 +1,8 @@
 //! A loopback fake of AWS, scriptable per test, speaking the wire shapes of
 //! docs/compat.md#wire-shapes. One file per endpoint: `oidc` (sso-oidc), `portal` (the sso portal),
 //! `sts` (GetCallerIdentity with a real SigV4 check), `console` (the federation endpoint), and
-//! `browser` (the fake browser on PATH). This file holds what they share: the script, the recorded
-//! requests, the issued state, the server loop and the router.
+//! `browser` (the fake browser on PATH), over the small HTTP/1.1 server in `http`. This file holds
+//! what they share: the script, the recorded requests, the issued state and the router.
 //! Owns only test-side state; never touches the ssox sources or anything outside 127.0.0.1.
 //!
 //! Do not hold the guard of [`FakeAws::script`] while ssox runs: the server locks it per request.
@@ -14,6 +14,7 @@
 
 mod browser;
 mod console;
+mod http;
 mod oidc;
 mod portal;
 pub mod sigv4;
@@ -22,9 +23,8 @@ mod sts;
 pub use portal::numbered_accounts;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
@@ -182,29 +182,14 @@ struct State {
 
 pub struct FakeAws {
     state: Arc<State>,
-    server: Option<Arc<tiny_http::Server>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: Option<http::Server>,
 }
 
 impl Drop for FakeAws {
+    /// Closes the port and every open connection before returning (how tests play "AWS is
+    /// down").
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(server) = self.server.take() {
-            server.unblock();
-            if let Some(t) = self.thread.take() {
-                let _ = t.join();
-            }
-            drop(server);
-        }
-        // tiny_http closes its listener on its own thread: wait until the port refuses.
-        let addr = self.state.url.trim_start_matches("http://").to_string();
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(&addr).is_err() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        self.server.take();
     }
 }
 
@@ -218,10 +203,10 @@ fn now() -> i64 {
 /// The server and the recorded requests. Scripting that belongs to one endpoint (issuing tokens,
 /// clients, role credentials) sits in that endpoint's file.
 impl FakeAws {
-    /// Bind 127.0.0.1:0 and serve on background threads (one per request).
+    /// Bind 127.0.0.1:0 and serve on background threads (one per connection).
     pub fn start() -> FakeAws {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-        let port = server.server_addr().to_ip().unwrap().port();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
         let state = Arc::new(State {
             url: format!("http://127.0.0.1:{port}"),
             script: Mutex::new(Script::default()),
@@ -229,27 +214,13 @@ impl FakeAws {
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (server, state, stop) = (server.clone(), state.clone(), stop.clone());
-            std::thread::spawn(move || loop {
-                let rq = match server.recv() {
-                    Ok(rq) => rq,
-                    Err(_) if stop.load(Ordering::SeqCst) => return,
-                    Err(_) => continue,
-                };
-                if stop.load(Ordering::SeqCst) {
-                    return;
-                }
-                let state = state.clone();
-                std::thread::spawn(move || serve(&state, rq));
-            })
+        let server = {
+            let state = state.clone();
+            http::Server::start(listener, move |rq| serve(&state, rq))
         };
         FakeAws {
             state,
             server: Some(server),
-            stop,
-            thread: Some(thread),
         }
     }
 
@@ -409,27 +380,18 @@ fn route(rq: &Recorded) -> (&'static str, Option<&'static Endpoint>) {
         .unwrap_or(("Unknown", None))
 }
 
-fn serve(state: &State, mut rq: tiny_http::Request) {
-    let method = rq.method().as_str().to_ascii_uppercase();
-    let (path, query) = match rq.url().split_once('?') {
+fn serve(state: &State, rq: http::Request) -> http::Response {
+    let (path, query) = match rq.target.split_once('?') {
         Some((p, q)) => (p.to_string(), q.to_string()),
-        None => (rq.url().to_string(), String::new()),
+        None => (rq.target.clone(), String::new()),
     };
-    let headers: Vec<(String, String)> = rq
-        .headers()
-        .iter()
-        .map(|h| (h.field.as_str().to_string(), h.value.as_str().to_string()))
-        .collect();
-    let mut raw = Vec::new();
-    let _ = rq.as_reader().read_to_end(&mut raw);
-    let body = String::from_utf8_lossy(&raw).into_owned();
     let mut request = Recorded {
         op: String::new(),
-        method,
+        method: rq.method,
         path,
         query,
-        headers,
-        body,
+        headers: rq.headers,
+        body: String::from_utf8_lossy(&rq.body).into_owned(),
     };
     let (op, endpoint) = route(&request);
     request.op = op.to_string();
@@ -444,14 +406,13 @@ fn serve(state: &State, mut rq: tiny_http::Request) {
         std::thread::sleep(d);
     }
     let answer = answer(state, endpoint, &request);
-    let mut response =
-        tiny_http::Response::from_string(answer.body).with_status_code(answer.status);
-    for (k, v) in &answer.headers {
-        response = response
-            .with_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
-    }
-    let _ = rq.respond(response);
+    // Answered from here on: the client may send its next request as soon as it reads this.
     state.in_flight.fetch_sub(1, Ordering::SeqCst);
+    http::Response {
+        status: answer.status,
+        headers: answer.headers,
+        body: answer.body,
+    }
 }
 
 fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
