@@ -47,10 +47,11 @@ where
             "{op} at {endpoint} timed out (no answer within {} s)",
             super::READ_TIMEOUT.as_secs()
         ),
-        SdkError::DispatchFailure(d) if d.is_timeout() => anyhow::anyhow!(
-            "{op}: timed out connecting to {endpoint} (after {} s)",
-            super::CONNECT_TIMEOUT.as_secs()
-        ),
+        // Connecting (CONNECT_TIMEOUT) or waiting for the answer (READ_TIMEOUT): the chain says
+        // which, e.g. "HTTP read timeout occurred after 30s".
+        SdkError::DispatchFailure(d) if d.is_timeout() => {
+            anyhow::anyhow!("{op} at {endpoint} timed out: {}", chain(&err))
+        }
         SdkError::DispatchFailure(_) => {
             anyhow::anyhow!("{op}: cannot reach {endpoint}: {}", chain(&err))
         }
