@@ -8,14 +8,11 @@ use super::{http, login, now, portal_get, Resp};
 use crate::support::fake_aws::{numbered_accounts, FakeAws};
 
 fn assert_unauthorized(r: &Resp) {
-    assert_eq!(r.status, 401, "{}", r.body);
-    assert!(r
-        .header("x-amzn-ErrorType")
-        .unwrap()
-        .starts_with("UnauthorizedException:http://internal.amazon.com/coral/"));
-    assert_eq!(
-        r.json(),
-        json!({"message": "Session token not found or invalid"})
+    assert_portal_error(
+        r,
+        401,
+        "UnauthorizedException",
+        "Session token not found or invalid",
     );
 }
 
