@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::shell::init::SCRIPT_SHELLS;
+use crate::shell::Shell;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -52,22 +56,21 @@ pub enum Command {
     Console(ConsoleArgs),
 }
 
-/// Shells whose syntax ssox prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellArg {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-    /// POSIX sh (also dash, ksh)
-    Sh,
-}
-
 #[derive(Debug, Args)]
 pub struct ShellOpt {
     /// Shell syntax to print [default: $SSOX_SHELL, else basename of $SHELL, else POSIX sh]
     #[arg(long, value_enum)]
-    pub shell: Option<ShellArg>,
+    pub shell: Option<Shell>,
+}
+
+/// The `SHELL` of `init` and `completions`: a shell with an integration script (not sh).
+fn script_shell() -> impl TypedValueParser<Value = Shell> {
+    PossibleValuesParser::new(
+        SCRIPT_SHELLS
+            .iter()
+            .filter_map(ValueEnum::to_possible_value),
+    )
+    .try_map(|name| Shell::from_str(&name, false))
 }
 
 #[derive(Debug, Args)]
@@ -150,17 +153,10 @@ pub struct StatusArgs {
     pub prompt: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InitShell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-}
-
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    pub shell: InitShell,
+    #[arg(value_parser = script_shell())]
+    pub shell: Shell,
     /// Name of the shell function to define
     #[arg(long, default_value = "ssox", value_name = "NAME")]
     pub cmd: String,
@@ -174,7 +170,8 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    pub shell: InitShell,
+    #[arg(value_parser = script_shell())]
+    pub shell: Shell,
     /// Name the completions are registered for
     #[arg(long, default_value = "ssox", value_name = "NAME")]
     pub cmd: String,

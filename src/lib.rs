@@ -4,15 +4,20 @@
 
 pub mod aws;
 pub mod cache;
+pub mod child;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod fsutil;
 pub mod history;
-pub mod role_cache;
+pub mod output;
+pub mod profiles;
+pub mod session;
 pub mod settings;
 pub mod shell;
+pub mod switch;
+pub mod sync;
 pub mod ui;
 
 pub use error::{Cancelled, ExitWith, NoTerminal};

@@ -12,7 +12,7 @@ use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_types::byte_stream::ByteStream;
 use serde_json::Value;
 
-use crate::role_cache::RoleCredentials;
+use crate::cache::role::RoleCredentials;
 
 /// The public partition's federation endpoint.
 pub const DEFAULT_SIGNIN_ENDPOINT: &str = "https://signin.aws.amazon.com/federation";
@@ -119,7 +119,7 @@ async fn get(url: &str) -> Result<(u16, Vec<u8>)> {
     let body = ByteStream::new(response.into_body())
         .collect()
         .await
-        .map_err(|e| anyhow!("cannot read the answer: {e}"))?
+        .context("cannot read the answer")?
         .into_bytes()
         .to_vec();
     Ok((status, body))

@@ -11,7 +11,7 @@ use aws_sdk_sso::error::SdkError;
 use super::errors::describe;
 use time::OffsetDateTime;
 
-use crate::role_cache::RoleCredentials;
+use crate::cache::role::RoleCredentials;
 
 /// What to ask the SSO portal for.
 pub struct RoleRequest<'a> {

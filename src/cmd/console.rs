@@ -6,14 +6,15 @@ use anyhow::{Context, Result};
 
 use crate::aws::console;
 use crate::cli::ConsoleArgs;
+use crate::output::print_stdout;
+use crate::profiles::load_config_for;
+use crate::session;
 use crate::settings::Settings;
 
-use super::{load_config_for, print_stdout};
-
 pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
-    let name = super::creds::profile_name(args.profile.as_deref(), settings, "console")?;
+    let name = session::profile_name(args.profile.as_deref(), settings, "console")?;
     let config = load_config_for(settings, &name)?;
-    let (creds, target) = super::creds::role_credentials(&config, &name, settings, super::now())?;
+    let (creds, target) = session::role_credentials(&config, &name, settings, super::now())?;
     let (default_endpoint, default_destination) = console::partition_defaults(
         target
             .region
@@ -25,9 +26,7 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
         .as_deref()
         .unwrap_or(default_endpoint);
     let destination = args.destination.as_deref().unwrap_or(default_destination);
-    if settings.verbose {
-        eprintln!("ssox: federation getSigninToken at {endpoint}");
-    }
+    crate::verbose!("federation getSigninToken at {endpoint}");
     let token = console::signin_token(endpoint, &creds)?;
     let url = console::login_url(endpoint, destination, &token);
     if args.print {

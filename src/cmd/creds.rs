@@ -1,111 +1,21 @@
-//! `ssox creds`: a profile's role credentials in the AWS CLI's `export-credentials` formats, and
-//! the shared glue that gets them (role cache first, then GetRoleCredentials) for `exec` and
-//! `console`. Must not talk to the SDK except through `aws::role`.
+//! `ssox creds`: a profile's role credentials (see `session::role`) in the AWS CLI's
+//! `export-credentials` formats. Every value is eval-safe in the format's shell.
 
-use anyhow::{bail, Context, Result};
-use time::OffsetDateTime;
+use anyhow::{Context, Result};
 
-use crate::aws::endpoints::{self, Service};
-use crate::aws::role::{self, RoleError, RoleRequest};
-use crate::cache::{self, human_duration};
+use crate::cache::role::RoleCredentials;
 use crate::cli::{CredsArgs, CredsFormat};
-use crate::config::{Config, RoleTarget};
-use crate::role_cache::{self, RoleCredentials};
+use crate::output::print_stdout;
+use crate::profiles::load_config_for;
+use crate::session;
 use crate::settings::Settings;
 use crate::shell::Shell;
 
-use super::{load_config_for, print_stdout, warn};
-
 pub fn run(args: CredsArgs, settings: &Settings) -> Result<()> {
-    let name = profile_name(args.profile.as_deref(), settings, "creds")?;
+    let name = session::profile_name(args.profile.as_deref(), settings, "creds")?;
     let config = load_config_for(settings, &name)?;
-    let (creds, _) = role_credentials(&config, &name, settings, super::now())?;
+    let (creds, _) = session::role_credentials(&config, &name, settings, super::now())?;
     print_stdout(&render(args.format, &creds)?)
-}
-
-/// The profile named on the command line, else the active one (`AWS_PROFILE`, then
-/// `AWS_DEFAULT_PROFILE`), else an error saying how to name one.
-pub fn profile_name(arg: Option<&str>, settings: &Settings, command: &str) -> Result<String> {
-    match arg.or(settings.active_profile()) {
-        Some(p) => Ok(p.to_string()),
-        None => bail!(
-            "no profile given and AWS_PROFILE is not set; run: ssox {command} PROFILE (or ssox use PROFILE first)"
-        ),
-    }
-}
-
-/// The profile's role credentials: from the AWS CLI's role cache while more than 15 minutes
-/// remain (no request at all), else from GetRoleCredentials with the cached SSO token, written
-/// back to the role cache. Also returns the profile's SSO role.
-pub fn role_credentials(
-    config: &Config,
-    name: &str,
-    settings: &Settings,
-    now: OffsetDateTime,
-) -> Result<(RoleCredentials, RoleTarget)> {
-    let profile = config.profile(name)?;
-    let target = config.role_target(profile)?;
-    let login = &target.login;
-    let cache_path = settings.cli_cache_dir().join(cache::role_cache_file_name(
-        &target.account_id,
-        &target.role_name,
-        login.session_name.as_deref(),
-        &login.start_url,
-    ));
-    let shown = settings.display_path(&cache_path);
-    if let Some(c) = role_cache::read_fresh(&cache_path, now) {
-        if settings.verbose {
-            eprintln!(
-                "ssox: using cached role credentials {shown} (valid {})",
-                human_duration(c.remaining(now))
-            );
-        }
-        return Ok((c, target));
-    }
-    if let Some(message) = super::use_::session_warning(config, name, settings) {
-        bail!(message);
-    }
-    let token = cache::read_token(&cache::token_path(
-        &settings.sso_cache_dir(),
-        &login.cache_key,
-    ))
-    .with_context(|| format!("{} has no cached token; run: ssox login", login.label()))?;
-    let endpoint = endpoints::resolve(&settings.endpoints, Some(config), Some(name), Service::Sso);
-    if settings.verbose {
-        eprintln!(
-            "ssox: GetRoleCredentials account {} role {} (region {}{})",
-            target.account_id,
-            target.role_name,
-            login.region,
-            endpoint
-                .as_deref()
-                .map_or(String::new(), |e| format!(", endpoint {e}"))
-        );
-    }
-    let creds = role::get_role_credentials(&RoleRequest {
-        region: &login.region,
-        endpoint: endpoint.as_deref(),
-        access_token: token.access_token(),
-        account_id: &target.account_id,
-        role_name: &target.role_name,
-    })
-    .map_err(|e| match e.downcast_ref::<RoleError>() {
-        Some(RoleError::Unauthorized) => anyhow::anyhow!(
-            "{} was rejected by the SSO portal (expired or revoked); run: ssox login",
-            login.label()
-        ),
-        _ => anyhow::anyhow!(
-            "cannot get credentials for role {} in account {} (profile {name:?}): {e}",
-            target.role_name,
-            target.account_id
-        ),
-    })?;
-    match role_cache::write(&cache_path, &creds) {
-        Ok(()) if settings.verbose => eprintln!("ssox: cached role credentials in {shown}"),
-        Ok(()) => {}
-        Err(e) => warn(&format!("cannot cache role credentials: {e:#}")),
-    }
-    Ok((creds, target))
 }
 
 /// Characters the AWS CLI's unquoted output is safe with in every format (access keys, base64
@@ -257,16 +167,5 @@ mod tests {
         let v: serde_json::Value =
             serde_json::from_str(&render(CredsFormat::Process, &c).unwrap()).unwrap();
         assert_eq!(v["SecretAccessKey"], "a'b $(id)");
-    }
-
-    #[test]
-    fn profile_defaults_to_the_active_one() {
-        let mut s = Settings::default();
-        assert!(profile_name(None, &s, "creds").is_err());
-        s.aws_default_profile = Some("d".into());
-        assert_eq!(profile_name(None, &s, "creds").unwrap(), "d");
-        s.aws_profile = Some("p".into());
-        assert_eq!(profile_name(None, &s, "creds").unwrap(), "p");
-        assert_eq!(profile_name(Some("x"), &s, "creds").unwrap(), "x");
     }
 }

@@ -2,24 +2,33 @@
 //! Reads the config only for `--aliases`, and never fails for it; no network.
 
 use anyhow::Result;
+use clap::CommandFactory;
 
-use crate::cli::InitArgs;
+use crate::cli::{Cli, InitArgs};
+use crate::output::print_stdout;
+use crate::profiles::load_config;
 use crate::settings::Settings;
 use crate::shell::init;
-
-use super::completions::{clap_script, target};
-use super::{load_config, print_stdout, warn};
+use crate::ui::warn;
 
 pub fn run(args: InitArgs, settings: &Settings) -> Result<()> {
     init::validate_cmd(&args.cmd)?;
-    let target = target(args.shell);
     let aliases = if args.aliases {
         profile_names(settings)
     } else {
         Vec::new()
     };
-    let clap = (!args.no_completions).then(|| clap_script(target, &args.cmd));
-    print_stdout(&init::script(target, &args.cmd, &aliases, clap.as_deref()))
+    let clap = if args.no_completions {
+        None
+    } else {
+        Some(init::clap_script(args.shell, Cli::command(), &args.cmd)?)
+    };
+    print_stdout(&init::script(
+        args.shell,
+        &args.cmd,
+        &aliases,
+        clap.as_deref(),
+    )?)
 }
 
 /// Profile names for `--aliases`. A shell's startup file must not break because of the config:

@@ -1,180 +1,18 @@
 //! `ssox list`: every profile (or sso-session) with its target and token state, as a table,
 //! JSON or bare names. Reads files only; no network.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::rc::Rc;
 
 use anyhow::Result;
 use console::Style;
 use serde_json::{json, Value};
 
-use crate::cache::{self, CachedToken, TokenState};
 use crate::cli::ListArgs;
-use crate::config::{Config, LoginTarget, Profile, ProfileKind};
+use crate::config::Config;
+use crate::output::{print_stdout, stdout_color};
+use crate::profiles::{self, load_config, Row};
 use crate::settings::Settings;
-
-use super::{load_config, print_stdout, stdout_color, warn};
-
-/// One profile as `list` and `pick` show it.
-pub struct Row {
-    pub name: String,
-    pub kind: &'static str,
-    pub account: Option<String>,
-    pub role: Option<String>,
-    /// sso-session name, or the legacy start URL's host.
-    pub session: Option<String>,
-    pub region: Option<String>,
-    /// The SSO login and token this profile uses, shared by every profile of its session.
-    pub sso: Option<Rc<SessionState>>,
-    pub error: Option<String>,
-    pub active: bool,
-}
-
-impl Row {
-    pub fn token(&self) -> Option<TokenState> {
-        self.sso.as_ref().map(|s| s.token)
-    }
-}
-
-/// What every profile of one sso-session (or legacy start URL) shares: worked out once.
-pub struct SessionState {
-    pub login: LoginTarget,
-    pub token: TokenState,
-    /// `TokenState::short`, formatted once.
-    pub token_text: String,
-    pub expires_at: Option<String>,
-}
-
-/// Reads each session's token file once.
-pub struct Tokens {
-    dir: PathBuf,
-    seen: HashMap<String, Option<CachedToken>>,
-}
-
-impl Tokens {
-    pub fn new(settings: &Settings) -> Self {
-        Tokens {
-            dir: settings.sso_cache_dir(),
-            seen: HashMap::new(),
-        }
-    }
-
-    pub fn get(&mut self, cache_key: &str) -> Option<&CachedToken> {
-        if !self.seen.contains_key(cache_key) {
-            let token = cache::read_token(&cache::token_path(&self.dir, cache_key));
-            self.seen.insert(cache_key.to_string(), token);
-        }
-        self.seen.get(cache_key).and_then(Option::as_ref)
-    }
-}
-
-/// Build the rows for every profile, sorted by name.
-pub fn rows(config: &Config, settings: &Settings, now: time::OffsetDateTime) -> Vec<Row> {
-    let mut tokens = Tokens::new(settings);
-    let mut sessions: HashMap<&str, Result<Rc<SessionState>, String>> = HashMap::new();
-    let active = settings.active_profile();
-    config
-        .profiles
-        .values()
-        .map(|p| {
-            let f = Fields::of(p);
-            let mut r = Row {
-                name: p.name.clone(),
-                kind: p.kind.as_str(),
-                account: f.account.map(str::to_string),
-                role: f.role.map(str::to_string),
-                session: None,
-                region: f.region.map(str::to_string),
-                sso: None,
-                error: None,
-                active: active == Some(p.name.as_str()),
-            };
-            match p.kind {
-                ProfileKind::Sso => {
-                    // Profiles that only name their sso-session share its resolution; the rare
-                    // ones with their own sso_start_url/sso_region are checked one by one.
-                    let state = match f.session {
-                        Some(s) if f.start_url.is_none() && f.sso_region.is_none() => sessions
-                            .entry(s)
-                            .or_insert_with(|| session_state(config, p, &mut tokens, now))
-                            .clone(),
-                        _ => session_state(config, p, &mut tokens, now),
-                    };
-                    match state {
-                        Ok(st) => {
-                            r.session = Some(st.login.short_name());
-                            r.sso = Some(st);
-                        }
-                        Err(e) => {
-                            r.session = f.session.map(str::to_string);
-                            r.error = Some(e);
-                        }
-                    }
-                }
-                ProfileKind::AssumeRole => {
-                    r.role = p.get("role_arn").map(str::to_string);
-                    r.session = p
-                        .get("source_profile")
-                        .or(p.get("credential_source"))
-                        .map(str::to_string);
-                }
-                _ => {}
-            }
-            r
-        })
-        .collect()
-}
-
-/// The keys every row shows, read in one pass over the profile's keys (a lookup each scanned them
-/// six times over: most of the cost of building 10,000 rows). Last value wins and empty is unset,
-/// as with `Profile::get`.
-#[derive(Default)]
-struct Fields<'a> {
-    account: Option<&'a str>,
-    role: Option<&'a str>,
-    region: Option<&'a str>,
-    session: Option<&'a str>,
-    start_url: Option<&'a str>,
-    sso_region: Option<&'a str>,
-}
-
-impl<'a> Fields<'a> {
-    fn of(p: &'a Profile) -> Fields<'a> {
-        let mut f = Fields::default();
-        for (k, v) in p.keys.iter() {
-            let slot = match k {
-                "sso_account_id" => &mut f.account,
-                "sso_role_name" => &mut f.role,
-                "region" => &mut f.region,
-                "sso_session" => &mut f.session,
-                "sso_start_url" => &mut f.start_url,
-                "sso_region" => &mut f.sso_region,
-                _ => continue,
-            };
-            *slot = (!v.is_empty()).then_some(v);
-        }
-        f
-    }
-}
-
-fn session_state(
-    config: &Config,
-    p: &Profile,
-    tokens: &mut Tokens,
-    now: time::OffsetDateTime,
-) -> Result<Rc<SessionState>, String> {
-    let login = config.profile_login(p).map_err(|e| e.to_string())?;
-    let token = tokens.get(&login.cache_key);
-    let state = TokenState::of(token, now);
-    Ok(Rc::new(SessionState {
-        token: state,
-        token_text: state.short(),
-        expires_at: token.map(|t| cache::format_timestamp(t.expires_at)),
-        login,
-    }))
-}
+use crate::ui::warn;
 
 pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
@@ -195,46 +33,17 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
         }
         return print_stdout(&out);
     }
-    let rows = rows(&config, settings, now);
+    let rows = profiles::rows(&config, settings, now);
     for r in &rows {
         if let Some(e) = &r.error {
             warn(e);
         }
     }
     if args.json {
-        let arr: Vec<Value> = rows.iter().map(row_json).collect();
+        let arr: Vec<Value> = rows.iter().map(Row::json).collect();
         return print_stdout(&format!("{}\n", serde_json::to_string_pretty(&arr)?));
     }
     print_stdout(&table(&rows, stdout_color(settings)))
-}
-
-fn row_json(r: &Row) -> Value {
-    json!({
-        "name": r.name,
-        "kind": r.kind,
-        "account_id": r.account,
-        "role_name": r.role,
-        "sso_session": r.sso.as_ref().and_then(|s| s.login.session_name.clone()),
-        "sso_start_url": r.sso.as_ref().map(|s| s.login.start_url.clone()),
-        "sso_region": r.sso.as_ref().map(|s| s.login.region.clone()),
-        "region": r.region,
-        "token": r.token().map(|t| token_word(&t)),
-        "token_expires_at": r.sso.as_ref().and_then(|s| s.expires_at.clone()),
-        "active": r.active,
-        "error": r.error,
-    })
-}
-
-/// `valid`, `expired`, `refreshable`, `none`: stable words for JSON.
-pub fn token_word(t: &TokenState) -> &'static str {
-    match t {
-        TokenState::None => "none",
-        TokenState::Valid { .. } => "valid",
-        TokenState::Expired {
-            refreshable: true, ..
-        } => "refreshable",
-        TokenState::Expired { .. } => "expired",
-    }
 }
 
 fn table(rows: &[Row], color: bool) -> String {
@@ -249,11 +58,7 @@ fn table(rows: &[Row], color: bool) -> String {
                 r.role.clone().unwrap_or_else(dash),
                 r.session.clone().unwrap_or_else(dash),
                 r.region.clone().unwrap_or_else(dash),
-                match (&r.error, &r.sso) {
-                    (Some(_), _) => "error".into(),
-                    (None, Some(s)) => s.token_text.clone(),
-                    (None, None) => "-".into(),
-                },
+                r.token_cell().unwrap_or("-").to_string(),
             ]
         })
         .collect();
@@ -321,28 +126,17 @@ fn sessions(
         }
         return print_stdout(&out);
     }
-    let mut tokens = Tokens::new(settings);
     let mut arr = Vec::new();
     let mut text = String::new();
-    for name in config.sessions.keys() {
-        match config.session_login(name) {
-            Ok(login) => {
-                let t = tokens.get(&login.cache_key);
-                let state = TokenState::of(t, now);
-                arr.push(json!({
-                    "name": name,
-                    "sso_start_url": login.start_url,
-                    "sso_region": login.region,
-                    "token": token_word(&state),
-                    "token_expires_at": t.map(|t| cache::format_timestamp(t.expires_at)),
-                    "error": Value::Null,
-                }));
+    for (name, state) in profiles::sessions(config, settings, now) {
+        match state {
+            Ok(st) => {
+                arr.push(st.json(&name));
+                let login = &st.login;
                 let _ = writeln!(
                     text,
                     "{name}  {}  {}  {}",
-                    login.start_url,
-                    login.region,
-                    state.short()
+                    login.start_url, login.region, st.token_text
                 );
             }
             Err(e) => {

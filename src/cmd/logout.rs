@@ -8,22 +8,18 @@ use crate::aws::portal::Portal;
 use crate::cache;
 use crate::cli::LogoutArgs;
 use crate::config::{Config, LoginTarget};
+use crate::profiles::load_config;
+use crate::session::{self, token_path};
 use crate::settings::Settings;
-
-use super::login::{login_targets, resolve_target};
-use super::{load_config, warn};
+use crate::ui::warn;
 
 pub fn run(args: LogoutArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
-    let dir = settings.sso_cache_dir();
     if args.all {
-        let profile = settings
-            .active_profile()
-            .filter(|p| config.profiles.contains_key(*p))
-            .map(str::to_string);
-        let targets: Vec<LoginTarget> = login_targets(&config, false)
+        let profile = session::active_profile(&config, settings);
+        let targets: Vec<LoginTarget> = session::login_targets(&config, false)
             .into_iter()
-            .filter(|t| cache::token_path(&dir, &t.cache_key).exists())
+            .filter(|t| token_path(settings, t).exists())
             .collect();
         for login in &targets {
             logout_one(&config, login, profile.as_deref(), settings)?;
@@ -38,7 +34,7 @@ pub fn run(args: LogoutArgs, settings: &Settings) -> Result<()> {
         }
         return Ok(());
     }
-    let (login, profile) = resolve_target(&config, args.name.as_deref(), settings)?;
+    let (login, profile) = session::resolve_target(&config, args.name.as_deref(), settings)?;
     logout_one(&config, &login, profile.as_deref(), settings)
 }
 
@@ -49,7 +45,7 @@ fn logout_one(
     settings: &Settings,
 ) -> Result<()> {
     let name = login.short_name();
-    let path = cache::token_path(&settings.sso_cache_dir(), &login.cache_key);
+    let path = token_path(settings, login);
     let mut revoked = None;
     if let Some(token) = cache::read_token(&path) {
         let region = token.region.as_deref().unwrap_or(&login.region);

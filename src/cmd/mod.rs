@@ -1,5 +1,6 @@
-//! One file per subcommand, each gluing config, cache, shell, picker and aws together; shared
-//! glue lives here. Must not parse config text, draw menus or touch tokio/the SDK directly.
+//! One thin file per subcommand: arguments in, output out. The decisions live below (`session`
+//! for tokens, `profiles` for the rows, `switch`, `shell`, `ui`, `aws`); no file here imports
+//! another command's file. Must not parse config text, draw menus or touch tokio/the SDK.
 
 mod completions;
 mod console;
@@ -14,14 +15,10 @@ mod status;
 mod use_;
 mod whoami;
 
-use std::io::{IsTerminal, Write};
-
 use anyhow::Result;
 
-use crate::cli::{Command, ShellArg};
-use crate::config::Config;
+use crate::cli::Command;
 use crate::settings::Settings;
-use crate::shell::Shell;
 
 pub fn run(command: Command, settings: &Settings) -> Result<()> {
     match command {
@@ -40,56 +37,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
     }
 }
 
-/// Read the config and credentials files named by the settings.
-pub fn load_config(settings: &Settings) -> Result<Config> {
-    crate::config::load(&settings.config_file, &settings.credentials_file, |p| {
-        settings.display_path(p)
-    })
-}
-
-/// `load_config` for a command about one profile: other profiles are passed over unread, which
-/// keeps `use`, `status --prompt` and `creds` fast on configs with thousands of profiles.
-pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
-    crate::config::load_profile(
-        &settings.config_file,
-        &settings.credentials_file,
-        |p| settings.display_path(p),
-        profile,
-    )
-}
-
-/// The shell to print for: `--shell`, else `SSOX_SHELL`/`SHELL`, else POSIX.
-pub fn target_shell(arg: Option<ShellArg>, settings: &Settings) -> Shell {
-    match arg {
-        Some(ShellArg::Bash) => Shell::Bash,
-        Some(ShellArg::Zsh) => Shell::Zsh,
-        Some(ShellArg::Fish) => Shell::Fish,
-        Some(ShellArg::Powershell) => Shell::PowerShell,
-        Some(ShellArg::Sh) => Shell::Posix,
-        None => settings
-            .shell_name
-            .as_deref()
-            .map_or(Shell::Posix, Shell::from_name),
-    }
-}
-
-/// Write to stdout; a closed pipe (`ssox list | head`) is not an error.
-pub fn print_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
-    }
-}
-
-pub use crate::ui::warn;
-
-/// Whether to color stdout: a terminal, and `NO_COLOR` unset.
-pub fn stdout_color(settings: &Settings) -> bool {
-    !settings.no_color && std::io::stdout().is_terminal()
-}
-
 /// Now, as the wall clock says (commands pass it down so the logic below stays testable).
-pub fn now() -> time::OffsetDateTime {
+fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }

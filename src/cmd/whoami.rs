@@ -9,29 +9,30 @@ use crate::aws::role::RoleError;
 use crate::aws::sts::{self, WhoamiError, WhoamiRequest};
 use crate::cli::WhoamiArgs;
 use crate::config::ProfileKind;
+use crate::output::print_stdout;
+use crate::profiles::load_config_for;
+use crate::session::{self, TokenRejected};
 use crate::settings::Settings;
-
-use super::{load_config_for, print_stdout};
 
 /// STS is global; this region is used when the profile sets none.
 const FALLBACK_REGION: &str = "us-east-1";
 
 pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
-    let name = super::creds::profile_name(args.profile.as_deref(), settings, "whoami")?;
+    let name = session::profile_name(args.profile.as_deref(), settings, "whoami")?;
     let config = load_config_for(settings, &name)?;
     let profile = config.profile(&name)?;
     let mut target = None;
     if profile.kind == ProfileKind::Sso {
         // Check what the SDK would find first, to say "run: ssox login" as everywhere else.
         target = Some(config.role_target(profile)?);
-        if let Some(message) = super::use_::session_warning(&config, &name, settings) {
+        if let Some(message) = session::token_warning(&config, &name, settings, super::now()) {
             bail!(message);
         }
     }
     let region = profile.region().unwrap_or(FALLBACK_REGION);
-    if settings.verbose {
-        eprintln!("ssox: STS GetCallerIdentity for profile {name:?} (region {region}) via the SDK credential chain");
-    }
+    crate::verbose!(
+        "STS GetCallerIdentity for profile {name:?} (region {region}) via the SDK credential chain"
+    );
     let id = sts::caller_identity(&WhoamiRequest {
         config_file: &settings.config_file,
         credentials_file: &settings.credentials_file,
@@ -39,19 +40,14 @@ pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
         region,
     })
     .map_err(|e| match (e.downcast_ref::<WhoamiError>(), &target) {
-        (Some(WhoamiError::Role(RoleError::Unauthorized)), Some(t)) => anyhow::anyhow!(
-            "{} was rejected by the SSO portal (expired or revoked); run: ssox login",
-            t.login.label()
-        ),
-        (Some(WhoamiError::Role(r)), Some(t)) => anyhow::anyhow!(
-            "cannot get credentials for role {} in account {} (profile {name:?}): {r}",
-            t.role_name,
-            t.account_id
-        ),
-        (Some(WhoamiError::Sts(s)), _) => {
-            anyhow::anyhow!("STS GetCallerIdentity failed for profile {name:?}: {s}")
+        (Some(WhoamiError::Role(RoleError::Unauthorized)), Some(t)) => {
+            TokenRejected(t.login.label()).into()
         }
-        _ => anyhow::anyhow!("cannot get credentials for profile {name:?}: {e}"),
+        (Some(WhoamiError::Role(_)), Some(t)) => e.context(session::role_failure(t, &name)),
+        (Some(WhoamiError::Sts(_)), _) => {
+            e.context(format!("STS GetCallerIdentity failed for profile {name:?}"))
+        }
+        _ => e.context(format!("cannot get credentials for profile {name:?}")),
     })?;
     let text = if args.json {
         let v = json!({

@@ -1,19 +1,14 @@
 //! The `ssox init` / `ssox completions` scripts: fills the per-shell templates (templates/,
-//! compiled in), wraps clap's generated completions with the profile-name completer, and renders
-//! `--aliases`. Pure text in, text out: must not read the environment, files or the terminal.
+//! compiled in), generates clap's completions and wraps them with the profile-name completer,
+//! and renders `--aliases`. Pure text in, text out: must not read the environment, files or the
+//! terminal.
 
 use anyhow::{bail, Result};
 
 use super::Shell;
 
-/// A shell `ssox init` supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Bash,
-    Zsh,
-    Fish,
-    PowerShell,
-}
+/// The shells with an integration script: every one but POSIX sh.
+pub const SCRIPT_SHELLS: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
 
 /// Separates a template's function part from its completion part.
 const COMPLETIONS_MARKER: &str = "# @@completions@@\n";
@@ -72,45 +67,40 @@ pub fn alias_ok(name: &str, cmd: &str) -> bool {
     safe_name(name, true) && name != cmd && name != "ssox"
 }
 
-impl Target {
-    fn template(self) -> &'static str {
-        match self {
-            Target::Bash => include_str!("templates/bash.sh"),
-            Target::Zsh => include_str!("templates/zsh.zsh"),
-            Target::Fish => include_str!("templates/fish.fish"),
-            Target::PowerShell => include_str!("templates/powershell.ps1"),
-        }
-    }
+/// The shell's integration script template; POSIX sh has none.
+fn template(shell: Shell) -> Result<&'static str> {
+    Ok(match shell {
+        Shell::Bash => include_str!("templates/bash.sh"),
+        Shell::Zsh => include_str!("templates/zsh.zsh"),
+        Shell::Fish => include_str!("templates/fish.fish"),
+        Shell::PowerShell => include_str!("templates/powershell.ps1"),
+        Shell::Posix => bail!(no_script()),
+    })
+}
 
-    fn shell(self) -> Shell {
-        match self {
-            Target::Bash => Shell::Bash,
-            Target::Zsh => Shell::Zsh,
-            Target::Fish => Shell::Fish,
-            Target::PowerShell => Shell::PowerShell,
-        }
-    }
+fn no_script() -> &'static str {
+    "there is no shell integration for POSIX sh; use bash, zsh, fish or powershell"
+}
 
-    /// (function part, completion part) of the template, with the function name filled in.
-    fn parts(self, cmd: &str) -> (String, String) {
-        let template = self.template();
-        let (function, completion) = template
-            .split_once(COMPLETIONS_MARKER)
-            .unwrap_or((template, ""));
-        (function.replace(CMD, cmd), completion.replace(CMD, cmd))
-    }
+/// (function part, completion part) of the template, with the function name filled in.
+fn parts(shell: Shell, cmd: &str) -> Result<(String, String)> {
+    let template = template(shell)?;
+    let (function, completion) = template
+        .split_once(COMPLETIONS_MARKER)
+        .unwrap_or((template, ""));
+    Ok((function.replace(CMD, cmd), completion.replace(CMD, cmd)))
 }
 
 /// The whole `ssox init` script. `cmd` must have passed [`validate_cmd`]; `aliases` are profile
 /// names (unsafe ones are skipped here); `clap` is clap_complete's script for `cmd`, or `None`
 /// for `--no-completions`.
-pub fn script(target: Target, cmd: &str, aliases: &[String], clap: Option<&str>) -> String {
-    let (function, _) = target.parts(cmd);
+pub fn script(shell: Shell, cmd: &str, aliases: &[String], clap: Option<&str>) -> Result<String> {
+    let (function, _) = parts(shell, cmd)?;
     let mut out = String::new();
-    let completions = clap.map(|c| completions(target, cmd, c));
+    let completions = clap.map(|c| completions(shell, cmd, c)).transpose()?;
     // PowerShell wants `using namespace` before any other statement of the script.
     let completions = completions.map(|c| {
-        if target == Target::PowerShell {
+        if shell == Shell::PowerShell {
             let (using, rest) = split_using(&c);
             out.push_str(&using);
             rest
@@ -122,42 +112,58 @@ pub fn script(target: Target, cmd: &str, aliases: &[String], clap: Option<&str>)
     if let Some(c) = completions {
         out.push_str(&c);
     }
-    out.push_str(&alias_lines(target, cmd, aliases));
-    out
+    out.push_str(&alias_lines(shell, cmd, aliases));
+    Ok(out)
+}
+
+/// clap_complete's static script for every subcommand and flag of `command` (the CLI's
+/// definition), registered for `cmd`.
+pub fn clap_script(shell: Shell, mut command: clap::Command, cmd: &str) -> Result<String> {
+    let generator = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+        Shell::PowerShell => clap_complete::Shell::PowerShell,
+        Shell::Posix => bail!(no_script()),
+    };
+    let mut buf = Vec::new();
+    clap_complete::generate(generator, &mut command, cmd, &mut buf);
+    Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
 /// Completions alone (`ssox completions`): clap's static script for every subcommand and flag,
 /// then the profile/session-name completer, which falls back to clap's.
-pub fn completions(target: Target, cmd: &str, clap: &str) -> String {
-    let (_, dynamic) = target.parts(cmd);
-    let clap = match target {
+pub fn completions(shell: Shell, cmd: &str, clap: &str) -> Result<String> {
+    let (_, dynamic) = parts(shell, cmd)?;
+    let clap = match shell {
         // clap's completer function is the one flagged; it builds COMPREPLY from compgen -W.
-        Target::Bash => format!(
+        Shell::Bash => format!(
             "# clap_complete's generated completer (SC2207: COMPREPLY=( $(compgen …) ))\n\
              # shellcheck disable=SC2207\n{clap}"
         ),
         // Drop clap's registration: it calls compdef unconditionally, which fails before compinit.
-        Target::Zsh => {
+        Shell::Zsh => {
             let tail = format!("\nif [ \"$funcstack[1]\" = \"_{cmd}\" ]; then");
             match clap.find(&tail) {
                 Some(at) => format!("{}\n", &clap[..at]),
                 None => clap.to_string(),
             }
         }
-        Target::Fish => clap.to_string(),
+        Shell::Fish => clap.to_string(),
         // Keep clap's completer as a script block the dynamic completer calls.
-        Target::PowerShell => clap.replacen(
+        Shell::PowerShell => clap.replacen(
             &format!("Register-ArgumentCompleter -Native -CommandName '{cmd}' -ScriptBlock {{"),
             &format!("$global:__ssox_clap_{cmd} = {{"),
             1,
         ),
+        Shell::Posix => bail!(no_script()),
     };
     let mut out = clap;
     if !out.ends_with('\n') {
         out.push('\n');
     }
     out.push_str(&dynamic);
-    out
+    Ok(out)
 }
 
 /// Split PowerShell `using namespace …` lines off the rest.
@@ -176,21 +182,21 @@ fn split_using(text: &str) -> (String, String) {
 
 /// One alias per safe profile name, each defined only when the name is not already a command,
 /// function, builtin or alias (a profile named `test` must not shadow `test`).
-pub fn alias_lines(target: Target, cmd: &str, names: &[String]) -> String {
-    let q = |s: &str| target.shell().quote(s);
+pub fn alias_lines(shell: Shell, cmd: &str, names: &[String]) -> String {
+    let q = |s: &str| shell.quote(s);
     let mut out = String::new();
     for name in names.iter().filter(|n| alias_ok(n, cmd)) {
-        let line = match target {
-            Target::Bash | Target::Zsh => format!(
+        let line = match shell {
+            Shell::Bash | Shell::Zsh | Shell::Posix => format!(
                 "command -v {name} >/dev/null 2>&1 || alias {name}={}\n",
                 q(&format!("{cmd} use {name}"))
             ),
-            Target::Fish => format!(
+            Shell::Fish => format!(
                 "if not type -q {name}; function {name} --description {}; {cmd} use {} $argv; end; end\n",
                 q(&format!("{cmd} use {name}")),
                 q(name)
             ),
-            Target::PowerShell => format!(
+            Shell::PowerShell => format!(
                 "if (-not (Get-Command -Name {} -ErrorAction SilentlyContinue)) {{ function global:{name} {{ {cmd} use {} @args }} }}\n",
                 q(name),
                 q(name)
@@ -205,7 +211,7 @@ pub fn alias_lines(target: Target, cmd: &str, names: &[String]) -> String {
 mod tests {
     use super::*;
 
-    const ALL: [Target; 4] = [Target::Bash, Target::Zsh, Target::Fish, Target::PowerShell];
+    const ALL: [Shell; 4] = SCRIPT_SHELLS;
 
     #[test]
     fn cmd_names() {
@@ -245,20 +251,20 @@ mod tests {
             "test".to_string(),
         ];
         assert_eq!(
-            alias_lines(Target::Bash, "sx", &names),
+            alias_lines(Shell::Bash, "sx", &names),
             "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='sx use blog_admin'\n"
         );
         assert_eq!(
-            alias_lines(Target::Zsh, "ssox", &names),
+            alias_lines(Shell::Zsh, "ssox", &names),
             "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='ssox use blog_admin'\n"
         );
         assert_eq!(
-            alias_lines(Target::Fish, "ssox", &names),
+            alias_lines(Shell::Fish, "ssox", &names),
             "if not type -q blog_admin; function blog_admin --description 'ssox use blog_admin'; \
              ssox use 'blog_admin' $argv; end; end\n"
         );
         assert_eq!(
-            alias_lines(Target::PowerShell, "ssox", &names),
+            alias_lines(Shell::PowerShell, "ssox", &names),
             "if (-not (Get-Command -Name 'blog_admin' -ErrorAction SilentlyContinue)) { \
              function global:blog_admin { ssox use 'blog_admin' @args } }\n"
         );
@@ -267,8 +273,12 @@ mod tests {
     #[test]
     fn templates_fill_every_placeholder() {
         for t in ALL {
-            assert_eq!(t.template().matches(COMPLETIONS_MARKER).count(), 1, "{t:?}");
-            let s = script(t, "sx", &["blog_admin".into()], Some("# clap\n"));
+            assert_eq!(
+                template(t).unwrap().matches(COMPLETIONS_MARKER).count(),
+                1,
+                "{t:?}"
+            );
+            let s = script(t, "sx", &["blog_admin".into()], Some("# clap\n")).unwrap();
             assert!(!s.contains("{{"), "{t:?}");
             assert!(
                 s.ends_with(&alias_lines(t, "sx", &["blog_admin".into()])),
@@ -281,7 +291,7 @@ mod tests {
 
     #[test]
     fn function_runs_the_binary_with_command_and_evals_only_on_success() {
-        let bash = script(Target::Bash, "sx", &[], None);
+        let bash = script(Shell::Bash, "sx", &[], None).unwrap();
         assert!(bash.starts_with("# ssox shell integration for bash"));
         assert!(bash.contains("function sx {\n"));
         assert!(bash.contains("command ssox \"$@\"\n"));
@@ -291,9 +301,9 @@ mod tests {
         ));
         // --no-completions: nothing registered.
         assert!(!bash.contains("complete -F"));
-        let fish = script(Target::Fish, "ssox", &[], None);
+        let fish = script(Shell::Fish, "ssox", &[], None).unwrap();
         assert!(fish.contains("set -l __ssox_out (SSOX_SHELL=fish command ssox $__ssox_args)\n"));
-        let pwsh = script(Target::PowerShell, "ssox", &[], None);
+        let pwsh = script(Shell::PowerShell, "ssox", &[], None).unwrap();
         assert!(pwsh.contains("function global:ssox {\n"));
         assert!(pwsh.contains("if ($ssoxCode -eq 0 -and $ssoxOut) {"));
     }
@@ -301,18 +311,20 @@ mod tests {
     #[test]
     fn completions_alone_have_no_function() {
         for t in ALL {
-            let c = completions(t, "sx", "# clap\n");
+            let c = completions(t, "sx", "# clap\n").unwrap();
             assert!(c.starts_with("# clap") || c.contains("\n# clap\n"), "{t:?}");
             assert!(!c.contains("function sx") && !c.contains("function global:sx"));
             assert!(c.contains("list --names"), "{t:?}");
         }
-        assert!(completions(Target::Bash, "sx", "").contains("# shellcheck disable=SC2207\n"));
+        assert!(completions(Shell::Bash, "sx", "")
+            .unwrap()
+            .contains("# shellcheck disable=SC2207\n"));
     }
 
     #[test]
     fn zsh_drops_clap_registration() {
         let clap = "_sx() {\n}\n\nif [ \"$funcstack[1]\" = \"_sx\" ]; then\n    _sx \"$@\"\nelse\n    compdef _sx sx\nfi\n";
-        let c = completions(Target::Zsh, "sx", clap);
+        let c = completions(Shell::Zsh, "sx", clap).unwrap();
         assert!(c.starts_with("_sx() {\n}\n\n# Profile"), "{c}");
         assert!(!c.contains("compdef _sx sx"));
         assert!(c.contains(
@@ -320,10 +332,45 @@ mod tests {
         ));
     }
 
+    /// The markers `completions` relies on are in clap_complete's real output.
+    #[test]
+    fn clap_output_has_the_expected_hooks() {
+        use clap::CommandFactory;
+        let clap_script = |shell, cmd| clap_script(shell, crate::cli::Cli::command(), cmd).unwrap();
+        let bash = clap_script(Shell::Bash, "sx");
+        assert!(bash.starts_with("_sx() {\n"));
+        let zsh = clap_script(Shell::Zsh, "sx");
+        assert!(zsh.contains("\nif [ \"$funcstack[1]\" = \"_sx\" ]; then"));
+        let c = completions(Shell::Zsh, "sx", &zsh).unwrap();
+        assert!(!c.contains("compdef _sx sx"));
+        let pwsh = clap_script(Shell::PowerShell, "sx");
+        assert!(
+            pwsh.contains("Register-ArgumentCompleter -Native -CommandName 'sx' -ScriptBlock {")
+        );
+        let c = completions(Shell::PowerShell, "sx", &pwsh).unwrap();
+        assert_eq!(c.matches("Register-ArgumentCompleter").count(), 1);
+        let fish = clap_script(Shell::Fish, "sx");
+        assert!(fish.contains("complete -c sx -n \"__fish_sx_needs_command\" -f -a \"use\""));
+    }
+
+    /// POSIX sh has no integration script: a clear error, never an empty script.
+    #[test]
+    fn posix_sh_has_no_script() {
+        use clap::CommandFactory;
+        let expected =
+            "there is no shell integration for POSIX sh; use bash, zsh, fish or powershell";
+        let e = script(Shell::Posix, "sx", &[], None).unwrap_err();
+        assert_eq!(e.to_string(), expected);
+        let e = completions(Shell::Posix, "sx", "").unwrap_err();
+        assert_eq!(e.to_string(), expected);
+        let e = clap_script(Shell::Posix, crate::cli::Cli::command(), "sx").unwrap_err();
+        assert_eq!(e.to_string(), expected);
+    }
+
     /// pwsh is not installed here: at least the template's brackets pair up.
     #[test]
     fn powershell_template_brackets_balance() {
-        let t = Target::PowerShell.template();
+        let t = template(Shell::PowerShell).unwrap();
         for (open, close) in [('{', '}'), ('(', ')'), ('[', ']')] {
             assert_eq!(
                 t.matches(open).count(),
@@ -337,7 +384,7 @@ mod tests {
     fn powershell_using_lines_come_first() {
         let clap = "\nusing namespace System.Management.Automation\n\
                     Register-ArgumentCompleter -Native -CommandName 'sx' -ScriptBlock {\n}\n";
-        let s = script(Target::PowerShell, "sx", &[], Some(clap));
+        let s = script(Shell::PowerShell, "sx", &[], Some(clap)).unwrap();
         assert!(s.starts_with("using namespace System.Management.Automation\n# ssox shell"));
         assert_eq!(s.matches("using namespace").count(), 1);
         assert!(s.contains("$global:__ssox_clap_sx = {\n}\n"));

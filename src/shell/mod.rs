@@ -1,18 +1,23 @@
-//! Pure rendering of shell code: quoting, export/unset lines per shell, and the `ssox init`
-//! scripts (templates/). Must not read the environment, files or the terminal.
+//! Pure rendering of shell code: the one shell enum (also the command line's `--shell` and
+//! `SHELL` values), quoting, export/unset lines per shell, and the `ssox init` scripts and
+//! completions (templates/). Must not read the environment, files or the terminal.
 
 pub mod init;
 
-/// A shell whose syntax ssox prints.
+/// A shell whose syntax ssox prints. Its command-line names are `bash`, `zsh`, `fish`,
+/// `powershell` and `sh`.
 // `PowerShell` is the shell's name, not a repetition of the enum's.
 #[allow(clippy::enum_variant_names)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Shell {
     Bash,
     Zsh,
     Fish,
+    #[value(name = "powershell")]
     PowerShell,
-    /// POSIX sh, dash, ksh, and anything unknown.
+    /// POSIX sh (also dash, ksh)
+    // Also the shell for any name `from_name` does not know.
+    #[value(name = "sh")]
     Posix,
 }
 
@@ -20,6 +25,12 @@ pub enum Shell {
 pub const PROFILE_VARS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
 
 impl Shell {
+    /// The shell to print for: `arg` (`--shell`), else the one `named` (`SSOX_SHELL`, else the
+    /// basename of `SHELL`), else POSIX.
+    pub fn chosen(arg: Option<Shell>, named: Option<&str>) -> Shell {
+        arg.unwrap_or_else(|| named.map_or(Shell::Posix, Shell::from_name))
+    }
+
     /// From a shell's name or the basename of its path (`bash`, `-zsh`, `pwsh.exe`, `dash`…).
     pub fn from_name(name: &str) -> Shell {
         let name = name.trim_start_matches('-');

@@ -5,10 +5,12 @@ mod console;
 mod creds;
 mod exec;
 mod fake_selftest;
+mod hostile_cache;
 mod login;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
+mod pick_screen;
 mod portal_list;
 mod shells;
 mod support;

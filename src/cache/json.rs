@@ -1,0 +1,244 @@
+//! What every cache file shares: Python's `json.dumps` output (so files and file names match the
+//! AWS CLI's byte for byte), the SDKs' lenient key lookup, and timestamps (read leniently, written
+//! strictly). Pure functions: no files, no terminal.
+
+use serde_json::{Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
+
+use super::Unusable;
+
+/// A JSON string literal exactly as Python's `json.dumps` writes it (`ensure_ascii=True`), so that
+/// hashes of JSON text match the AWS CLI's.
+pub(crate) fn py_json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Python's `json.dumps(value)` with default separators and `ensure_ascii`: how the AWS CLI
+/// writes its cache files, so a file ssox writes is byte-compatible with one the CLI writes.
+pub fn py_json(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => if *b { "true" } else { "false" }.into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => py_json_str(s),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(py_json).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", py_json_str(k), py_json(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+    }
+}
+
+/// Key lookup as the Rust SDK does it in the token cache: exact first, then case-insensitive.
+pub(crate) fn field<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.get(key).or_else(|| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+/// A non-empty string value of [`field`]; anything else counts as absent.
+pub(crate) fn field_str(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    field(obj, key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A timestamp value named `key`: `Ok(None)` when absent (missing, `null` or empty), an error when
+/// present but not a timestamp [`parse_timestamp`] reads (the file is then unusable, as the Rust
+/// SDK treats it).
+pub(crate) fn timestamp(
+    value: Option<&Value>,
+    key: &'static str,
+) -> Result<Option<OffsetDateTime>, Unusable> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => parse_timestamp(s)
+            .map(Some)
+            .ok_or(Unusable::BadTimestamp(key)),
+        Some(_) => Err(Unusable::BadTimestamp(key)),
+    }
+}
+
+/// Parse `2026-11-24T04:34:20Z`, with or without fraction, `Z` or an offset; also `+0000`, a
+/// `UTC` suffix and a space instead of `T` as some writers emit. The result is in UTC; anything
+/// else (not ASCII, too long, out of range once in UTC) is `None`, never a panic.
+pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
+    let s = s.trim();
+    if !s.is_ascii() || s.len() > 64 {
+        return None;
+    }
+    let parsed = OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
+        let mut fixed = s.replacen(' ', "T", 1);
+        if let Some(stripped) = fixed.strip_suffix("UTC") {
+            fixed = format!("{}Z", stripped.trim_end());
+        }
+        // `+0000` → `+00:00` (all ASCII here, so every index is a character boundary).
+        if let Some((head, tail)) = fixed
+            .len()
+            .checked_sub(5)
+            .filter(|&i| i > 0)
+            .and_then(|i| Some((fixed.get(..i)?, fixed.get(i..)?)))
+        {
+            let sign = tail.starts_with(['+', '-']);
+            if sign && tail.bytes().skip(1).all(|c| c.is_ascii_digit()) {
+                fixed = format!("{head}{}:{}", tail.get(..3)?, tail.get(3..)?);
+            }
+        }
+        let zone = fixed
+            .get(fixed.len().saturating_sub(6)..)
+            .unwrap_or_default();
+        if !fixed.ends_with('Z') && !zone.contains(['+', '-']) {
+            fixed.push('Z');
+        }
+        OffsetDateTime::parse(&fixed, &Rfc3339).ok()
+    })?;
+    parsed.checked_to_offset(UtcOffset::UTC)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` in UTC, no fraction: what every reader accepts. (A year before 0, which
+/// only a hostile file can bring, is written with its sign: `-0001-…`.)
+pub fn format_timestamp(t: OffsetDateTime) -> String {
+    let t = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
+    let year = t.year();
+    format!(
+        "{}{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        if year < 0 { "-" } else { "" },
+        year.unsigned_abs(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn timestamps_are_read_leniently_and_written_strictly() {
+        let want = datetime!(2026-11-24 04:34:20 UTC);
+        for s in [
+            "2026-11-24T04:34:20Z",
+            "2026-11-24T04:34:20.000Z",
+            "2026-11-24T04:34:20+00:00",
+            "2026-11-24T05:34:20+01:00",
+            "2026-11-24T04:34:20UTC",
+            "2026-11-24 04:34:20Z",
+            "2026-11-24T04:34:20+0000",
+        ] {
+            assert_eq!(parse_timestamp(s), Some(want), "{s}");
+        }
+        assert_eq!(parse_timestamp("yesterday"), None);
+        // Hostile text is "no timestamp", never a panic (multi-byte characters, short strings).
+        for s in [
+            "aaaaaa\u{20ac}\u{20ac}",
+            "\u{20ac}aaaaa",
+            "",
+            "+",
+            "+0000",
+            "aaaa+0000",
+            "\u{20ac}+0000",
+        ] {
+            assert_eq!(parse_timestamp(s), None, "{s}");
+        }
+        // An extreme offset that leaves the calendar once in UTC is refused, not a later panic.
+        assert_eq!(parse_timestamp("9999-12-31T23:59:59-23:59"), None);
+        let far = parse_timestamp("9999-12-31T23:59:59Z").unwrap();
+        assert_eq!(format_timestamp(far), "9999-12-31T23:59:59Z");
+        assert_eq!(format_timestamp(want), "2026-11-24T04:34:20Z");
+    }
+
+    #[test]
+    fn the_calendars_edges_parse_and_format_without_panicking() {
+        // Year 0 one minute early in UTC is year -1: accepted, and written with a sign.
+        let early = parse_timestamp("0000-01-01T00:00:00+00:01").unwrap();
+        assert_eq!(early.year(), -1);
+        assert_eq!(format_timestamp(early), "-0001-12-31T23:59:00Z");
+        assert_eq!(
+            format_timestamp(datetime!(-9999-01-01 00:00:00 UTC)),
+            "-9999-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            format_timestamp(datetime!(0000-01-01 00:00:00 UTC)),
+            "0000-01-01T00:00:00Z"
+        );
+        // Five-digit and signed years are not RFC 3339: refused.
+        for s in ["10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z"] {
+            assert_eq!(parse_timestamp(s), None, "{s}");
+        }
+        // A non-UTC value is written in UTC.
+        assert_eq!(
+            format_timestamp(datetime!(2026-11-24 05:34:20 +01:00)),
+            "2026-11-24T04:34:20Z"
+        );
+    }
+
+    #[test]
+    fn timestamp_values_are_absent_valid_or_unusable() {
+        let v = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+        assert_eq!(timestamp(None, "k").unwrap(), None);
+        assert_eq!(timestamp(Some(&v("null")), "k").unwrap(), None);
+        assert_eq!(timestamp(Some(&v("\"\"")), "k").unwrap(), None);
+        assert_eq!(
+            timestamp(Some(&v("\"2026-11-24T04:34:20Z\"")), "k").unwrap(),
+            Some(datetime!(2026-11-24 04:34:20 UTC))
+        );
+        for bad in ["\"soon\"", "\"\u{20ac}aaaaa\"", "1700000000", "[]"] {
+            assert_eq!(
+                timestamp(Some(&v(bad)), "expiresAt")
+                    .unwrap_err()
+                    .to_string(),
+                "expiresAt is not a valid timestamp",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_are_matched_exactly_then_without_case() {
+        let obj: Map<String, Value> =
+            serde_json::from_str(r#"{"ACCESSTOKEN": "a", "accessToken": "b", "x": ""}"#).unwrap();
+        assert_eq!(field_str(&obj, "accessToken").as_deref(), Some("b"));
+        assert_eq!(field_str(&obj, "accesstoken").as_deref(), Some("a"));
+        assert_eq!(field_str(&obj, "x"), None, "empty is absent");
+        assert_eq!(
+            py_json(&serde_json::json!({"k": ["\u{e9}", 1, true, null]})),
+            r#"{"k": ["\u00e9", 1, true, null]}"#
+        );
+    }
+}

@@ -1,0 +1,257 @@
+//! The token lifecycle of an sso-session: "give me a valid token for this session". A cached
+//! token with 15 minutes left is used as is (no network, no runtime); else a silent refresh;
+//! else an interactive login (the device flow). The token is written to the AWS CLI's cache
+//! under a per-session lock. Also: which sessions a command means (`targets`), role credentials
+//! built on the token (`role`), what `status` reports (`status`), and how a token's state is
+//! worded. Every command that needs a token asks here.
+//! Must not touch tokio or the SDK except through `aws`, draw (menu, spinner) except through
+//! `ui`, or write to stdout: its messages go to stderr.
+
+pub mod device;
+pub mod lock;
+pub mod registration;
+pub mod role;
+pub mod status;
+pub mod targets;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use time::OffsetDateTime;
+
+use crate::aws::endpoints::{self, Service};
+use crate::aws::login::Oidc;
+use crate::cache::{self, human_duration, CachedToken, Registration, TokenState, MIN_VALIDITY};
+use crate::config::{Config, LoginTarget};
+use crate::settings::Settings;
+use crate::ui::warn;
+use crate::Cancelled;
+
+pub use role::{profile_name, role_credentials, role_failure, TokenRejected};
+pub use targets::{active_profile, login_targets, no_sessions_message, resolve_target};
+
+/// How [`login`] gets a valid token.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Log in even when the cached token is valid (`login --force`).
+    pub force: bool,
+    /// Never open a browser (`--no-browser`).
+    pub no_browser: bool,
+    /// Say nothing when the cached token is still valid (for [`ensure_valid`]).
+    pub quiet_if_valid: bool,
+}
+
+/// Make sure `login` has a token with at least 15 minutes left: nothing when it has (no network,
+/// no output), else a refresh, else the device flow (browser unless `no_browser`). `profile` is
+/// the profile whose `[services]` endpoints apply, if any.
+pub fn ensure_valid(
+    config: &Config,
+    login: &LoginTarget,
+    profile: Option<&str>,
+    settings: &Settings,
+    no_browser: bool,
+) -> Result<()> {
+    let opts = Options {
+        force: false,
+        no_browser,
+        quiet_if_valid: true,
+    };
+    self::login(config, login, profile, settings, opts)
+}
+
+/// `ssox login` for one session: already logged in (said on stderr unless `quiet_if_valid`), a
+/// refresh, or the device flow; with `force`, always the device flow.
+pub fn login(
+    config: &Config,
+    login: &LoginTarget,
+    profile: Option<&str>,
+    settings: &Settings,
+    opts: Options,
+) -> Result<()> {
+    let path = token_path(settings, login);
+    let name = login.short_name();
+    let say_valid = |left: Duration| {
+        if !opts.quiet_if_valid {
+            eprintln!(
+                "already logged in to {name} (valid {})",
+                human_duration(left)
+            );
+        }
+    };
+    if !opts.force {
+        if let Some(left) = valid_for(&path, login, now()) {
+            say_valid(left);
+            return Ok(());
+        }
+    }
+    let lock = lock::acquire(settings, login)?;
+    // Whoever held the lock may just have logged in.
+    if !opts.force || lock.waited() {
+        if let Some(left) = valid_for(&path, login, now()) {
+            say_valid(left);
+            return Ok(());
+        }
+    }
+    let endpoint = endpoints::resolve(&settings.endpoints, Some(config), profile, Service::SsoOidc);
+    crate::verbose!(
+        "sso-oidc endpoint {}",
+        endpoint.as_deref().map_or(
+            format!("https://oidc.{}.amazonaws.com", login.region),
+            str::to_string
+        )
+    );
+    let oidc = Oidc::new(&login.region, endpoint)?;
+    if !opts.force && refresh(&oidc, &path, login)? {
+        return Ok(());
+    }
+    let (new, registration) = device::login(&oidc, login, settings, opts.no_browser, &now)?;
+    cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
+    eprintln!(
+        "logged in to {name} (valid {})",
+        human_duration((new.expires_at - now()).unsigned_abs())
+    );
+    Ok(())
+}
+
+/// Refresh the cached token of `login` when it can be refreshed; `true` when it was. A failed
+/// refresh is a warning (the caller starts a new login), except Ctrl-C.
+fn refresh(oidc: &Oidc, path: &Path, login: &LoginTarget) -> Result<bool> {
+    let Some(old) = cached_token(path, login).filter(|t| t.refreshable(now())) else {
+        return Ok(false);
+    };
+    let (Some(registration), Some(refresh_token)) =
+        (Registration::of_token(&old), old.refresh_token())
+    else {
+        return Ok(false);
+    };
+    let name = login.short_name();
+    crate::verbose!("refreshing the cached token of {name}");
+    match oidc.refresh(&registration, refresh_token, &now) {
+        Ok(new) => {
+            cache::write_token(path, &login.start_url, &login.region, &new, &registration)?;
+            eprintln!(
+                "refreshed the token of {name} (valid {})",
+                human_duration((new.expires_at - now()).unsigned_abs())
+            );
+            Ok(true)
+        }
+        Err(e) if e.is::<Cancelled>() => Err(e),
+        Err(e) => {
+            warn(&format!(
+                "cannot refresh the token of {name} ({e:#}); starting a new login"
+            ));
+            Ok(false)
+        }
+    }
+}
+
+/// The wall clock: a login's token expiry is counted from the moment it is issued.
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// The AWS CLI's token cache file of `login`.
+pub fn token_path(settings: &Settings, login: &LoginTarget) -> PathBuf {
+    cache::token_path(&settings.sso_cache_dir(), &login.cache_key)
+}
+
+/// The cached token at `path` when it was issued for this login's start URL (a session whose
+/// portal changed in the config needs a new login, not its old token).
+fn cached_token(path: &Path, login: &LoginTarget) -> Option<CachedToken> {
+    cache::read_token(path).filter(|t| {
+        t.start_url
+            .as_deref()
+            .is_none_or(|u| u.trim_end_matches('/') == login.start_url.trim_end_matches('/'))
+    })
+}
+
+/// How long the token at `path` is still valid, when it is for `login` and has at least
+/// [`MIN_VALIDITY`] left.
+fn valid_for(path: &Path, login: &LoginTarget, now: OffsetDateTime) -> Option<Duration> {
+    let token = cached_token(path, login)?;
+    let left = token.expires_at - now;
+    (left >= MIN_VALIDITY).then(|| left.unsigned_abs())
+}
+
+/// Why the profile's SSO token is not usable right now, worded for the user; `None` when it is
+/// valid (or the profile is not in the config).
+pub fn token_warning(
+    config: &Config,
+    profile: &str,
+    settings: &Settings,
+    now: OffsetDateTime,
+) -> Option<String> {
+    let profile = config.profiles.get(profile)?;
+    let login = match config.profile_login(profile) {
+        Ok(l) => l,
+        Err(e) => return Some(e.to_string()),
+    };
+    let token = cache::read_token(&token_path(settings, &login));
+    let state = TokenState::of(token.as_ref(), now);
+    let label = login.label();
+    match state {
+        TokenState::Valid { .. } => None,
+        TokenState::None => Some(format!("{label} has no cached token; run: ssox login")),
+        TokenState::Expired { .. } => Some(format!("{label} {}; run: ssox login", describe(state))),
+    }
+}
+
+/// `valid for 7h12m`, `expired 2h3m ago (refreshable)`, `expired 5m ago`, `none`.
+pub fn describe(state: TokenState) -> String {
+    match state {
+        TokenState::None => "none".into(),
+        TokenState::Valid { left } => format!("valid for {}", human_duration(left)),
+        TokenState::Expired { ago, refreshable } => format!(
+            "expired {} ago{}",
+            human_duration(ago),
+            if refreshable { " (refreshable)" } else { "" }
+        ),
+    }
+}
+
+/// A config with two sso-sessions and two legacy profiles sharing a start URL, for tests.
+#[cfg(test)]
+pub(crate) mod test_config {
+    use crate::config::Config;
+
+    pub fn cfg(text: &str) -> Config {
+        Config::parse(
+            text,
+            None,
+            "~/.aws/config".into(),
+            "~/.aws/credentials".into(),
+        )
+    }
+
+    pub const TWO: &str =
+        "[sso-session alpha]\nsso_start_url = https://a/start\nsso_region = us-east-1\n\
+        [sso-session beta]\nsso_start_url = https://b/start\nsso_region = eu-west-1\n\
+        sso_registration_scopes = sso:account:access, x\n\
+        [profile pa]\nsso_session = alpha\n\
+        [profile legacy]\nsso_start_url = https://l/start\nsso_region = us-west-2\n\
+        [profile legacy2]\nsso_start_url = https://l/start\nsso_region = us-west-2\n";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_read_well() {
+        assert_eq!(
+            describe(TokenState::Valid {
+                left: Duration::from_secs(7 * 3600 + 12 * 60)
+            }),
+            "valid for 7h12m"
+        );
+        assert_eq!(
+            describe(TokenState::Expired {
+                ago: Duration::from_secs(300),
+                refreshable: true
+            }),
+            "expired 5m ago (refreshable)"
+        );
+        assert_eq!(TokenState::None.as_str(), "none");
+    }
+}

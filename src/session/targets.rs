@@ -1,0 +1,167 @@
+//! Which sessions a command means: NAME (an sso-session, else a profile), else the session of
+//! the active profile (`AWS_PROFILE`), else the only one, else a menu on a terminal; or every
+//! session the config defines (`--all`). Reads the parsed config only; no token, no network.
+
+use std::io::IsTerminal;
+
+use anyhow::{anyhow, bail, Result};
+
+use crate::config::{closest, Config, LoginTarget};
+use crate::settings::Settings;
+use crate::ui::warn;
+
+/// The active profile (`AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`) when the config has it: the
+/// profile whose endpoint settings apply.
+pub fn active_profile(config: &Config, settings: &Settings) -> Option<String> {
+    settings
+        .active_profile()
+        .filter(|p| config.profiles.contains_key(*p))
+        .map(str::to_string)
+}
+
+/// Every login the config defines: sso-sessions by name, then legacy start URLs (deduplicated).
+/// Broken entries are skipped (with a warning when `warn_broken`).
+pub fn login_targets(config: &Config, warn_broken: bool) -> Vec<LoginTarget> {
+    let mut out: Vec<LoginTarget> = Vec::new();
+    for name in config.sessions.keys() {
+        match config.session_login(name) {
+            Ok(l) => out.push(l),
+            Err(e) if warn_broken => warn(&e.to_string()),
+            Err(_) => {}
+        }
+    }
+    for p in config.profiles.values() {
+        if p.get("sso_session").is_some() || p.get("sso_start_url").is_none() {
+            continue;
+        }
+        match config.profile_login(p) {
+            Ok(l) if !out.iter().any(|o| o.cache_key == l.cache_key) => out.push(l),
+            Ok(_) => {}
+            Err(e) if warn_broken => warn(&e.to_string()),
+            Err(_) => {}
+        }
+    }
+    out
+}
+
+/// The error for a config without any session, with an example to paste.
+pub fn no_sessions_message(config: &Config) -> String {
+    format!(
+        "no sso-session in {}; add one, for example:\n\n\
+         [sso-session my_sso_session]\n\
+         sso_start_url = https://my-sso-portal.awsapps.com/start\n\
+         sso_region = us-east-1\n\
+         sso_registration_scopes = sso:account:access",
+        config.config_path
+    )
+}
+
+/// NAME (an sso-session, else a profile), else the session of the active profile, else the only
+/// session, else a menu on a terminal, else an error listing the sessions. Returns the login and
+/// the profile whose endpoint settings apply.
+pub fn resolve_target(
+    config: &Config,
+    name: Option<&str>,
+    settings: &Settings,
+) -> Result<(LoginTarget, Option<String>)> {
+    if let Some(name) = name {
+        if config.sessions.contains_key(name) {
+            return Ok((
+                config.session_login(name)?,
+                active_profile(config, settings),
+            ));
+        }
+        if let Some(p) = config.profiles.get(name) {
+            return Ok((config.profile_login(p)?, Some(name.to_string())));
+        }
+        let names = config
+            .sessions
+            .keys()
+            .chain(config.profiles.keys())
+            .map(String::as_str);
+        let mut msg = format!(
+            "no sso-session or profile named {name:?} in {}",
+            config.config_path
+        );
+        let close = closest(name, names, 3);
+        if !close.is_empty() {
+            let list: Vec<String> = close.iter().map(|c| format!("{c:?}")).collect();
+            msg.push_str(&format!("; did you mean {}?", list.join(", ")));
+        }
+        bail!("{msg}");
+    }
+    if let Some(p) = settings.active_profile() {
+        // A ConfigError is one line without a cause: nothing is lost by adding the hint.
+        let profile = config.profile(p).map_err(|e| {
+            anyhow!(
+                "{e} (it is the active profile, from AWS_PROFILE); name a session: ssox login NAME"
+            )
+        })?;
+        return Ok((config.profile_login(profile)?, Some(p.to_string())));
+    }
+    let mut targets = login_targets(config, false);
+    match targets.len() {
+        0 => bail!("{}", no_sessions_message(config)),
+        1 => Ok((targets.remove(0), None)),
+        _ if std::io::stderr().is_terminal() => {
+            let items: Vec<String> = targets
+                .iter()
+                .map(|t| format!("{}  {}", t.short_name(), t.start_url))
+                .collect();
+            let i = crate::ui::choose("log in to", &items, None)?;
+            Ok((targets.remove(i), None))
+        }
+        _ => {
+            let list: Vec<String> = targets.iter().map(LoginTarget::short_name).collect();
+            bail!(
+                "{} has several sso-sessions ({}); name one: ssox login NAME, or log in to all: ssox login --all",
+                config.config_path,
+                list.join(", ")
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::test_config::{cfg, TWO};
+
+    #[test]
+    fn targets_are_sessions_then_distinct_legacy_urls() {
+        let c = cfg(TWO);
+        let keys: Vec<String> = login_targets(&c, false)
+            .into_iter()
+            .map(|t| t.cache_key)
+            .collect();
+        assert_eq!(keys, ["alpha", "beta", "https://l/start"]);
+    }
+
+    #[test]
+    fn resolve_by_session_profile_and_env() {
+        let c = cfg(TWO);
+        let s = Settings::default();
+        let (t, p) = resolve_target(&c, Some("beta"), &s).unwrap();
+        assert_eq!((t.cache_key.as_str(), p), ("beta", None));
+        let (t, p) = resolve_target(&c, Some("pa"), &s).unwrap();
+        assert_eq!((t.cache_key.as_str(), p.as_deref()), ("alpha", Some("pa")));
+        let e = resolve_target(&c, Some("legacyy"), &s)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "no sso-session or profile named \"legacyy\" in ~/.aws/config; did you mean \"legacy\", \"legacy2\"?"
+        );
+        let env = Settings {
+            aws_profile: Some("legacy".into()),
+            ..Settings::default()
+        };
+        let (t, p) = resolve_target(&c, None, &env).unwrap();
+        assert_eq!(
+            (t.cache_key.as_str(), p.as_deref()),
+            ("https://l/start", Some("legacy"))
+        );
+        let one = cfg("[sso-session only]\nsso_start_url = https://o\nsso_region = us-east-1\n");
+        assert_eq!(resolve_target(&one, None, &s).unwrap().0.cache_key, "only");
+    }
+}
