@@ -11,6 +11,7 @@ mod login;
 mod no_runtime;
 mod pick;
 mod pick_screen;
+mod portal_list;
 mod shells;
 mod support;
 mod use_list;
