@@ -4,6 +4,7 @@
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Endpoint overrides from the environment (docs/compat.md#endpoints).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,6 +72,9 @@ pub struct Settings {
     pub auto_login: bool,
     /// `SSOX_SIGNIN_ENDPOINT`: federation endpoint override for `console`.
     pub signin_endpoint: Option<String>,
+    /// `SSOX_RETRY_BASE_MS`: the first retry delay of the SSO portal listing (`aws::portal::Backoff`;
+    /// tests make it a few milliseconds). Ignored unless a whole number.
+    pub retry_base: Option<Duration>,
     /// Directory for ssox's own state (pick history).
     pub state_dir: PathBuf,
     pub verbose: bool,
@@ -166,6 +170,9 @@ impl Settings {
             wsl: var("WSL_DISTRO_NAME").is_some() || var("WSL_INTEROP").is_some(),
             auto_login: truthy("SSOX_AUTO_LOGIN"),
             signin_endpoint: var("SSOX_SIGNIN_ENDPOINT"),
+            retry_base: var("SSOX_RETRY_BASE_MS")
+                .and_then(|ms| ms.trim().parse().ok())
+                .map(Duration::from_millis),
             state_dir,
             verbose,
             home,

@@ -6,7 +6,8 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use aws_sdk_ssooidc::config::http::HttpResponse;
-use aws_sdk_ssooidc::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::result::ConnectorError;
 
 /// Where a client sends its requests, for messages.
 #[derive(Debug, Clone)]
@@ -46,14 +47,14 @@ where
             "{op} at {endpoint} timed out (no answer within {} s)",
             super::READ_TIMEOUT.as_secs()
         ),
-        SdkError::DispatchFailure(d) if d.is_timeout() => anyhow::anyhow!(
-            "{op}: timed out connecting to {endpoint} (after {} s)",
-            super::CONNECT_TIMEOUT.as_secs()
-        ),
-        SdkError::DispatchFailure(_) => anyhow::anyhow!(
-            "{op}: cannot reach {endpoint}: {}",
-            DisplayErrorContext(&err)
-        ),
+        // Connecting (CONNECT_TIMEOUT) or waiting for the answer (READ_TIMEOUT): the chain says
+        // which, e.g. "HTTP read timeout occurred after 30s".
+        SdkError::DispatchFailure(d) if d.is_timeout() => {
+            anyhow::anyhow!("{op} at {endpoint} timed out: {}", chain(&err))
+        }
+        SdkError::DispatchFailure(_) => {
+            anyhow::anyhow!("{op}: cannot reach {endpoint}: {}", chain(&err))
+        }
         SdkError::ServiceError(s) => {
             let status = s.raw().status().as_u16();
             let e = s.err();
@@ -71,9 +72,9 @@ where
         }
         SdkError::ResponseError(_) => anyhow::anyhow!(
             "{op} at {endpoint} returned a response ssox cannot read: {}",
-            DisplayErrorContext(&err)
+            chain(&err)
         ),
-        _ => anyhow::anyhow!("{op} at {endpoint} failed: {}", DisplayErrorContext(&err)),
+        _ => anyhow::anyhow!("{op} at {endpoint} failed: {}", chain(&err)),
     }
 }
 
@@ -111,13 +112,15 @@ where
 }
 
 /// The error's sources joined with `: ` (the SDK's outer wording is generic), or the error itself
-/// when it has none. Repeats (an outer message that embeds its source) are dropped.
+/// when it has none. Repeats (an outer message that embeds its source) are dropped, and so is the
+/// SDK connector's kind (`io error`, `other`), which only repeats what the message says.
 pub(crate) fn chain(e: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = e.source();
     while let Some(s) = cur {
         let text = s.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+        if !text.is_empty() && !s.is::<ConnectorError>() && !parts.iter().any(|p| p.contains(&text))
+        {
             parts.push(text);
         }
         cur = s.source();
