@@ -14,33 +14,45 @@ pub struct Pty {
     pub screen: String,
 }
 
+/// `sh -c SCRIPT` in a new pseudo-terminal of `cols` x `rows`, in HOME, `ssox` first on PATH,
+/// TERM=xterm, scrubbed env plus `env`. The pty does not echo input.
+pub fn spawn_in_pty(
+    sb: &Sandbox,
+    script: &str,
+    env: &[(&str, &str)],
+    cols: u16,
+    rows: u16,
+) -> Session {
+    let mut c = Command::new("sh");
+    scrub(&mut c, &sb.home);
+    let bin_dir = Path::new(ssox_bin()).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    c.env("PATH", path)
+        .env("TERM", "xterm")
+        .current_dir(&sb.home)
+        .arg("-c")
+        // The spawner sets 80x24 after forking: start only once ours is set (below).
+        .arg(format!("read -r _ && {script}"));
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut session = Session::spawn(c).unwrap();
+    session
+        .get_process_mut()
+        .set_window_size(cols, rows)
+        .unwrap();
+    session.send("\n").unwrap();
+    session
+}
+
 impl Pty {
-    /// `sh -c SCRIPT` in a new `cols`x`rows` pseudo-terminal, in HOME, `ssox` first on PATH,
-    /// TERM=xterm, scrubbed env plus `env`.
+    /// [`spawn_in_pty`], keeping what the terminal shows.
     pub fn spawn(sb: &Sandbox, script: &str, env: &[(&str, &str)], cols: u16, rows: u16) -> Pty {
-        let mut c = Command::new("sh");
-        scrub(&mut c, &sb.home);
-        let bin_dir = Path::new(ssox_bin()).parent().unwrap();
-        let path = format!(
-            "{}:{}",
-            bin_dir.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        c.env("PATH", path)
-            .env("TERM", "xterm")
-            .current_dir(&sb.home)
-            .arg("-c")
-            // The spawner sets its own size after forking: start once ours is set.
-            .arg(format!("read -r _ && {script}"));
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let mut session = Session::spawn(c).unwrap();
-        session
-            .get_process_mut()
-            .set_window_size(cols, rows)
-            .unwrap();
-        session.send("\n").unwrap();
+        let mut session = spawn_in_pty(sb, script, env, cols, rows);
         session.set_expect_timeout(Some(Duration::from_secs(20)));
         Pty {
             session,
