@@ -9,6 +9,7 @@
 
 pub mod device;
 pub mod lock;
+pub mod menu;
 pub mod registration;
 pub mod role;
 pub mod status;
@@ -29,7 +30,9 @@ use crate::ui::warn;
 use crate::Cancelled;
 
 pub use role::{profile_name, role_credentials, role_failure, TokenRejected};
-pub use targets::{active_profile, login_targets, no_sessions_message, resolve_target};
+pub use targets::{
+    active_profile, login_targets, no_sessions_message, resolve, resolve_target, Resolved,
+};
 
 /// How [`login`] gets a valid token.
 #[derive(Debug, Clone, Copy, Default)]
