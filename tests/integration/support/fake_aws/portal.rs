@@ -237,7 +237,7 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
             let secret = format!("fakeSecretAccessKey/{n:08}+abcdefghijklmnopqr");
             let session =
                 format!("FakeSessionToken//{n}//IQoJb3JpZ2luX2VjEFAaCXVzLWVhc3QtMSJHMEUCIQ");
-            let expires_at = now() + script.role_expires_in;
+            let expires_at = now().saturating_add(script.role_expires_in);
             inner.role_creds.insert(
                 akid.clone(),
                 RoleCreds {
@@ -254,7 +254,7 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
                     "accessKeyId": akid,
                     "secretAccessKey": secret,
                     "sessionToken": session,
-                    "expiration": expires_at * 1000,
+                    "expiration": expires_at.saturating_mul(1000),
                 }}),
             )
         }
