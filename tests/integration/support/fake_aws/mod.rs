@@ -61,7 +61,8 @@ impl Recorded {
     }
 }
 
-/// When a device code gets approved.
+/// When a device code gets approved; for PKCE, what the authorize page answers (`Deny`:
+/// `error=access_denied`, `Never`: no redirect, anything else: a code at once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Approval {
     /// When the browser visits `verificationUriComplete` (or on [`FakeAws::approve_all`]).
@@ -72,6 +73,9 @@ pub enum Approval {
     Deny,
     /// Every poll answers ExpiredTokenException.
     Expire,
+    /// Never approved: device codes stay pending, and the authorize page (PKCE) shows its
+    /// sign-in page without ever redirecting back.
+    Never,
 }
 
 /// The fake's behaviour; change it at any time through [`FakeAws::script`].
@@ -145,6 +149,8 @@ struct Inner {
     counter: u64,
     clients: HashMap<String, oidc::Client>,
     devices: HashMap<String, oidc::Device>,
+    /// authorization code -> what it was issued for
+    auth_codes: HashMap<String, oidc::AuthCode>,
     /// access token -> expiry (epoch s), `None` = never expires
     access_tokens: HashMap<String, Option<i64>>,
     /// refresh token -> client id
