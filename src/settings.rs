@@ -4,8 +4,9 @@
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-/// Endpoint overrides from the environment (reference §5).
+/// Endpoint overrides from the environment (docs/compat.md#endpoints).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EndpointEnv {
     pub sso_oidc: Option<String>,
@@ -38,6 +39,12 @@ pub struct Settings {
     pub wsl: bool,
     /// `SSOX_AUTO_LOGIN=1`
     pub auto_login: bool,
+    /// `SSOX_LOGIN_FLOW` (`pkce` or `device`): the login flow when no flag chooses one; checked
+    /// where the flow is chosen.
+    pub login_flow: Option<String>,
+    /// `SSOX_PKCE_TIMEOUT_SECS`: how long a PKCE login waits for the browser. For tests; the
+    /// default is the AWS CLI's 10 minutes.
+    pub pkce_timeout: Option<Duration>,
     /// `SSOX_SIGNIN_ENDPOINT`: federation endpoint override for `console`.
     pub signin_endpoint: Option<String>,
     /// Directory for ssox's own state (pick history).
@@ -111,6 +118,10 @@ impl Settings {
             display: var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some(),
             wsl: var("WSL_DISTRO_NAME").is_some() || var("WSL_INTEROP").is_some(),
             auto_login: truthy("SSOX_AUTO_LOGIN"),
+            login_flow: var("SSOX_LOGIN_FLOW"),
+            pkce_timeout: var("SSOX_PKCE_TIMEOUT_SECS")
+                .and_then(|v| v.trim().parse().ok())
+                .map(Duration::from_secs),
             signin_endpoint: var("SSOX_SIGNIN_ENDPOINT"),
             state_dir,
             verbose,

@@ -1,13 +1,13 @@
 //! `ssox login [NAME | --all]`: choose the session(s), then get each a valid token (see
-//! `session::login`: already logged in, a silent refresh, or the device flow). Must not print
-//! anything but eval-safe shell code on stdout (`--use` only).
+//! `session::login`: already logged in, a silent refresh, or PKCE or the device code). Must not
+//! print anything but eval-safe shell code on stdout (`--use` only).
 
 use anyhow::{bail, Result};
 
 use crate::cli::LoginArgs;
 use crate::output::print_stdout;
 use crate::profiles::load_config;
-use crate::session::{self, Options};
+use crate::session::{self, Flow, Options};
 use crate::settings::{Settings, STATIC_KEY_VARS};
 use crate::shell::{self, Shell};
 use crate::ui::warn;
@@ -15,10 +15,17 @@ use crate::Cancelled;
 
 pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
+    let flow = match (args.device_code, args.pkce) {
+        (true, _) => Some(Flow::Device),
+        (_, true) => Some(Flow::Pkce),
+        _ => None,
+    };
     let opts = Options {
         force: args.force,
         no_browser: args.no_browser,
         quiet_if_valid: false,
+        flow,
+        redirect_port: args.redirect_port,
     };
     if args.use_profile {
         let Some(name) = args.name else {
@@ -26,11 +33,12 @@ pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
         };
         let profile = config.profile(&name)?;
         let login = config.profile_login(profile)?;
-        if args.force {
-            session::login(&config, &login, Some(&name), settings, opts)?;
-        } else {
-            session::ensure_valid(&config, &login, Some(&name), settings, args.no_browser)?;
-        }
+        // Quiet when already logged in, as `session::ensure_valid`, but with the flow flags.
+        let opts = Options {
+            quiet_if_valid: !args.force,
+            ..opts
+        };
+        session::login(&config, &login, Some(&name), settings, opts)?;
         let shell = Shell::chosen(args.shell.shell, settings.shell_name.as_deref());
         return print_stdout(&shell::switch_profile(shell, &name, &STATIC_KEY_VARS));
     }
