@@ -161,9 +161,9 @@ impl Oidc {
         })
     }
 
-    /// The device flow (docs/compat.md#device-flow): StartDeviceAuthorization, show the code, poll CreateToken
-    /// until approved, denied or expired. Ctrl-C ends it with [`Cancelled`]. `clock` is the
-    /// wall clock (the token's `expiresAt` is counted from the moment it is issued).
+    /// The device flow (docs/compat.md#device-flow): StartDeviceAuthorization, show the code,
+    /// poll CreateToken until approved, denied or expired. Ctrl-C ends it with [`Cancelled`].
+    /// `clock` is the wall clock (the token's `expiresAt` is counted from the moment it is issued).
     pub fn device_login(
         &self,
         registration: &Registration,

@@ -25,7 +25,7 @@ use super::flow::{Flow, FlowRequest};
 use super::registration::{wanted_scopes, with_registration};
 
 /// How long the browser has to come back (the CLI's `AuthCodeFetcher._OVERALL_TIMEOUT`).
-pub const TIMEOUT: Duration = Duration::from_secs(600);
+const TIMEOUT: Duration = Duration::from_secs(600);
 /// How often the listener is polled (and Ctrl-C noticed).
 const POLL_EVERY: Duration = Duration::from_millis(50);
 /// The verifier's alphabet: RFC 7636's unreserved characters.
