@@ -37,7 +37,7 @@ pub enum Command {
     List(ListArgs),
     /// Choose a profile in a fuzzy menu and print the same shell code as `use`
     Pick(PickArgs),
-    /// Log in to an sso-session (device authorization), writing the AWS CLI's token cache
+    /// Log in to an sso-session (PKCE in a browser, or a device code), writing the AWS CLI's cache
     Login(LoginArgs),
     /// Revoke and delete cached SSO tokens and role credentials
     Logout(LogoutArgs),
@@ -186,9 +186,22 @@ pub struct LoginArgs {
     /// Log in even if a valid token is cached
     #[arg(long)]
     pub force: bool,
-    /// Do not open a browser; print the URL and code only
+    /// Do not open a browser; print the URL (and code) only
     #[arg(long)]
     pub no_browser: bool,
+    /// Log in with a device code, approved in a browser on any device [default where no browser
+    /// can open here: over SSH, without a display]
+    #[arg(long, visible_alias = "use-device-code", conflicts_with = "pkce")]
+    pub device_code: bool,
+    /// Log in in a browser on this machine that hands the code back to ssox (PKCE) [default where
+    /// a browser can open; SSOX_LOGIN_FLOW=pkce|device changes the default]
+    #[arg(long)]
+    pub pkce: bool,
+    /// Port on 127.0.0.1 the browser returns to with --pkce [default: a free port]; fix it to
+    /// forward it over SSH
+    #[arg(long, value_name = "N", conflicts_with = "device_code",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub redirect_port: Option<u16>,
     /// Log in to PROFILE's session, then print shell code switching to it (as `use`). The
     /// older spelling `ssox login PROFILE --use` works too.
     #[arg(

@@ -70,6 +70,12 @@ pub struct Settings {
     pub wsl: bool,
     /// `SSOX_AUTO_LOGIN=1`
     pub auto_login: bool,
+    /// `SSOX_LOGIN_FLOW` (`pkce` or `device`): the login flow when no flag chooses one; checked
+    /// where the flow is chosen.
+    pub login_flow: Option<String>,
+    /// `SSOX_PKCE_TIMEOUT_SECS`: how long a PKCE login waits for the browser. For tests; the
+    /// default is the AWS CLI's 10 minutes.
+    pub pkce_timeout: Option<Duration>,
     /// `SSOX_SIGNIN_ENDPOINT`: federation endpoint override for `console`.
     pub signin_endpoint: Option<String>,
     /// `SSOX_RETRY_BASE_MS`: the first retry delay of the SSO portal listing (`aws::portal::Backoff`;
@@ -169,6 +175,10 @@ impl Settings {
             display: var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some(),
             wsl: var("WSL_DISTRO_NAME").is_some() || var("WSL_INTEROP").is_some(),
             auto_login: truthy("SSOX_AUTO_LOGIN"),
+            login_flow: var("SSOX_LOGIN_FLOW"),
+            pkce_timeout: var("SSOX_PKCE_TIMEOUT_SECS")
+                .and_then(|v| v.trim().parse().ok())
+                .map(Duration::from_secs),
             signin_endpoint: var("SSOX_SIGNIN_ENDPOINT"),
             retry_base: var("SSOX_RETRY_BASE_MS")
                 .and_then(|ms| ms.trim().parse().ok())

@@ -1,5 +1,6 @@
-//! The OIDC side of a login (reference §2–§3, §5): RegisterClient, the device-authorization flow
-//! with its polling rules, and the refresh grant, as a synchronous API over aws-sdk-ssooidc.
+//! The OIDC side of a login (docs/compat.md#registration-cache, #device-flow, #wire-shapes):
+//! RegisterClient, the device-authorization flow with its polling rules, and the refresh grant,
+//! as a synchronous API over aws-sdk-ssooidc (the authorization-code grant is in `authcode`).
 //! Must not read or write the cache or draw anything: callers get hooks for the UI.
 
 use std::time::Duration;
@@ -54,11 +55,20 @@ pub trait DeviceUi {
     fn done(&mut self);
 }
 
+/// Which flow a client is registered for: the service rejects one client for both.
+#[derive(Debug, Clone, Copy)]
+pub enum ClientKind<'a> {
+    /// The device code (no grant types sent, as the CLI does).
+    Device,
+    /// The authorization code with PKCE, issued for this start URL.
+    AuthCode { issuer_url: &'a str },
+}
+
 /// An sso-oidc client for one region and endpoint, with its own current-thread runtime.
 pub struct Oidc {
-    runtime: tokio::runtime::Runtime,
-    client: aws_sdk_ssooidc::Client,
-    endpoint: Endpoint,
+    pub(super) runtime: tokio::runtime::Runtime,
+    pub(super) client: aws_sdk_ssooidc::Client,
+    pub(super) endpoint: Endpoint,
 }
 
 impl Oidc {
@@ -85,7 +95,7 @@ impl Oidc {
     }
 
     /// Run `f` to completion, or stop with [`Cancelled`] on Ctrl-C.
-    fn interruptible<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
+    pub(super) fn interruptible<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
         self.runtime.block_on(async {
             tokio::select! {
                 out = f => Ok(out),
@@ -94,27 +104,34 @@ impl Oidc {
         })
     }
 
-    /// RegisterClient as the CLI does for the device flow: `botocore-client-<session>` with the
-    /// given scopes, or `botocore-client-<epoch seconds>` without scopes for legacy profiles.
+    /// RegisterClient as the CLI does: `botocore-client-<session>` with the given scopes, or
+    /// `botocore-client-<epoch seconds>` without scopes for legacy profiles; a PKCE client also
+    /// sends its grant types, the loopback redirect and the issuer (docs/compat.md#pkce).
     pub fn register(
         &self,
         session_name: Option<&str>,
         scopes: Option<&[String]>,
+        kind: ClientKind<'_>,
         now: OffsetDateTime,
     ) -> Result<Registration> {
         let client_name = match session_name {
             Some(s) => format!("botocore-client-{s}"),
             None => format!("botocore-client-{}", now.unix_timestamp()),
         };
+        let mut request = self
+            .client
+            .register_client()
+            .client_name(client_name)
+            .client_type("public")
+            .set_scopes(scopes.map(<[String]>::to_vec));
+        if let ClientKind::AuthCode { issuer_url } = kind {
+            request = request
+                .set_grant_types(Some(super::authcode::grant_types()))
+                .redirect_uris(super::authcode::LOOPBACK_REDIRECT)
+                .issuer_url(issuer_url);
+        }
         let out = self
-            .interruptible(
-                self.client
-                    .register_client()
-                    .client_name(client_name)
-                    .client_type("public")
-                    .set_scopes(scopes.map(<[String]>::to_vec))
-                    .send(),
-            )?
+            .interruptible(request.send())?
             .map_err(|e| sdk_error("RegisterClient", &self.endpoint, e))?;
         let (Some(id), Some(secret)) = (out.client_id(), out.client_secret()) else {
             return Err(anyhow!(
@@ -130,17 +147,23 @@ impl Oidc {
                     out.client_secret_expires_at()
                 )
             })?;
-        Ok(Registration::new(
+        let registration = Registration::new(
             id.to_string(),
             secret.to_string(),
             expires_at,
             scopes.map(<[String]>::to_vec),
-        ))
+        );
+        Ok(match kind {
+            ClientKind::Device => registration,
+            ClientKind::AuthCode { .. } => {
+                registration.with_grant_types(super::authcode::grant_types())
+            }
+        })
     }
 
-    /// The device flow (reference §3): StartDeviceAuthorization, show the code, poll CreateToken
-    /// until approved, denied or expired. Ctrl-C ends it with [`Cancelled`]. `clock` is the
-    /// wall clock (the token's `expiresAt` is counted from the moment it is issued).
+    /// The device flow (docs/compat.md#device-flow): StartDeviceAuthorization, show the code,
+    /// poll CreateToken until approved, denied or expired. Ctrl-C ends it with [`Cancelled`].
+    /// `clock` is the wall clock (the token's `expiresAt` is counted from the moment it is issued).
     pub fn device_login(
         &self,
         registration: &Registration,
@@ -273,7 +296,7 @@ impl Oidc {
     }
 }
 
-fn new_token(
+pub(super) fn new_token(
     out: &aws_sdk_ssooidc::operation::create_token::CreateTokenOutput,
     now: OffsetDateTime,
     endpoint: &Endpoint,

@@ -1,15 +1,18 @@
 //! The token lifecycle of an sso-session: "give me a valid token for this session". A cached
 //! token with 15 minutes left is used as is (no network, no runtime); else a silent refresh;
-//! else an interactive login (the device flow). The token is written to the AWS CLI's cache
-//! under a per-session lock. Also: which sessions a command means (`targets`), role credentials
-//! built on the token (`role`), what `status` reports (`status`), and how a token's state is
-//! worded. Every command that needs a token asks here.
+//! else an interactive login (PKCE or the device code, see `flow`). The token is written to the
+//! AWS CLI's cache under a per-session lock. Also: which sessions a command means (`targets`),
+//! role credentials built on the token (`role`), what `status` reports (`status`), and how a
+//! token's state is worded. Every command that needs a token asks here.
 //! Must not touch tokio or the SDK except through `aws`, draw (menu, spinner) except through
 //! `ui`, or write to stdout: its messages go to stderr.
 
+pub mod callback;
 pub mod device;
+pub mod flow;
 pub mod lock;
 pub mod menu;
+pub mod pkce;
 pub mod registration;
 pub mod role;
 pub mod status;
@@ -23,12 +26,15 @@ use time::OffsetDateTime;
 
 use crate::aws::endpoints::{self, Service};
 use crate::aws::login::Oidc;
-use crate::cache::{self, human_duration, CachedToken, Registration, TokenState, MIN_VALIDITY};
+use crate::cache::{
+    self, human_duration, CachedToken, NewToken, Registration, TokenState, MIN_VALIDITY,
+};
 use crate::config::{Config, LoginTarget};
 use crate::settings::Settings;
 use crate::ui::warn;
 use crate::Cancelled;
 
+pub use flow::Flow;
 pub use role::{profile_name, role_credentials, role_failure, TokenRejected};
 pub use targets::{
     active_profile, login_targets, no_sessions_message, resolve, resolve_target, Resolved,
@@ -43,11 +49,15 @@ pub struct Options {
     pub no_browser: bool,
     /// Say nothing when the cached token is still valid (for [`ensure_valid`]).
     pub quiet_if_valid: bool,
+    /// The interactive flow asked for (`--pkce`, `--device-code`); `None`: chosen by [`flow`].
+    pub flow: Option<Flow>,
+    /// The loopback port of a PKCE login (`--redirect-port`); `None`: a free one.
+    pub redirect_port: Option<u16>,
 }
 
 /// Make sure `login` has a token with at least 15 minutes left: nothing when it has (no network,
-/// no output), else a refresh, else the device flow (browser unless `no_browser`). `profile` is
-/// the profile whose `[services]` endpoints apply, if any.
+/// no output), else a refresh, else an interactive login (browser unless `no_browser`).
+/// `profile` is the profile whose `[services]` endpoints apply, if any.
 pub fn ensure_valid(
     config: &Config,
     login: &LoginTarget,
@@ -59,12 +69,14 @@ pub fn ensure_valid(
         force: false,
         no_browser,
         quiet_if_valid: true,
+        ..Options::default()
     };
     self::login(config, login, profile, settings, opts)
 }
 
 /// `ssox login` for one session: already logged in (said on stderr unless `quiet_if_valid`), a
-/// refresh, or the device flow; with `force`, always the device flow.
+/// refresh, or an interactive login (PKCE or the device code, see [`flow::choose`]); with `force`,
+/// always an interactive login.
 pub fn login(
     config: &Config,
     login: &LoginTarget,
@@ -108,13 +120,33 @@ pub fn login(
     if !opts.force && refresh(&oidc, &path, login)? {
         return Ok(());
     }
-    let (new, registration) = device::login(&oidc, login, settings, opts.no_browser, &now)?;
+    let (new, registration) = interactive(&oidc, login, settings, opts)?;
     cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
     eprintln!(
         "logged in to {name} (valid {})",
         human_duration((new.expires_at - now()).unsigned_abs())
     );
     Ok(())
+}
+
+/// An interactive login in the flow chosen for `login` (said with `--verbose`).
+fn interactive(
+    oidc: &Oidc,
+    login: &LoginTarget,
+    settings: &Settings,
+    opts: Options,
+) -> Result<(NewToken, Registration)> {
+    let request = flow::FlowRequest {
+        flow: opts.flow,
+        redirect_port: opts.redirect_port,
+        no_browser: opts.no_browser,
+    };
+    let (chosen, why) = flow::choose(login, settings, request)?;
+    crate::verbose!("login flow: {} ({why})", chosen.name());
+    match chosen {
+        Flow::Device => device::login(oidc, login, settings, opts.no_browser, &now),
+        Flow::Pkce => pkce::login(oidc, login, settings, request, &now),
+    }
 }
 
 /// Refresh the cached token of `login` when it can be refreshed; `true` when it was. A failed

@@ -8,6 +8,7 @@ mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod login;
+mod login_pkce;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;

@@ -63,7 +63,8 @@ impl Recorded {
     }
 }
 
-/// When a device code gets approved.
+/// When a device code gets approved; for PKCE, what the authorize page answers (`Deny`:
+/// `error=access_denied`, `Never`: no redirect, anything else: a code at once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Approval {
     /// When the browser visits `verificationUriComplete` (or on [`FakeAws::approve_all`]).
@@ -74,6 +75,9 @@ pub enum Approval {
     Deny,
     /// Every poll answers ExpiredTokenException.
     Expire,
+    /// Never approved: device codes stay pending, and the authorize page (PKCE) shows its
+    /// sign-in page without ever redirecting back.
+    Never,
 }
 
 /// The fake's behaviour; change it at any time through [`FakeAws::script`].
@@ -106,6 +110,8 @@ pub struct Script {
     /// (accountId, roleName) for which GetRoleCredentials answers 403.
     pub deny_roles: Vec<(String, String)>,
     pub role_expires_in: i64,
+    /// When set, GetRoleCredentials' expiry in epoch seconds (instead of now + role_expires_in).
+    pub role_expires_at: Option<i64>,
     /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
     /// behind).
     pub date_offset: i64,
@@ -134,6 +140,7 @@ impl Default for Script {
             page_size: 1,
             deny_roles: Vec::new(),
             role_expires_in: 3600,
+            role_expires_at: None,
             date_offset: 0,
         }
     }
@@ -156,6 +163,8 @@ struct Inner {
     counter: u64,
     clients: HashMap<String, oidc::Client>,
     devices: HashMap<String, oidc::Device>,
+    /// authorization code -> what it was issued for
+    auth_codes: HashMap<String, oidc::AuthCode>,
     /// access token -> expiry (epoch s), `None` = never expires
     access_tokens: HashMap<String, Option<i64>>,
     /// refresh token -> client id

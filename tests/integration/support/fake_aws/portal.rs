@@ -237,7 +237,9 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
             let secret = format!("fakeSecretAccessKey/{n:08}+abcdefghijklmnopqr");
             let session =
                 format!("FakeSessionToken//{n}//IQoJb3JpZ2luX2VjEFAaCXVzLWVhc3QtMSJHMEUCIQ");
-            let expires_at = now().saturating_add(script.role_expires_in);
+            let expires_at = script
+                .role_expires_at
+                .unwrap_or_else(|| now().saturating_add(script.role_expires_in));
             inner.role_creds.insert(
                 akid.clone(),
                 RoleCreds {
