@@ -261,7 +261,49 @@ impl Lock {
             // The holder removed (or replaced) the file while we waited: lock the current one.
         }
     }
+
+    /// [`Lock::acquire`] that waits no later than `deadline`: `Ok(None)` when the lock is still
+    /// held then. `on_wait` is called once if the lock is held when first tried.
+    pub fn acquire_until(
+        path: &Path,
+        deadline: std::time::Instant,
+        on_wait: impl FnOnce(),
+    ) -> Result<Option<Lock>> {
+        if let Some(dir) = path.parent() {
+            ensure_private_dir(dir)?;
+        }
+        let mut on_wait = Some(on_wait);
+        loop {
+            let file = open_lock_file(path)?;
+            match file.try_lock() {
+                Ok(()) if still_at(&file, path) => {
+                    return Ok(Some(Lock {
+                        file,
+                        path: path.to_path_buf(),
+                    }))
+                }
+                // Locked a file its holder has just removed: try the current one.
+                Ok(()) => continue,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if let Some(f) = on_wait.take() {
+                        f();
+                    }
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            }
+            drop(file);
+            if std::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            std::thread::sleep(LOCK_POLL);
+        }
+    }
 }
+
+/// How often [`Lock::acquire_until`] tries again.
+const LOCK_POLL: Duration = Duration::from_millis(20);
 
 impl Drop for Lock {
     fn drop(&mut self) {
@@ -414,6 +456,27 @@ mod tests {
         drop(held);
         waiter.join().unwrap();
         assert!(!path.exists(), "released locks leave no file behind");
+    }
+
+    #[test]
+    fn a_bounded_lock_gives_up_at_its_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks").join("b.lock");
+        let soon = || std::time::Instant::now() + Duration::from_millis(100);
+        let held = Lock::acquire_until(&path, soon(), || panic!("free"))
+            .unwrap()
+            .unwrap();
+        let mut waited = false;
+        let started = std::time::Instant::now();
+        assert!(Lock::acquire_until(&path, soon(), || waited = true)
+            .unwrap()
+            .is_none());
+        assert!(waited);
+        assert!(started.elapsed() >= Duration::from_millis(100));
+        drop(held);
+        assert!(!path.exists());
+        let again = Lock::acquire_until(&path, soon(), || panic!("free again")).unwrap();
+        assert!(again.is_some() && path.exists());
     }
 
     #[cfg(unix)]
