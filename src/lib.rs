@@ -3,6 +3,7 @@
 //! the modules from here.
 
 pub mod aws;
+pub mod browser;
 pub mod cache;
 pub mod child;
 pub mod cli;
