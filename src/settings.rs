@@ -4,6 +4,7 @@
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Endpoint overrides from the environment (reference §5).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,8 +41,13 @@ pub struct Settings {
     pub auto_login: bool,
     /// `SSOX_SIGNIN_ENDPOINT`: federation endpoint override for `console`.
     pub signin_endpoint: Option<String>,
-    /// Directory for ssox's own state (pick history).
+    /// Directory for ssox's own state (pick history, locks, tokens the portal rejected).
     pub state_dir: PathBuf,
+    /// `SSOX_READ_TIMEOUT_MS`: how long to wait for an answer to one request (default 30 s).
+    pub read_timeout: Option<Duration>,
+    /// `SSOX_COMMAND_TIMEOUT_MS`: how long a non-interactive command may spend on the network,
+    /// retries included (default 30 s).
+    pub command_timeout: Option<Duration>,
     pub verbose: bool,
 }
 
@@ -57,6 +63,16 @@ fn var(name: &str) -> Option<String> {
     env::var_os(name)
         .map(|v: OsString| v.to_string_lossy().into_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A positive number of milliseconds; anything else is ignored (the default applies).
+fn millis(name: &str) -> Option<Duration> {
+    var(name)?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
 }
 
 fn truthy(name: &str) -> bool {
@@ -113,6 +129,8 @@ impl Settings {
             auto_login: truthy("SSOX_AUTO_LOGIN"),
             signin_endpoint: var("SSOX_SIGNIN_ENDPOINT"),
             state_dir,
+            read_timeout: millis("SSOX_READ_TIMEOUT_MS"),
+            command_timeout: millis("SSOX_COMMAND_TIMEOUT_MS"),
             verbose,
             home,
         }

@@ -7,10 +7,12 @@ mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod login;
+mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
 mod shells;
 mod support;
+mod tokens;
 mod use_list;
 mod whoami;
