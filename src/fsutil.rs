@@ -233,6 +233,25 @@ impl Lock {
     /// Take the lock at `path` (parents created 0700), calling `on_wait` once if another process
     /// holds it, then blocking until it is released.
     pub fn acquire(path: &Path, on_wait: impl FnOnce()) -> Result<Lock> {
+        Lock::take(path, None, on_wait)?.with_context(|| format!("cannot lock {}", path.display()))
+    }
+
+    /// [`Lock::acquire`] that waits no later than `deadline`: `Ok(None)` when the lock is still
+    /// held then. `on_wait` is called once if the lock is held when first tried.
+    pub fn acquire_until(
+        path: &Path,
+        deadline: std::time::Instant,
+        on_wait: impl FnOnce(),
+    ) -> Result<Option<Lock>> {
+        Lock::take(path, Some(deadline), on_wait)
+    }
+
+    /// Without a deadline, block on the lock (never `Ok(None)`); with one, try until then.
+    fn take(
+        path: &Path,
+        deadline: Option<std::time::Instant>,
+        on_wait: impl FnOnce(),
+    ) -> Result<Option<Lock>> {
         if let Some(dir) = path.parent() {
             ensure_private_dir(dir)?;
         }
@@ -245,59 +264,29 @@ impl Lock {
                     if let Some(f) = on_wait.take() {
                         f();
                     }
-                    file.lock()
-                        .with_context(|| format!("cannot lock {}", path.display()))?;
-                }
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
-                }
-            }
-            if still_at(&file, path) {
-                return Ok(Lock {
-                    file,
-                    path: path.to_path_buf(),
-                });
-            }
-            // The holder removed (or replaced) the file while we waited: lock the current one.
-        }
-    }
-
-    /// [`Lock::acquire`] that waits no later than `deadline`: `Ok(None)` when the lock is still
-    /// held then. `on_wait` is called once if the lock is held when first tried.
-    pub fn acquire_until(
-        path: &Path,
-        deadline: std::time::Instant,
-        on_wait: impl FnOnce(),
-    ) -> Result<Option<Lock>> {
-        if let Some(dir) = path.parent() {
-            ensure_private_dir(dir)?;
-        }
-        let mut on_wait = Some(on_wait);
-        loop {
-            let file = open_lock_file(path)?;
-            match file.try_lock() {
-                Ok(()) if still_at(&file, path) => {
-                    return Ok(Some(Lock {
-                        file,
-                        path: path.to_path_buf(),
-                    }))
-                }
-                // Locked a file its holder has just removed: try the current one.
-                Ok(()) => continue,
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    if let Some(f) = on_wait.take() {
-                        f();
+                    match deadline {
+                        None => file
+                            .lock()
+                            .with_context(|| format!("cannot lock {}", path.display()))?,
+                        Some(d) if std::time::Instant::now() >= d => return Ok(None),
+                        Some(_) => {
+                            drop(file);
+                            std::thread::sleep(LOCK_POLL);
+                            continue;
+                        }
                     }
                 }
                 Err(std::fs::TryLockError::Error(e)) => {
                     return Err(e).with_context(|| format!("cannot lock {}", path.display()));
                 }
             }
-            drop(file);
-            if std::time::Instant::now() >= deadline {
-                return Ok(None);
+            if still_at(&file, path) {
+                return Ok(Some(Lock {
+                    file,
+                    path: path.to_path_buf(),
+                }));
             }
-            std::thread::sleep(LOCK_POLL);
+            // The holder removed (or replaced) the file while we waited: lock the current one.
         }
     }
 }

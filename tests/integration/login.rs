@@ -119,19 +119,7 @@ fn device_flow_writes_the_cli_token_file() {
     assert!(raw.starts_with("{\"startUrl\": \""), "{raw}");
     assert!(!raw.ends_with('\n'));
     let t = env.token(SESSION_FILE);
-    assert_eq!(
-        keys(&t),
-        [
-            "startUrl",
-            "region",
-            "accessToken",
-            "expiresAt",
-            "clientId",
-            "clientSecret",
-            "registrationExpiresAt",
-            "refreshToken"
-        ]
-    );
+    assert_eq!(keys(&t), CLI_TOKEN_KEYS);
     assert_eq!(t["startUrl"], START_URL);
     assert_eq!(t["region"], "us-east-1");
     assert!(env.fake.token_valid(t["accessToken"].as_str().unwrap()));
@@ -258,20 +246,7 @@ fn refresh_makes_exactly_one_request_and_keeps_unknown_keys() {
     assert_eq!(body["clientSecret"], "seed-secret");
     assert!(env.browser_log().is_empty(), "no browser for a refresh");
     let t = env.token(SESSION_FILE);
-    assert_eq!(
-        keys(&t),
-        [
-            "startUrl",
-            "region",
-            "accessToken",
-            "expiresAt",
-            "clientId",
-            "clientSecret",
-            "registrationExpiresAt",
-            "refreshToken",
-            "ssoxTestExtra"
-        ]
-    );
+    assert_eq!(keys(&t), [&CLI_TOKEN_KEYS[..], &["ssoxTestExtra"]].concat());
     assert_ne!(t["accessToken"], "seed-access");
     assert!(env.fake.token_valid(t["accessToken"].as_str().unwrap()));
     assert_ne!(

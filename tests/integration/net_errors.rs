@@ -39,87 +39,69 @@ fn closed_port() -> u16 {
     port
 }
 
-#[test]
-fn a_refused_connection_says_where_and_what_to_check() {
+/// The one-line stderr of `creds blog_admin` with the SSO portal at `url` (it fails).
+fn creds_with_portal_at(url: &str) -> String {
     let env = signed_in::Env::new();
-    let port = closed_port();
     let o = env
         .cmd()
-        .env("AWS_ENDPOINT_URL_SSO", format!("http://127.0.0.1:{port}"))
+        .env("AWS_ENDPOINT_URL_SSO", url)
         .args(["creds", "blog_admin"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
+    assert_plain(&err);
+    err
+}
+
+/// The one-line stderr of `login` with sso-oidc at `url` (it fails).
+fn login_with_oidc_at(url: &str) -> String {
+    let env = login_env::Env::new(SEED_CONFIG);
+    let o = env
+        .cmd(&["login", "--no-browser"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", url)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert_plain(&err);
+    err
+}
+
+#[test]
+fn a_refused_connection_says_where_and_what_to_check() {
+    let port = closed_port();
+    let url = format!("http://127.0.0.1:{port}");
     assert_eq!(
-        err,
+        creds_with_portal_at(&url),
         format!(
             "{ROLE_FAILURE}GetRoleCredentials: cannot connect to 127.0.0.1:{port}: connection \
              refused; check your network or VPN\n"
         )
     );
-    assert_plain(&err);
-
-    let env = login_env::Env::new(SEED_CONFIG);
-    let o = env
-        .cmd(&["login", "--no-browser"])
-        .env(
-            "AWS_ENDPOINT_URL_SSO_OIDC",
-            format!("http://127.0.0.1:{port}"),
-        )
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
     assert_eq!(
-        err,
+        login_with_oidc_at(&url),
         format!(
             "ssox: RegisterClient: cannot connect to 127.0.0.1:{port}: connection refused; \
              check your network or VPN\n"
         )
     );
-    assert_plain(&err);
 }
 
 #[test]
 fn a_name_that_does_not_resolve_says_so() {
-    let env = login_env::Env::new(SEED_CONFIG);
-    let o = env
-        .cmd(&["login", "--no-browser"])
-        .env(
-            "AWS_ENDPOINT_URL_SSO_OIDC",
-            "https://oidc.ssox-test.invalid",
-        )
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
     assert_eq!(
-        err,
+        login_with_oidc_at("https://oidc.ssox-test.invalid"),
         "ssox: RegisterClient: cannot connect to oidc.ssox-test.invalid:443: the host name does \
          not resolve (DNS); check the endpoint, your network or VPN\n"
     );
-    assert_plain(&err);
-
-    let env = signed_in::Env::new();
-    let o = env
-        .cmd()
-        .env(
-            "AWS_ENDPOINT_URL_SSO",
-            "http://portal.ssox-test.invalid:8080",
-        )
-        .args(["creds", "blog_admin"])
-        .output()
-        .unwrap();
-    let err = stderr(&o);
     assert_eq!(
-        err,
+        creds_with_portal_at("http://portal.ssox-test.invalid:8080"),
         format!(
             "{ROLE_FAILURE}GetRoleCredentials: cannot connect to portal.ssox-test.invalid:8080: \
              the host name does not resolve (DNS); check the endpoint, your network or VPN\n"
         )
     );
-    assert_plain(&err);
 }
 
 #[test]
@@ -175,56 +157,49 @@ fn server_errors_are_retried_then_say_the_status_and_try_again() {
     }
 }
 
-#[test]
-fn a_stalled_answer_is_a_read_timeout_with_its_length() {
+/// `creds blog_admin` against a fake that answers only after `delay`, with `var` set: the exit
+/// code, stderr and how long it took.
+fn creds_stalled(delay: u64, var: (&str, &str)) -> (Option<i32>, String, Duration, String) {
     let env = signed_in::Env::new();
-    env.fake.script().delay = Some(Duration::from_secs(3));
+    env.fake.script().delay = Some(Duration::from_secs(delay));
     let started = Instant::now();
     let o = env
         .cmd()
-        .env("SSOX_READ_TIMEOUT_MS", "300")
+        .env(var.0, var.1)
         .args(["creds", "blog_admin"])
         .output()
         .unwrap();
-    let took = started.elapsed();
-    assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
+    assert_plain(&err);
+    (o.status.code(), err, started.elapsed(), env.fake.place())
+}
+
+#[test]
+fn a_stalled_answer_is_a_read_timeout_with_its_length() {
+    let (code, err, took, place) = creds_stalled(3, ("SSOX_READ_TIMEOUT_MS", "300"));
+    assert_eq!(code, Some(1));
     assert_eq!(
         err,
         format!(
-            "{ROLE_FAILURE}GetRoleCredentials: read timeout: {} sent no answer within 0.3 s of \
-             the request (3 attempts); try again\n",
-            env.fake.place()
+            "{ROLE_FAILURE}GetRoleCredentials: read timeout: {place} sent no answer within 0.3 s \
+             of the request (3 attempts); try again\n"
         )
     );
-    assert_plain(&err);
     // Three attempts of 0.3 s with 0.5 s and 1 s between them.
     assert!(took < Duration::from_secs(6), "{took:?}");
 }
 
 #[test]
 fn the_whole_command_is_bounded_and_says_so() {
-    let env = signed_in::Env::new();
-    env.fake.script().delay = Some(Duration::from_secs(5));
-    let started = Instant::now();
-    let o = env
-        .cmd()
-        .env("SSOX_COMMAND_TIMEOUT_MS", "1500")
-        .args(["creds", "blog_admin"])
-        .output()
-        .unwrap();
-    let took = started.elapsed();
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
+    let (code, err, took, place) = creds_stalled(5, ("SSOX_COMMAND_TIMEOUT_MS", "1500"));
+    assert_eq!(code, Some(1));
     assert_eq!(
         err,
         format!(
-            "{ROLE_FAILURE}GetRoleCredentials at {}: no answer within 1.5 s, the limit for the \
-             whole command (retries included); try again\n",
-            env.fake.place()
+            "{ROLE_FAILURE}GetRoleCredentials at {place}: no answer within 1.5 s, the limit for \
+             the whole command (retries included); try again\n"
         )
     );
-    assert_plain(&err);
     assert!(took < Duration::from_secs(4), "{took:?}");
 }
 

@@ -102,16 +102,7 @@ fn twenty_credential_processes_on_an_expired_token_refresh_once_and_fetch_once()
     let t = token_json(&env);
     assert_eq!(
         t.keys().map(String::as_str).collect::<Vec<_>>(),
-        [
-            "startUrl",
-            "region",
-            "accessToken",
-            "expiresAt",
-            "clientId",
-            "clientSecret",
-            "registrationExpiresAt",
-            "refreshToken"
-        ]
+        CLI_TOKEN_KEYS
     );
     let access = t["accessToken"].as_str().unwrap();
     assert_ne!(access, TOKEN);
