@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Endpoint overrides from the environment (reference §5).
+/// Endpoint overrides from the environment (docs/compat.md#endpoints).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EndpointEnv {
     pub sso_oidc: Option<String>,

@@ -153,10 +153,6 @@ impl TokenState {
         }
     }
 
-    pub fn is_valid(&self) -> bool {
-        matches!(self, TokenState::Valid { .. })
-    }
-
     /// `valid`, `refreshable`, `expired`, `rejected`, `none`: the stable word for JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
