@@ -14,7 +14,7 @@ pub struct ExitWith(pub u8);
 
 /// Neither stderr nor `/dev/tty` is a terminal: there is nowhere to draw a menu or a prompt.
 #[derive(Debug, thiserror::Error)]
-#[error("no terminal to draw the menu on")]
+#[error("no terminal to draw on (stderr and /dev/tty are not terminals)")]
 pub struct NoTerminal;
 
 /// The exit code for a command's result: 0, 130 when cancelled, a child's code, else 1.

@@ -18,6 +18,7 @@ pub mod session;
 pub mod settings;
 pub mod shell;
 pub mod switch;
+pub mod sync;
 pub mod ui;
 
 pub use error::{Cancelled, ExitWith, NoTerminal};

@@ -41,6 +41,9 @@ pub struct Settings {
     pub auto_login: bool,
     /// `SSOX_SIGNIN_ENDPOINT`: federation endpoint override for `console`.
     pub signin_endpoint: Option<String>,
+    /// `SSOX_RETRY_BASE_MS`: the first retry delay of the SSO portal listing (`aws::portal::Backoff`;
+    /// tests make it a few milliseconds). Ignored unless a whole number.
+    pub retry_base: Option<Duration>,
     /// Directory for ssox's own state (pick history, locks, tokens the portal rejected).
     pub state_dir: PathBuf,
     /// `SSOX_READ_TIMEOUT_MS`: how long to wait for an answer to one request (default 30 s).
@@ -128,6 +131,9 @@ impl Settings {
             wsl: var("WSL_DISTRO_NAME").is_some() || var("WSL_INTEROP").is_some(),
             auto_login: truthy("SSOX_AUTO_LOGIN"),
             signin_endpoint: var("SSOX_SIGNIN_ENDPOINT"),
+            retry_base: var("SSOX_RETRY_BASE_MS")
+                .and_then(|ms| ms.trim().parse().ok())
+                .map(Duration::from_millis),
             state_dir,
             read_timeout: millis("SSOX_READ_TIMEOUT_MS"),
             command_timeout: millis("SSOX_COMMAND_TIMEOUT_MS"),

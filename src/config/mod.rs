@@ -2,6 +2,7 @@
 //! endpoint blocks, and the problems found (reference §6). Parsing is pure (`Config::parse`);
 //! `load` is the only I/O here. Must not touch the network, the token cache or the terminal.
 
+pub mod edit;
 pub mod ini;
 
 use std::collections::btree_map::Entry as MapEntry;

@@ -1,10 +1,25 @@
 //! The only module that draws on the terminal or talks to the user on stderr: the diagnostics
-//! channel (`warn`, `verbose!`), the fuzzy menu and the spinner. Knows nothing about AWS, config
-//! files or shells; never writes to stdout.
+//! channel (`warn`, `verbose!`) here; matching in `filter`, the terminal in `tty`, the fuzzy
+//! menu in `menu`, questions in `prompt`, spinner and progress bar in `spinner`. Knows nothing
+//! about AWS, config files or shells; never writes to stdout.
 
-pub mod picker;
+pub mod filter;
+pub mod menu;
+pub mod prompt;
+pub mod spinner;
+pub mod tty;
 
-pub use picker::{choose, choose_row, Row, Spinner};
+pub use crate::error::NoTerminal;
+pub use menu::{choose, choose_row, Row};
+pub use prompt::{confirm, prompt_text};
+pub use spinner::{Progress, Spinner};
+
+/// The menu and spinner under their former path, for callers not yet moved to `crate::ui::…`.
+pub mod picker {
+    pub use super::menu::{choose, choose_row, Menu, Row};
+    pub use super::spinner::Spinner;
+    pub use crate::error::NoTerminal;
+}
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

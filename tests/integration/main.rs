@@ -11,6 +11,8 @@ mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
+mod pick_screen;
+mod portal_list;
 mod shells;
 mod support;
 mod tokens;

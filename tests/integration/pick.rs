@@ -36,7 +36,8 @@ region = eu-west-1
 
 const NO_TOKEN: &str = "ssox: sso-session \"my_sso_session\" has no cached token; run: ssox login";
 
-fn exports(name: &str) -> String {
+/// What `ssox use NAME --shell bash` prints.
+pub fn exports(name: &str) -> String {
     format!(
         "unset AWS_ACCESS_KEY_ID;\nunset AWS_SECRET_ACCESS_KEY;\nunset AWS_SESSION_TOKEN;\n\
          unset AWS_CREDENTIAL_EXPIRATION;\nexport AWS_PROFILE='{name}';\n\
@@ -50,8 +51,25 @@ struct Pty {
     screen: String,
 }
 
-/// `sh -c SCRIPT` in a new pseudo-terminal, in HOME, `ssox` on PATH, TERM=xterm, scrubbed env.
+/// `sh -c SCRIPT` in a new pseudo-terminal 160 columns wide (no menu line is cut).
 fn pty(sb: &Sandbox, script: &str, env: &[(&str, &str)]) -> Pty {
+    let mut session = spawn_in_pty(sb, script, env, 160, 30);
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    Pty {
+        session,
+        screen: String::new(),
+    }
+}
+
+/// `sh -c SCRIPT` in a new pseudo-terminal of `cols` x `rows`, in HOME, `ssox` on PATH,
+/// TERM=xterm, scrubbed env. The pty does not echo input.
+pub fn spawn_in_pty(
+    sb: &Sandbox,
+    script: &str,
+    env: &[(&str, &str)],
+    cols: u16,
+    rows: u16,
+) -> Session {
     let mut c = Command::new("sh");
     scrub(&mut c, &sb.home);
     let bin_dir = Path::new(ssox_bin()).parent().unwrap();
@@ -70,15 +88,14 @@ fn pty(sb: &Sandbox, script: &str, env: &[(&str, &str)]) -> Pty {
         c.env(k, v);
     }
     let mut session = Session::spawn(c).unwrap();
-    // Wide enough that no menu line is cut. The spawner sets 80x24 after forking, so the script
-    // waits for this line before starting ssox.
-    session.get_process_mut().set_window_size(160, 30).unwrap();
+    // The spawner sets 80x24 after forking, so the script waits for this line before starting
+    // ssox.
+    session
+        .get_process_mut()
+        .set_window_size(cols, rows)
+        .unwrap();
     session.send("\n").unwrap();
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    Pty {
-        session,
-        screen: String::new(),
-    }
+    session
 }
 
 impl Pty {

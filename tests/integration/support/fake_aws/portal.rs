@@ -1,6 +1,7 @@
-//! The fake sso portal: GetRoleCredentials, ListAccounts, ListAccountRoles (paginated) and
-//! Logout, each behind the bearer token in `x-amz-sso_bearer_token`, with the errors of
-//! docs/compat.md#wire-shapes. It issues the role credentials that `sts` and `console` accept.
+//! The fake sso portal: GetRoleCredentials, ListAccounts, ListAccountRoles (paginated, `max_result`
+//! from 1 to 100 as the portal API reference says) and Logout, each behind the bearer token in
+//! `x-amz-sso_bearer_token`, with the errors of docs/compat.md#wire-shapes. It issues the role
+//! credentials that `sts` and `console` accept.
 
 use serde_json::{json, Value};
 
@@ -31,8 +32,8 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
 }
 
 fn failure(_op: &str, status: u16, _request_id: &str) -> Answer {
-    // What a gateway in front of the portal answers: a page of its own, no error type.
-    if matches!(status, 502..=504) {
+    // 502 is what a gateway in front of the portal answers: a page of its own, no error type.
+    if status == 502 {
         return plain_failure(status);
     }
     let kind = match status {
@@ -95,6 +96,22 @@ impl FakeAws {
     }
 }
 
+/// `n` accounts for [`Script::accounts`], each with `roles`: ids `100000000000`, `100000000001`…
+/// in order, names `account-{n-1}` down to `account-0000` (so that ordering by name differs from
+/// the portal's order), emails `aws+NNNN@example.com`.
+pub fn numbered_accounts(n: usize, roles: &[&str]) -> Vec<(String, String, String, Vec<String>)> {
+    (0..n)
+        .map(|i| {
+            (
+                format!("{}", 100_000_000_000 + i),
+                format!("account-{:04}", n - 1 - i),
+                format!("aws+{i:04}@example.com"),
+                roles.iter().map(|r| r.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
 fn token_ok(inner: &Inner, token: &str) -> bool {
     match inner.access_tokens.get(token) {
         Some(None) => true,
@@ -118,11 +135,17 @@ fn page<T: Clone>(
     prefix: &str,
 ) -> Result<(Vec<T>, Option<String>), Answer> {
     let mut size = script.page_size.max(1);
-    if let Some(max) = rq
-        .query_param("max_result")
-        .and_then(|m| m.parse::<usize>().ok())
-    {
-        size = size.min(max.max(1));
+    if let Some(max) = rq.query_param("max_result") {
+        match max.parse::<usize>() {
+            Ok(max @ 1..=100) => size = size.min(max),
+            _ => {
+                return Err(portal_error(
+                    400,
+                    "InvalidRequestException",
+                    "max_result must be between 1 and 100",
+                ))
+            }
+        }
     }
     let start = match rq.query_param("next_token") {
         None => 0,
