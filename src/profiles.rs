@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::settings::Settings;
-use crate::ui;
+use crate::{session, ui};
 
 /// Read the config and credentials files named by the settings.
 pub fn load_config(settings: &Settings) -> Result<Config> {
@@ -93,10 +93,12 @@ pub struct SessionState {
 }
 
 impl SessionState {
-    /// The sso-session `name` in `list --sessions --json`.
+    /// The session `name` in `list --sessions --json` (`type`: `sso-session`, or `legacy` for
+    /// a start URL set in profiles).
     pub fn json(&self, name: &str) -> Value {
         json!({
             "name": name,
+            "type": if self.login.session_name.is_some() { "sso-session" } else { "legacy" },
             "sso_start_url": self.login.start_url,
             "sso_region": self.login.region,
             "token": self.token.as_str(),
@@ -145,14 +147,16 @@ impl<'a> Tokens<'a> {
     }
 }
 
-/// Every sso-session of the config by name, with its token's state (or why it is broken).
+/// Every sso-session of the config by name, with its token's state (or why it is broken), then
+/// every legacy start URL (profiles with `sso_start_url` and no `sso_session`) by its URL, once,
+/// as `status` lists them.
 pub fn sessions(
     config: &Config,
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Vec<(String, Result<SessionState, ConfigError>)> {
     let mut tokens = Tokens::new(settings);
-    config
+    let mut out: Vec<(String, Result<SessionState, ConfigError>)> = config
         .sessions
         .keys()
         .map(|name| {
@@ -161,7 +165,14 @@ pub fn sessions(
                 .map(|login| tokens.state(login, now));
             (name.clone(), state)
         })
-        .collect()
+        .collect();
+    // Broken legacy profiles are left out: `list` reports them as profiles.
+    for login in session::login_targets(config, false) {
+        if login.session_name.is_none() {
+            out.push((login.start_url.clone(), Ok(tokens.state(login, now))));
+        }
+    }
+    out
 }
 
 /// Build the rows for every profile, sorted by name.

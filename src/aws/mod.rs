@@ -1,7 +1,9 @@
 //! The only module that touches tokio and the AWS SDK: login flow, role credentials, STS. It
 //! offers a small synchronous API; commands that need no network must never call into it.
 
+pub mod clock;
 pub mod console;
+pub mod console_pages;
 pub mod endpoints;
 pub mod errors;
 pub mod login;

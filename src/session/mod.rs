@@ -11,6 +11,7 @@
 pub mod device;
 mod fresh;
 pub mod lock;
+pub mod menu;
 pub mod registration;
 pub mod rejected;
 pub mod role;
@@ -33,7 +34,9 @@ use crate::Cancelled;
 
 pub use fresh::fresh_token;
 pub use role::{profile_name, role_credentials, role_failure, sso_role_credentials, TokenRejected};
-pub use targets::{active_profile, login_targets, no_sessions_message, resolve_target};
+pub use targets::{
+    active_profile, login_targets, no_sessions_message, resolve, resolve_target, Resolved,
+};
 
 /// How [`login`] gets a valid token.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,11 +1,12 @@
 //! Which sessions a command means: NAME (an sso-session, else a profile), else the session of
-//! the active profile (`AWS_PROFILE`), else the only one, else a menu on a terminal; or every
-//! session the config defines (`--all`), and why the broken ones cannot be used. Reads the
-//! parsed config only; no token, no network.
+//! the active profile (`AWS_PROFILE`), else the only one, else a menu on a terminal (see
+//! `menu`: the only part that reads token files); or every session the config defines
+//! (`--all`), and why the broken ones cannot be used. No network.
 
 use std::io::IsTerminal;
 
 use anyhow::{anyhow, bail, Result};
+use time::OffsetDateTime;
 
 use crate::config::{closest, Config, ConfigError, LoginTarget};
 use crate::settings::Settings;
@@ -68,23 +69,49 @@ pub fn no_sessions_message(config: &Config) -> String {
     )
 }
 
-/// NAME (an sso-session, else a profile), else the session of the active profile, else the only
-/// session, else a menu on a terminal, else an error listing the sessions. Returns the login and
-/// the profile whose endpoint settings apply.
+/// The session(s) a command without `--all` means.
+#[derive(Debug)]
+pub enum Resolved {
+    /// One login, and the profile whose endpoint settings apply.
+    One(LoginTarget, Option<String>),
+    /// Every session: the menu's "all sessions" row.
+    All,
+}
+
+/// [`resolve`] for a command that takes one session (its menu has no "all sessions" row).
 pub fn resolve_target(
     config: &Config,
     name: Option<&str>,
     settings: &Settings,
 ) -> Result<(LoginTarget, Option<String>)> {
+    match resolve(config, name, settings, false, OffsetDateTime::now_utc())? {
+        Resolved::One(login, profile) => Ok((login, profile)),
+        Resolved::All => bail!("name one session"),
+    }
+}
+
+/// NAME (an sso-session, else a profile), else the session of the active profile, else the only
+/// session, else a menu on a terminal (with an "all sessions" row when `offer_all`), else an
+/// error listing the sessions.
+pub fn resolve(
+    config: &Config,
+    name: Option<&str>,
+    settings: &Settings,
+    offer_all: bool,
+    now: OffsetDateTime,
+) -> Result<Resolved> {
     if let Some(name) = name {
         if config.sessions.contains_key(name) {
-            return Ok((
+            return Ok(Resolved::One(
                 config.session_login(name)?,
                 active_profile(config, settings),
             ));
         }
         if let Some(p) = config.profiles.get(name) {
-            return Ok((config.profile_login(p)?, Some(name.to_string())));
+            return Ok(Resolved::One(
+                config.profile_login(p)?,
+                Some(name.to_string()),
+            ));
         }
         let names = config
             .sessions
@@ -109,7 +136,10 @@ pub fn resolve_target(
                 "{e} (it is the active profile, from AWS_PROFILE); name a session: ssox login NAME"
             )
         })?;
-        return Ok((config.profile_login(profile)?, Some(p.to_string())));
+        return Ok(Resolved::One(
+            config.profile_login(profile)?,
+            Some(p.to_string()),
+        ));
     }
     let (mut targets, broken) = login_targets_and_problems(config);
     if targets.is_empty() {
@@ -125,14 +155,12 @@ pub fn resolve_target(
         warn(&e.to_string());
     }
     match targets.len() {
-        1 => Ok((targets.remove(0), None)),
+        1 => Ok(Resolved::One(targets.remove(0), None)),
         _ if std::io::stderr().is_terminal() => {
-            let items: Vec<String> = targets
-                .iter()
-                .map(|t| format!("{}  {}", t.short_name(), t.start_url))
-                .collect();
-            let i = crate::ui::choose("log in to", &items, None)?;
-            Ok((targets.remove(i), None))
+            match super::menu::choose(&targets, settings, offer_all, now)? {
+                Some(i) => Ok(Resolved::One(targets.remove(i), None)),
+                None => Ok(Resolved::All),
+            }
         }
         _ => {
             let list: Vec<String> = targets.iter().map(LoginTarget::short_name).collect();

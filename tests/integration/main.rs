@@ -3,6 +3,7 @@
 
 mod console;
 mod creds;
+mod doctor;
 mod exec;
 mod fake_selftest;
 mod hostile_cache;
@@ -15,6 +16,7 @@ mod pick_screen;
 mod portal_list;
 mod shells;
 mod support;
+mod switching;
 mod tokens;
 mod use_list;
 mod whoami;

@@ -106,6 +106,9 @@ pub struct Script {
     /// (accountId, roleName) for which GetRoleCredentials answers 403.
     pub deny_roles: Vec<(String, String)>,
     pub role_expires_in: i64,
+    /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
+    /// behind).
+    pub date_offset: i64,
 }
 
 impl Default for Script {
@@ -131,6 +134,7 @@ impl Default for Script {
             page_size: 1,
             deny_roles: Vec::new(),
             role_expires_in: 3600,
+            date_offset: 0,
         }
     }
 }
@@ -406,11 +410,16 @@ fn serve(state: &State, rq: http::Request) -> http::Response {
         .max_in_flight
         .fetch_max(now_in_flight, Ordering::SeqCst);
 
-    let delay = state.script.lock().unwrap().delay;
+    let (delay, date_offset) = {
+        let script = state.script.lock().unwrap();
+        (script.delay, script.date_offset)
+    };
     if let Some(d) = delay {
         std::thread::sleep(d);
     }
-    let answer = answer(state, endpoint, &request);
+    let mut answer = answer(state, endpoint, &request);
+    // AWS answers carry a Date header; the script can skew the server's clock.
+    answer = answer.header("Date", &http_date(now() + date_offset));
     // Answered from here on: the client may send its next request as soon as it reads this.
     state.in_flight.fetch_sub(1, Ordering::SeqCst);
     http::Response {
@@ -418,6 +427,17 @@ fn serve(state: &State, rq: http::Request) -> http::Response {
         headers: answer.headers,
         body: answer.body,
     }
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, the form of an HTTP `Date` header.
+fn http_date(epoch: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .unwrap()
+        .format(&format)
+        .unwrap()
 }
 
 fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
