@@ -109,14 +109,16 @@ impl SessionState {
 }
 
 /// Reads each session's token file once.
-pub struct Tokens {
+pub struct Tokens<'a> {
+    settings: &'a Settings,
     dir: PathBuf,
     seen: HashMap<String, Option<CachedToken>>,
 }
 
-impl Tokens {
-    pub fn new(settings: &Settings) -> Self {
+impl<'a> Tokens<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
         Tokens {
+            settings,
             dir: settings.sso_cache_dir(),
             seen: HashMap::new(),
         }
@@ -130,10 +132,12 @@ impl Tokens {
         self.seen.get(cache_key).and_then(Option::as_ref)
     }
 
-    /// The state of `login`'s token.
+    /// The state of `login`'s token (`rejected` when the SSO portal refused it).
     pub fn state(&mut self, login: LoginTarget, now: OffsetDateTime) -> SessionState {
+        let settings = self.settings;
+        let path = cache::token_path(&self.dir, &login.cache_key);
         let token = self.get(&login.cache_key);
-        let state = TokenState::of(token, now);
+        let state = crate::session::token_state(settings, &path, token, now);
         SessionState {
             token: state,
             token_text: state.short(),

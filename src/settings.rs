@@ -81,8 +81,13 @@ pub struct Settings {
     /// `SSOX_RETRY_BASE_MS`: the first retry delay of the SSO portal listing (`aws::portal::Backoff`;
     /// tests make it a few milliseconds). Ignored unless a whole number.
     pub retry_base: Option<Duration>,
-    /// Directory for ssox's own state (pick history).
+    /// Directory for ssox's own state (pick history, locks, tokens the portal rejected).
     pub state_dir: PathBuf,
+    /// `SSOX_READ_TIMEOUT_MS`: how long to wait for an answer to one request (default 30 s).
+    pub read_timeout: Option<Duration>,
+    /// `SSOX_COMMAND_TIMEOUT_MS`: how long a non-interactive command may spend on the network,
+    /// retries included (default 30 s).
+    pub command_timeout: Option<Duration>,
     pub verbose: bool,
 }
 
@@ -106,6 +111,16 @@ fn var(name: &str) -> Option<String> {
     env::var_os(name)
         .map(|v: OsString| v.to_string_lossy().into_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A positive number of milliseconds; anything else is ignored (the default applies).
+fn millis(name: &str) -> Option<Duration> {
+    var(name)?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
 }
 
 fn truthy(name: &str) -> bool {
@@ -184,6 +199,8 @@ impl Settings {
                 .and_then(|ms| ms.trim().parse().ok())
                 .map(Duration::from_millis),
             state_dir,
+            read_timeout: millis("SSOX_READ_TIMEOUT_MS"),
+            command_timeout: millis("SSOX_COMMAND_TIMEOUT_MS"),
             verbose,
             home,
         }

@@ -10,7 +10,6 @@ use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
 use time::OffsetDateTime;
 
 use super::login::{new_token, ClientRejected, Oidc};
-use super::sdk_error;
 use crate::cache::{NewToken, Registration};
 use crate::Cancelled;
 
@@ -49,8 +48,10 @@ impl Oidc {
         exchange: &CodeExchange<'_>,
         clock: &dyn Fn() -> OffsetDateTime,
     ) -> Result<NewToken> {
-        let out = self
-            .interruptible(
+        let out = self.call_with(
+            "CreateToken (authorization code)",
+            1,
+            || {
                 self.client
                     .create_token()
                     .grant_type("authorization_code")
@@ -59,20 +60,16 @@ impl Oidc {
                     .code(exchange.code)
                     .redirect_uri(exchange.redirect_uri)
                     .code_verifier(exchange.code_verifier)
-                    .send(),
-            )?
-            .map_err(|e| {
-                let rejected = matches!(
+                    .send()
+            },
+            |e| {
+                matches!(
                     e.as_service_error(),
                     Some(CreateTokenError::InvalidClientException(_))
-                );
-                let err = sdk_error("CreateToken (authorization code)", &self.endpoint, e);
-                if rejected {
-                    anyhow::Error::new(ClientRejected).context(err.to_string())
-                } else {
-                    err
-                }
-            })?;
+                )
+                .then(|| ClientRejected.into())
+            },
+        )?;
         new_token(&out, clock(), &self.endpoint)
     }
 

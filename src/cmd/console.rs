@@ -3,7 +3,7 @@
 //! page is `--destination`, or `--service` in `--region`, or the console home. The URL is a
 //! credential: it goes only to stdout or the browser, never to stderr.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Result};
 
 use crate::aws::{console, console_pages};
 use crate::cli::ConsoleArgs;
@@ -54,8 +54,11 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
     if args.print {
         return print_stdout(&format!("{url}\n"));
     }
-    open::that_detached(&url)
-        .context("cannot open a browser; run `ssox console --print` and open the URL yourself")?;
+    if let Err(why) = crate::browser::open(&url) {
+        bail!(
+            "cannot open a browser ({why}); run `ssox console --print` and open the URL yourself"
+        );
+    }
     eprintln!(
         "ssox: opened the AWS console as {} in account {}",
         target.role_name, target.account_id

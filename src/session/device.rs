@@ -81,9 +81,9 @@ impl DeviceUi for TerminalUi<'_> {
         match (self.blocker, complete) {
             (None, Some(url)) => {
                 eprintln!("Opening {url} in your browser…");
-                if let Err(e) = open::that_detached(url) {
+                if let Err(why) = crate::browser::open(url) {
                     warn(&format!(
-                        "cannot open a browser ({e}); open the URL above and enter the code"
+                        "cannot open a browser ({why}); open the URL above and enter the code"
                     ));
                 }
             }

@@ -401,7 +401,7 @@ fn role_credentials_expiring_at_the_calendars_ends_never_panic() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_ne!(o.status.code(), Some(101));
     assert!(
-        stderr(&o).contains("the SSO portal's expiration is out of range"),
+        stderr(&o).contains("answered with an expiration out of range"),
         "{}",
         stderr(&o)
     );

@@ -9,6 +9,7 @@ mod fake_selftest;
 mod hostile_cache;
 mod login;
 mod login_pkce;
+mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
@@ -17,5 +18,6 @@ mod portal_list;
 mod shells;
 mod support;
 mod switching;
+mod tokens;
 mod use_list;
 mod whoami;

@@ -241,6 +241,11 @@ impl FakeAws {
         self.state.url.clone()
     }
 
+    /// `127.0.0.1:PORT`, as ssox's messages name where a request went.
+    pub fn place(&self) -> String {
+        self.state.url.trim_start_matches("http://").to_string()
+    }
+
     /// The endpoint overrides that point ssox (and every AWS SDK) at this fake.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![

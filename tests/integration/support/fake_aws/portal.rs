@@ -6,7 +6,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    malformed_json, now, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded, RoleCreds, Script,
+    malformed_json, now, plain_failure, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded, RoleCreds,
+    Script,
 };
 
 pub(super) const ENDPOINT: Endpoint = Endpoint {
@@ -31,6 +32,10 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
 }
 
 fn failure(_op: &str, status: u16, _request_id: &str) -> Answer {
+    // 502 is what a gateway in front of the portal answers: a page of its own, no error type.
+    if status == 502 {
+        return plain_failure(status);
+    }
     let kind = match status {
         401 => "UnauthorizedException",
         403 => "ForbiddenException",
@@ -51,6 +56,11 @@ impl FakeAws {
     /// Whether the portal would accept `token` now (issued, not expired, not logged out).
     pub fn token_valid(&self, token: &str) -> bool {
         token_ok(&self.inner(), token)
+    }
+
+    /// Revoke `token` on the server, as the portal does when the session ends: it answers 401.
+    pub fn revoke_token(&self, token: &str) {
+        self.inner().access_tokens.remove(token);
     }
 
     /// The role credentials issued under this access key id: (akid, secret, session token).
