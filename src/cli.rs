@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::shell::init::SCRIPT_SHELLS;
 use crate::shell::Shell;
@@ -13,7 +13,8 @@ use crate::shell::Shell;
     name = "ssox",
     version,
     about = "Fast AWS IAM Identity Center (SSO) login and profile switching, compatible with the AWS CLI v2",
-    after_help = "Shell integration: eval \"$(ssox init bash)\" (or zsh, fish, powershell). See README.md."
+    after_help = "Shell integration: eval \"$(ssox init bash)\" (or zsh, fish, powershell). \
+`ssox COMMAND --help` shows each command's options and examples; README.md has more."
 )]
 pub struct Cli {
     /// Config file to read instead of $AWS_CONFIG_FILE or ~/.aws/config
@@ -36,7 +37,7 @@ pub enum Command {
     List(ListArgs),
     /// Choose a profile in a fuzzy menu and print the same shell code as `use`
     Pick(PickArgs),
-    /// Log in to an sso-session (device authorization), writing the AWS CLI's token cache
+    /// Log in to an sso-session (PKCE in a browser, or a device code), writing the AWS CLI's cache
     Login(LoginArgs),
     /// Revoke and delete cached SSO tokens and role credentials
     Logout(LogoutArgs),
@@ -54,6 +55,52 @@ pub enum Command {
     Exec(ExecArgs),
     /// Open (or print) an AWS console sign-in URL for a profile's role
     Console(ConsoleArgs),
+    /// Check the config, tokens, environment, shell integration and browser; print the fixes
+    Doctor(DoctorArgs),
+}
+
+/// The command groups of `ssox --help`, in order. `configure` and `sync` belong in "Setup"
+/// (before `init`) once they exist.
+pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
+    ("Daily", &["login", "use", "pick", "status", "list"]),
+    ("Setup", &["init", "completions"]),
+    ("Credentials", &["whoami", "creds", "exec", "console"]),
+    ("Maintenance", &["logout", "doctor"]),
+];
+
+/// The command line's definition, with `ssox --help` listing the commands by group.
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let width = COMMAND_GROUPS
+        .iter()
+        .flat_map(|(_, names)| names.iter())
+        .map(|n| n.len())
+        .max()
+        .unwrap_or(0);
+    let mut groups = String::new();
+    for (title, names) in COMMAND_GROUPS {
+        groups.push_str(title);
+        groups.push_str(":\n");
+        for name in names {
+            let about = cmd
+                .find_subcommand(name)
+                .and_then(clap::Command::get_about)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            groups.push_str(&format!("  {name:<width$}  {about}\n"));
+        }
+        groups.push('\n');
+    }
+    cmd.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{groups}\
+         Options:\n{{options}}{{after-help}}"
+    ))
+}
+
+/// Parse the process's arguments (`--help`, `--version` and usage errors are `Err`).
+pub fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }
 
 #[derive(Debug, Args)]
@@ -74,8 +121,12 @@ fn script_shell() -> impl TypedValueParser<Value = Shell> {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox use blog_admin                      switch this shell (through `ssox init`)
+  ssox use blog_admin --region eu-west-1   also set AWS_REGION and AWS_DEFAULT_REGION
+  ssox use -                               back to the previous profile, as `cd -`")]
 pub struct UseArgs {
-    /// Profile to switch to (omit to pick from a menu)
+    /// Profile to switch to; `-` for the one this shell used before; omit to pick from a menu
     #[arg(conflicts_with = "clear")]
     pub name: Option<String>,
     /// Only unset AWS_PROFILE, AWS_DEFAULT_PROFILE and static credential variables
@@ -84,11 +135,18 @@ pub struct UseArgs {
     /// Log in first when the profile's session has no valid token
     #[arg(long, conflicts_with = "clear")]
     pub login: bool,
+    /// Also set AWS_REGION and AWS_DEFAULT_REGION in this shell
+    #[arg(long, value_name = "REGION", conflicts_with = "clear")]
+    pub region: Option<String>,
     #[command(flatten)]
     pub shell: ShellOpt,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox list                    every profile, its account, role and token state
+  ssox list --sessions         every sso-session and legacy start URL
+  ssox list --json | jq '.[] | select(.token != \"valid\") | .name'")]
 pub struct ListArgs {
     /// Print a JSON array of profiles
     #[arg(long, conflicts_with = "names")]
@@ -96,12 +154,16 @@ pub struct ListArgs {
     /// Print profile names only, one per line
     #[arg(long)]
     pub names: bool,
-    /// List sso-sessions instead of profiles (with --names: session names)
+    /// List sso-sessions and legacy start URLs instead of profiles (with --names: session names)
     #[arg(long)]
     pub sessions: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox pick                    choose in the menu (most recently picked first)
+  ssox pick shop               the menu filtered by `shop`, or the only match at once
+  eval \"$(ssox pick)\"          without the shell integration")]
 pub struct PickArgs {
     /// Initial filter; an exact name or a single match is chosen without a menu
     pub query: Option<String>,
@@ -110,6 +172,10 @@ pub struct PickArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox login                   the session of $AWS_PROFILE, the only one, or a menu
+  ssox login --all             every sso-session, one after another
+  ssox login --use blog_admin  log in to blog_admin's session and switch this shell to it")]
 pub struct LoginArgs {
     /// sso-session or profile name [default: session of $AWS_PROFILE, or the only session]
     #[arg(conflicts_with = "all")]
@@ -120,17 +186,40 @@ pub struct LoginArgs {
     /// Log in even if a valid token is cached
     #[arg(long)]
     pub force: bool,
-    /// Do not open a browser; print the URL and code only
+    /// Do not open a browser; print the URL (and code) only
     #[arg(long)]
     pub no_browser: bool,
-    /// After logging in, print shell code switching to the profile NAME (used by `ssox init`)
-    #[arg(long = "use", conflicts_with = "all")]
-    pub use_profile: bool,
+    /// Log in with a device code, approved in a browser on any device [default where no browser
+    /// can open here: over SSH, without a display]
+    #[arg(long, visible_alias = "use-device-code", conflicts_with = "pkce")]
+    pub device_code: bool,
+    /// Log in in a browser on this machine that hands the code back to ssox (PKCE) [default where
+    /// a browser can open; SSOX_LOGIN_FLOW=pkce|device changes the default]
+    #[arg(long)]
+    pub pkce: bool,
+    /// Port on 127.0.0.1 the browser returns to with --pkce [default: a free port]; fix it to
+    /// forward it over SSH
+    #[arg(long, value_name = "N", conflicts_with = "device_code",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub redirect_port: Option<u16>,
+    /// Log in to PROFILE's session, then print shell code switching to it (as `use`). The
+    /// older spelling `ssox login PROFILE --use` works too.
+    #[arg(
+        long = "use",
+        value_name = "PROFILE",
+        num_args = 0..=1,
+        conflicts_with = "all"
+    )]
+    pub use_profile: Option<Option<String>>,
     #[command(flatten)]
     pub shell: ShellOpt,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox logout                  the session of $AWS_PROFILE (or the only one)
+  ssox logout my_sso_session   revoke and delete that session's token
+  ssox logout --all            every session with a cached token")]
 pub struct LogoutArgs {
     /// sso-session or profile name [default: session of $AWS_PROFILE, or the only session]
     #[arg(conflicts_with = "all")]
@@ -141,6 +230,10 @@ pub struct LogoutArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox status                  the active profile and every session's token, no network
+  ssox status --check          also ask the SSO portal whether each token is accepted
+  ssox status --prompt         `blog_admin 7h`, for a shell prompt (recipes in README.md)")]
 pub struct StatusArgs {
     /// Print JSON
     #[arg(long, conflicts_with = "prompt")]
@@ -148,12 +241,17 @@ pub struct StatusArgs {
     /// Verify tokens against the SSO portal (network)
     #[arg(long)]
     pub check: bool,
-    /// One short line for a shell prompt, e.g. "blog_admin 7h"; empty when no profile is set
+    /// One short line for a shell prompt, e.g. "blog_admin 7h" ("exec:blog_admin 55m" in the
+    /// shell of `ssox exec`); empty when no profile is set
     #[arg(long, conflicts_with = "check")]
     pub prompt: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  eval \"$(ssox init bash)\"              in ~/.bashrc (zsh: ~/.zshrc, after compinit)
+  ssox init fish | source               in ~/.config/fish/config.fish
+  eval \"$(ssox init zsh --aliases)\"     also one alias per profile: `blog_admin` switches")]
 pub struct InitArgs {
     #[arg(value_parser = script_shell())]
     pub shell: Shell,
@@ -169,6 +267,9 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox completions bash > ~/.local/share/bash-completion/completions/ssox
+  ssox completions fish > ~/.config/fish/completions/ssox.fish")]
 pub struct CompletionsArgs {
     #[arg(value_parser = script_shell())]
     pub shell: Shell,
@@ -178,6 +279,9 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox whoami                  the identity of $AWS_PROFILE
+  ssox whoami shop_admin --json")]
 pub struct WhoamiArgs {
     /// Profile [default: $AWS_PROFILE]
     pub profile: Option<String>,
@@ -197,6 +301,10 @@ pub enum CredsFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  eval \"$(ssox creds blog_admin)\"          export the role's keys in this shell
+  ssox creds --format fish | source        the same in fish, for $AWS_PROFILE
+  ssox creds --format process blog_admin   what `credential_process = …` in a profile runs")]
 pub struct CredsArgs {
     /// Profile [default: $AWS_PROFILE]
     pub profile: Option<String>,
@@ -206,18 +314,27 @@ pub struct CredsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox exec blog_admin -- aws s3 ls   one command with the role's credentials
+  ssox exec -- terraform plan         the same for $AWS_PROFILE
+  ssox exec blog_admin                a new $SHELL with them (`exit` to leave)")]
 pub struct ExecArgs {
-    /// Profile whose role credentials the command gets
-    pub profile: String,
-    /// Command and arguments
-    #[arg(last = true, required = true, value_name = "CMD")]
+    /// Profile whose role credentials the command gets [default: $AWS_PROFILE]
+    pub profile: Option<String>,
+    /// Command and arguments [default: $SHELL, with SSOX_EXEC_PROFILE set for the prompt]
+    #[arg(last = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
 #[command(
     after_help = "Environment: SSOX_SIGNIN_ENDPOINT overrides the federation endpoint \
-(default https://signin.aws.amazon.com/federation; for tests and partitions)."
+(default https://signin.aws.amazon.com/federation; for tests and partitions).
+
+Examples:
+  ssox console                              the console home as $AWS_PROFILE
+  ssox console shop_admin --service s3 --region eu-west-1
+  ssox console blog_admin --print           print the sign-in URL instead of opening it"
 )]
 pub struct ConsoleArgs {
     /// Profile [default: $AWS_PROFILE]
@@ -228,4 +345,62 @@ pub struct ConsoleArgs {
     /// Console page to open after sign-in
     #[arg(long, value_name = "URL")]
     pub destination: Option<String>,
+    /// Open this service's console page: s3, ec2, lambda, iam, cloudwatch, logs, … (any other
+    /// name is taken as the page's path)
+    #[arg(long, value_name = "SERVICE", conflicts_with = "destination")]
+    pub service: Option<String>,
+    /// Region of the console page [default: the profile's region]
+    #[arg(long, value_name = "REGION", conflicts_with = "destination")]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each line is ok, warn or fail, with the fix; the exit code is 1 when a \
+line fails. Run it through the shell integration (`ssox doctor` after `ssox init`) so it can \
+see the shell's aliases.
+
+Examples:
+  ssox doctor                  everything that needs no network
+  ssox doctor --network        also the clock against the SSO portal and each token"
+)]
+pub struct DoctorArgs {
+    /// Also compare the clock with the SSO portal's and ask it about each valid token (network)
+    #[arg(long)]
+    pub network: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command is in exactly one group of `ssox --help`, and every group names commands
+    /// that exist.
+    #[test]
+    fn help_groups_list_every_command_once() {
+        let mut grouped: Vec<&str> = COMMAND_GROUPS
+            .iter()
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
+        grouped.sort_unstable();
+        let mut commands: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        commands.sort_unstable();
+        assert_eq!(grouped, commands);
+    }
+
+    #[test]
+    fn every_command_help_ends_with_examples() {
+        for sub in Cli::command().get_subcommands() {
+            let after = sub.get_after_help().map(ToString::to_string);
+            let after = after.unwrap_or_default();
+            let (_, examples) = after
+                .split_once("Examples:\n")
+                .unwrap_or_else(|| panic!("{} has no examples", sub.get_name()));
+            let n = examples.lines().count();
+            assert!((2..=3).contains(&n), "{}: {n} examples", sub.get_name());
+        }
+    }
 }

@@ -3,11 +3,13 @@
 //! the modules from here.
 
 pub mod aws;
+pub mod browser;
 pub mod cache;
 pub mod child;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod doctor;
 pub mod error;
 pub mod fsutil;
 pub mod history;
@@ -25,5 +27,6 @@ pub use error::{Cancelled, ExitWith, NoTerminal};
 /// Run one command with the environment already read into `settings`.
 pub fn run(cli: cli::Cli, settings: &settings::Settings) -> anyhow::Result<()> {
     ui::set_verbose(settings.verbose);
+    aws::configure(settings);
     cmd::run(cli.command, settings)
 }

@@ -1,6 +1,7 @@
 //! stdout, which belongs to the shell (`eval "$(ssox use NAME)"`) or to a pipe: the one writer,
 //! which takes a closed pipe (`ssox list | head`) as success, and whether to colour it. Only
-//! commands and `switch` print here; diagnostics go to stderr through `ui`.
+//! commands and `switch` print here; diagnostics go to stderr through `ui`. Also the plain
+//! table layout the commands share.
 
 use std::io::{IsTerminal, Write};
 
@@ -17,7 +18,50 @@ pub fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
+/// Rows of cells as a plain table: each column as wide as its widest cell, two spaces apart,
+/// no trailing spaces.
+pub fn columns(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if c + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Whether to color stdout: a terminal, and `NO_COLOR` unset.
 pub fn stdout_color(settings: &Settings) -> bool {
     !settings.no_color && std::io::stdout().is_terminal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_align_and_trim() {
+        let rows = vec![
+            vec!["NAME".to_string(), "X".into(), "LAST".into()],
+            vec!["ü".to_string(), "long cell".into(), String::new()],
+        ];
+        assert_eq!(columns(&rows), "NAME  X          LAST\nü     long cell\n");
+        assert_eq!(columns(&[]), "");
+    }
 }

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::settings::Settings;
-use crate::ui;
+use crate::{session, ui};
 
 /// Read the config and credentials files named by the settings.
 pub fn load_config(settings: &Settings) -> Result<Config> {
@@ -93,10 +93,12 @@ pub struct SessionState {
 }
 
 impl SessionState {
-    /// The sso-session `name` in `list --sessions --json`.
+    /// The session `name` in `list --sessions --json` (`type`: `sso-session`, or `legacy` for
+    /// a start URL set in profiles).
     pub fn json(&self, name: &str) -> Value {
         json!({
             "name": name,
+            "type": if self.login.session_name.is_some() { "sso-session" } else { "legacy" },
             "sso_start_url": self.login.start_url,
             "sso_region": self.login.region,
             "token": self.token.as_str(),
@@ -107,14 +109,16 @@ impl SessionState {
 }
 
 /// Reads each session's token file once.
-pub struct Tokens {
+pub struct Tokens<'a> {
+    settings: &'a Settings,
     dir: PathBuf,
     seen: HashMap<String, Option<CachedToken>>,
 }
 
-impl Tokens {
-    pub fn new(settings: &Settings) -> Self {
+impl<'a> Tokens<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
         Tokens {
+            settings,
             dir: settings.sso_cache_dir(),
             seen: HashMap::new(),
         }
@@ -128,10 +132,12 @@ impl Tokens {
         self.seen.get(cache_key).and_then(Option::as_ref)
     }
 
-    /// The state of `login`'s token.
+    /// The state of `login`'s token (`rejected` when the SSO portal refused it).
     pub fn state(&mut self, login: LoginTarget, now: OffsetDateTime) -> SessionState {
+        let settings = self.settings;
+        let path = cache::token_path(&self.dir, &login.cache_key);
         let token = self.get(&login.cache_key);
-        let state = TokenState::of(token, now);
+        let state = crate::session::token_state(settings, &path, token, now);
         SessionState {
             token: state,
             token_text: state.short(),
@@ -141,14 +147,16 @@ impl Tokens {
     }
 }
 
-/// Every sso-session of the config by name, with its token's state (or why it is broken).
+/// Every sso-session of the config by name, with its token's state (or why it is broken), then
+/// every legacy start URL (profiles with `sso_start_url` and no `sso_session`) by its URL, once,
+/// as `status` lists them.
 pub fn sessions(
     config: &Config,
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Vec<(String, Result<SessionState, ConfigError>)> {
     let mut tokens = Tokens::new(settings);
-    config
+    let mut out: Vec<(String, Result<SessionState, ConfigError>)> = config
         .sessions
         .keys()
         .map(|name| {
@@ -157,7 +165,14 @@ pub fn sessions(
                 .map(|login| tokens.state(login, now));
             (name.clone(), state)
         })
-        .collect()
+        .collect();
+    // Broken legacy profiles are left out: `list` reports them as profiles.
+    for login in session::login_targets(config, false) {
+        if login.session_name.is_none() {
+            out.push((login.start_url.clone(), Ok(tokens.state(login, now))));
+        }
+    }
+    out
 }
 
 /// Build the rows for every profile, sorted by name.

@@ -4,8 +4,9 @@
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-/// Endpoint overrides from the environment (reference §5).
+/// Endpoint overrides from the environment (docs/compat.md#endpoints).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EndpointEnv {
     pub sso_oidc: Option<String>,
@@ -16,18 +17,49 @@ pub struct EndpointEnv {
     pub ignore_configured: bool,
 }
 
+/// Where the config file's path came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `~/.aws/config`
+    #[default]
+    Default,
+    /// `AWS_CONFIG_FILE`
+    Env,
+    /// `--config`
+    Flag,
+}
+
 /// The environment as ssox sees it. Built once in `main`; tests build it by hand.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub home: PathBuf,
     pub config_file: PathBuf,
+    pub config_source: ConfigSource,
     pub credentials_file: PathBuf,
+    /// `AWS_SHARED_CREDENTIALS_FILE` set (else the default path).
+    pub credentials_from_env: bool,
     pub aws_profile: Option<String>,
     pub aws_default_profile: Option<String>,
     /// Names of static credential variables set in the environment (they override any profile).
     pub static_keys: Vec<&'static str>,
     /// `SSOX_SHELL`, else the basename of `SHELL`.
     pub shell_name: Option<String>,
+    /// `SHELL`: the user's login shell, which `exec` without a command starts.
+    pub shell_path: Option<PathBuf>,
+    /// `SSOX_INTEGRATION`: set by the `ssox init` function (to its shell's name) for every call
+    /// it passes through, so `doctor` knows the calling shell has the integration loaded.
+    pub integration: Option<String>,
+    /// `SSOX_ALIASES`: the calling shell's `alias` output, passed by the `ssox init` function to
+    /// `doctor` (empty: the shell has no aliases; unset: not known).
+    pub shell_aliases: Option<String>,
+    /// `SSOX_PREVIOUS_PROFILE`: the profile this shell used before its last switch (`use -`).
+    pub previous_profile: Option<String>,
+    /// `SSOX_EXEC_PROFILE`: set in the shell `ssox exec PROFILE` starts (for `status --prompt`).
+    pub exec_profile: Option<String>,
+    /// `AWS_CREDENTIAL_EXPIRATION`, as set by `exec` or `creds`.
+    pub credential_expiration: Option<String>,
+    /// The directories of `PATH`, to find a browser opener.
+    pub path_dirs: Vec<PathBuf>,
     pub no_color: bool,
     pub endpoints: EndpointEnv,
     /// `SSH_CONNECTION` or `SSH_TTY` set.
@@ -38,10 +70,24 @@ pub struct Settings {
     pub wsl: bool,
     /// `SSOX_AUTO_LOGIN=1`
     pub auto_login: bool,
+    /// `SSOX_LOGIN_FLOW` (`pkce` or `device`): the login flow when no flag chooses one; checked
+    /// where the flow is chosen.
+    pub login_flow: Option<String>,
+    /// `SSOX_PKCE_TIMEOUT_SECS`: how long a PKCE login waits for the browser. For tests; the
+    /// default is the AWS CLI's 10 minutes.
+    pub pkce_timeout: Option<Duration>,
     /// `SSOX_SIGNIN_ENDPOINT`: federation endpoint override for `console`.
     pub signin_endpoint: Option<String>,
-    /// Directory for ssox's own state (pick history).
+    /// `SSOX_RETRY_BASE_MS`: the first retry delay of the SSO portal listing (`aws::portal::Backoff`;
+    /// tests make it a few milliseconds). Ignored unless a whole number.
+    pub retry_base: Option<Duration>,
+    /// Directory for ssox's own state (pick history, locks, tokens the portal rejected).
     pub state_dir: PathBuf,
+    /// `SSOX_READ_TIMEOUT_MS`: how long to wait for an answer to one request (default 30 s).
+    pub read_timeout: Option<Duration>,
+    /// `SSOX_COMMAND_TIMEOUT_MS`: how long a non-interactive command may spend on the network,
+    /// retries included (default 30 s).
+    pub command_timeout: Option<Duration>,
     pub verbose: bool,
 }
 
@@ -53,10 +99,28 @@ pub const STATIC_KEY_VARS: [&str; 4] = [
     "AWS_CREDENTIAL_EXPIRATION",
 ];
 
+/// Set by `ssox exec` in its child to the profile's name, so `ssox status --prompt` in a shell
+/// started by `exec` shows whose credentials it holds.
+pub const EXEC_PROFILE_VAR: &str = "SSOX_EXEC_PROFILE";
+
+/// Set by `ssox use` (and `pick`, `login --use`) in the shell to the profile it switched away
+/// from, as `cd` sets OLDPWD: `ssox use -` switches back to it.
+pub const PREVIOUS_PROFILE_VAR: &str = "SSOX_PREVIOUS_PROFILE";
+
 fn var(name: &str) -> Option<String> {
     env::var_os(name)
         .map(|v: OsString| v.to_string_lossy().into_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A positive number of milliseconds; anything else is ignored (the default applies).
+fn millis(name: &str) -> Option<Duration> {
+    var(name)?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
 }
 
 fn truthy(name: &str) -> bool {
@@ -70,11 +134,14 @@ impl Settings {
     /// Read the process environment. `config_override` is `--config`.
     pub fn from_env(config_override: Option<PathBuf>, verbose: bool) -> Settings {
         let home = dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
-        let config_file = config_override
-            .map(|p| expand_tilde(&p, &home))
-            .or_else(|| var("AWS_CONFIG_FILE").map(|p| expand_tilde(Path::new(&p), &home)))
-            .unwrap_or_else(|| home.join(".aws").join("config"));
-        let credentials_file = var("AWS_SHARED_CREDENTIALS_FILE")
+        let (config_file, config_source) = match (config_override, var("AWS_CONFIG_FILE")) {
+            (Some(p), _) => (expand_tilde(&p, &home), ConfigSource::Flag),
+            (None, Some(p)) => (expand_tilde(Path::new(&p), &home), ConfigSource::Env),
+            (None, None) => (home.join(".aws").join("config"), ConfigSource::Default),
+        };
+        let credentials_env = var("AWS_SHARED_CREDENTIALS_FILE");
+        let credentials_from_env = credentials_env.is_some();
+        let credentials_file = credentials_env
             .map(|p| expand_tilde(Path::new(&p), &home))
             .unwrap_or_else(|| home.join(".aws").join("credentials"));
         let shell_name = var("SSOX_SHELL").or_else(|| {
@@ -90,7 +157,9 @@ impl Settings {
             .join("ssox");
         Settings {
             config_file,
+            config_source,
             credentials_file,
+            credentials_from_env,
             aws_profile: var("AWS_PROFILE"),
             aws_default_profile: var("AWS_DEFAULT_PROFILE"),
             static_keys: STATIC_KEY_VARS
@@ -99,6 +168,16 @@ impl Settings {
                 .filter(|k| var(k).is_some())
                 .collect(),
             shell_name,
+            shell_path: var("SHELL").map(PathBuf::from),
+            integration: var("SSOX_INTEGRATION"),
+            // Empty is meaningful here (no aliases), unlike for the other variables.
+            shell_aliases: env::var_os("SSOX_ALIASES").map(|v| v.to_string_lossy().into_owned()),
+            previous_profile: var(PREVIOUS_PROFILE_VAR),
+            exec_profile: var(EXEC_PROFILE_VAR),
+            credential_expiration: var("AWS_CREDENTIAL_EXPIRATION"),
+            path_dirs: env::var_os("PATH")
+                .map(|p| env::split_paths(&p).collect())
+                .unwrap_or_default(),
             no_color: env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             endpoints: EndpointEnv {
                 sso_oidc: var("AWS_ENDPOINT_URL_SSO_OIDC"),
@@ -111,8 +190,17 @@ impl Settings {
             display: var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some(),
             wsl: var("WSL_DISTRO_NAME").is_some() || var("WSL_INTEROP").is_some(),
             auto_login: truthy("SSOX_AUTO_LOGIN"),
+            login_flow: var("SSOX_LOGIN_FLOW"),
+            pkce_timeout: var("SSOX_PKCE_TIMEOUT_SECS")
+                .and_then(|v| v.trim().parse().ok())
+                .map(Duration::from_secs),
             signin_endpoint: var("SSOX_SIGNIN_ENDPOINT"),
+            retry_base: var("SSOX_RETRY_BASE_MS")
+                .and_then(|ms| ms.trim().parse().ok())
+                .map(Duration::from_millis),
             state_dir,
+            read_timeout: millis("SSOX_READ_TIMEOUT_MS"),
+            command_timeout: millis("SSOX_COMMAND_TIMEOUT_MS"),
             verbose,
             home,
         }

@@ -1,8 +1,9 @@
-//! Switching the shell's profile, one code path for `use NAME`, `use` without a name and `pick`
-//! so their output is identical: a login first when asked (`--login`, or `SSOX_AUTO_LOGIN=1` on
-//! a terminal), a warning on stderr when the session has no valid token, the eval-safe shell
-//! code on stdout, and the pick history. `pick` chooses the name in the menu first. No network
-//! unless a login is asked for.
+//! Switching the shell's profile, one code path for `use NAME`, `use -`, `use` without a name,
+//! `pick` and `login --use` so their output is identical: a login first when asked (`--login`,
+//! or `SSOX_AUTO_LOGIN=1` on a terminal), a warning on stderr when the session has no valid
+//! token, the eval-safe shell code on stdout (with the region and the profile left behind, for
+//! `use -`), a hint on stderr when that code lands on a terminal, and the pick history. `pick`
+//! chooses the name in the menu first. No network unless a login is asked for.
 
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -13,18 +14,27 @@ use time::OffsetDateTime;
 use crate::config::{Config, ProfileKind};
 use crate::output::print_stdout;
 use crate::profiles::{self, load_config};
-use crate::settings::{Settings, STATIC_KEY_VARS};
+use crate::settings::{Settings, PREVIOUS_PROFILE_VAR, STATIC_KEY_VARS};
 use crate::shell::{self, Shell};
 use crate::ui::{self, warn};
-use crate::{history, session, ExitWith, NoTerminal};
+use crate::{history, session};
 
-/// Print the switch to `name` (already loaded in `config`), logging in first when `login` asks
+/// How to switch: the shell to print for, whether to log in first, and a region to set too.
+#[derive(Debug, Clone, Copy)]
+pub struct Switch<'a> {
+    pub shell: Shell,
+    /// `--login`: log in first when the session has no valid token.
+    pub login: bool,
+    /// `--region`: also set AWS_REGION and AWS_DEFAULT_REGION.
+    pub region: Option<&'a str>,
+}
+
+/// Print the switch to `name` (already loaded in `config`), logging in first when `how` asks
 /// to, and record it as most recently used.
 pub fn switch(
     config: &Config,
     name: &str,
-    shell: Shell,
-    login: bool,
+    how: &Switch,
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -32,10 +42,13 @@ pub fn switch(
     if name.contains('\0') {
         bail!("profile name {name:?} contains a NUL byte and cannot be put in the environment");
     }
+    if let Some(region) = how.region {
+        check_region(region)?;
+    }
     if profile.kind == ProfileKind::Sso {
         // `--login`, or SSOX_AUTO_LOGIN=1 with someone at the keyboard: log in first, then switch.
         let auto = settings.auto_login && std::io::stdin().is_terminal();
-        if login || auto {
+        if how.login || auto {
             if let Ok(target) = config.profile_login(profile) {
                 session::ensure_valid(config, &target, Some(name), settings, false)?;
             }
@@ -44,19 +57,65 @@ pub fn switch(
             warn(&message);
         }
     }
-    print_stdout(&shell::switch_profile(shell, name, &STATIC_KEY_VARS))?;
+    let shell = how.shell;
+    let mut code = shell::switch_profile(shell, name, &STATIC_KEY_VARS);
+    if let Some(region) = how.region {
+        code.push_str(&shell::set_region(shell, region));
+    }
+    code.push_str(&shell::remember_previous(
+        shell,
+        settings.active_profile(),
+        Some(name),
+    ));
+    if std::io::stdout().is_terminal() {
+        // Nothing will evaluate this: say how to make it switch the shell.
+        let mut command = format!("ssox use {}", shell::word(shell, name));
+        if let Some(region) = how.region {
+            command.push_str(&format!(" --region {}", shell::word(shell, region)));
+        }
+        warn(&shell::eval_hint(shell, &command));
+    }
+    print_stdout(&code)?;
     if let Err(e) = history::record(&history::path(&settings.state_dir), name) {
         warn(&format!("{e:#}"));
     }
     Ok(())
 }
 
+/// `use -`: the profile this shell used before its last switch (as `cd -` uses OLDPWD).
+pub fn previous(settings: &Settings) -> Result<String> {
+    match &settings.previous_profile {
+        Some(p) => Ok(p.clone()),
+        None => bail!(
+            "no previous profile in this shell ({PREVIOUS_PROFILE_VAR} is not set); \
+             `ssox use -` switches back after a switch made with ssox use or ssox pick"
+        ),
+    }
+}
+
+/// A region name goes into the environment of every AWS tool: letters, digits and dashes only
+/// (quoting keeps any value eval-safe; this catches a flag or a path given by mistake).
+pub fn check_region(region: &str) -> Result<()> {
+    let ok = region.starts_with(|c: char| c.is_ascii_lowercase())
+        && region.len() <= 64
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !ok {
+        bail!(
+            "invalid region {region:?}: a region is lowercase letters, digits and dashes, \
+             e.g. --region eu-west-1"
+        );
+    }
+    Ok(())
+}
+
 /// Choose a profile in the menu (most recently picked first, then by name; `query` pre-fills
-/// the filter) and switch to it as `use` does; `login` is `use --login`'s flag.
+/// the filter) and switch to it as `use` does. `Err(NoTerminal)` when there is no terminal for
+/// the menu: the caller words it.
 pub fn pick(
     query: Option<&str>,
-    shell: Shell,
-    login: bool,
+    how: &Switch,
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -88,14 +147,29 @@ pub fn pick(
         loaded.as_millis(),
         started.elapsed().as_millis()
     );
-    let chosen = match ui::choose_row("Profile", &profiles::MENU_HEADER, &menu, query) {
-        Err(e) if e.is::<NoTerminal>() => {
-            eprintln!("ssox pick needs a terminal; use: ssox use NAME");
-            return Err(ExitWith(1).into());
-        }
-        r => r?,
-    };
+    let chosen = ui::choose_row("Profile", &profiles::MENU_HEADER, &menu, query)?;
     let name = &menu[chosen].cells[0];
     // The very code path of `ssox use NAME`: same stdout, same warnings, same history.
-    switch(&config, name, shell, login, settings, now)
+    switch(&config, name, how, settings, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions() {
+        for ok in ["eu-west-1", "us-gov-west-1", "cn-north-1", "local"] {
+            assert!(check_region(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "EU-WEST-1", "eu west", "--login", "$(id)", "eu_west_1"] {
+            assert_eq!(
+                check_region(bad).unwrap_err().to_string(),
+                format!(
+                    "invalid region {bad:?}: a region is lowercase letters, digits and dashes, \
+                     e.g. --region eu-west-1"
+                )
+            );
+        }
+    }
 }

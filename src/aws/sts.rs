@@ -1,9 +1,11 @@
 //! STS GetCallerIdentity through the SDK's own credential chain: aws-config reads the profile
 //! from the given files and, for SSO profiles, the token cache, exactly as any Rust SDK program
-//! would. Blocking API. Must not read ssox's caches itself or word errors with secrets in them.
+//! would. Blocking API, bounded by the command's time. Must not read ssox's caches itself or word
+//! errors with secrets in them.
 
 use std::error::Error as StdError;
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::{anyhow, Result};
 use aws_config::profile::ProfileFileCredentialsProvider;
@@ -14,8 +16,9 @@ use aws_sdk_sso::error::SdkError;
 use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
 use aws_sdk_sts::config::Region;
 
-use super::errors::describe;
+use super::errors::{chain, Failure, RequestError};
 use super::role::RoleError;
+use super::Endpoint;
 
 /// Who the credentials belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +34,11 @@ pub struct WhoamiRequest<'a> {
     pub credentials_file: &'a Path,
     pub profile: &'a str,
     pub region: &'a str,
+    /// Where the SDK sends GetRoleCredentials for an SSO profile, and STS requests (for messages).
+    pub sso_endpoint: &'a Endpoint,
+    pub sts_endpoint: &'a Endpoint,
+    /// Give up (credentials and STS, retries included) at this instant.
+    pub deadline: Instant,
 }
 
 /// Why `caller_identity` failed.
@@ -41,14 +49,15 @@ pub enum WhoamiError {
     /// Any other failure to get credentials from the profile.
     Credentials(String),
     /// STS itself failed (e.g. `SignatureDoesNotMatch`).
-    Sts(String),
+    Sts(RequestError),
 }
 
 impl std::fmt::Display for WhoamiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WhoamiError::Role(e) => write!(f, "{e}"),
-            WhoamiError::Credentials(s) | WhoamiError::Sts(s) => f.write_str(s),
+            WhoamiError::Sts(e) => write!(f, "{e}"),
+            WhoamiError::Credentials(s) => f.write_str(s),
         }
     }
 }
@@ -60,7 +69,16 @@ impl StdError for WhoamiError {}
 /// applied by the SDK itself.
 pub fn caller_identity(req: &WhoamiRequest) -> Result<CallerIdentity> {
     let rt = super::runtime()?;
-    rt.block_on(call(req)).map_err(|e| anyhow!(e))
+    let deadline = tokio::time::Instant::from_std(req.deadline);
+    match rt.block_on(async { tokio::time::timeout_at(deadline, call(req)).await }) {
+        Ok(result) => result.map_err(|e| anyhow!(e)),
+        Err(_) => Err(anyhow!(WhoamiError::Sts(RequestError::new(
+            "GetCallerIdentity",
+            req.sts_endpoint,
+            Failure::Deadline(super::timeouts().command),
+            1,
+        )))),
+    }
 }
 
 #[allow(deprecated)] // the aliases in aws_config::profile name the same aws-runtime types
@@ -94,7 +112,7 @@ async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {
     let creds = provider
         .provide_credentials()
         .await
-        .map_err(credentials_error)?;
+        .map_err(|e| credentials_error(e, req.sso_endpoint))?;
     let sdk = aws_config::defaults(BehaviorVersion::latest())
         .region(region)
         .profile_files(files)
@@ -108,7 +126,14 @@ async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| WhoamiError::Sts(describe(&e)))?;
+        .map_err(|e| {
+            WhoamiError::Sts(RequestError::of(
+                "GetCallerIdentity",
+                req.sts_endpoint,
+                &e,
+                1,
+            ))
+        })?;
     Ok(CallerIdentity {
         account: out.account.unwrap_or_default(),
         arn: out.arn.unwrap_or_default(),
@@ -117,21 +142,18 @@ async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {
 }
 
 /// Find the SSO portal's error inside the credential chain's error, if that is what failed.
-fn credentials_error(e: aws_credential_types::provider::error::CredentialsError) -> WhoamiError {
+fn credentials_error(
+    e: aws_credential_types::provider::error::CredentialsError,
+    sso_endpoint: &Endpoint,
+) -> WhoamiError {
     let mut cur: Option<&(dyn StdError + 'static)> = Some(&e);
     while let Some(err) = cur {
         if let Some(sdk) = err.downcast_ref::<SdkError<GetRoleCredentialsError>>() {
-            return WhoamiError::Role(match sdk {
-                SdkError::ServiceError(s) if s.raw().status().as_u16() == 401 => {
-                    RoleError::Unauthorized
-                }
-                SdkError::ServiceError(_) => RoleError::Service(describe(sdk)),
-                _ => RoleError::Transport(describe(sdk)),
-            });
+            return WhoamiError::Role(RoleError::of(sso_endpoint, sdk, 1));
         }
         cur = err.source();
     }
-    let inner = super::errors::chain(&e);
+    let inner = chain(&e);
     let outer = e.to_string();
     WhoamiError::Credentials(if inner.contains(&outer) {
         inner

@@ -1,6 +1,7 @@
-//! `ssox exec PROFILE -- CMD…`: run CMD with the profile's role credentials and region in its
-//! environment (and no AWS_PROFILE/AWS_DEFAULT_PROFILE), wait for it and exit with its status
-//! (see `child` for signals). Must not print secrets.
+//! `ssox exec [PROFILE] [-- CMD…]`: run CMD (else the user's `$SHELL`) with the profile's
+//! (else `$AWS_PROFILE`'s) role credentials and region in its environment, no
+//! AWS_PROFILE/AWS_DEFAULT_PROFILE, and `SSOX_EXEC_PROFILE` for `status --prompt`; wait for it
+//! and exit with its status (see `child` for signals). Must not print secrets.
 
 use std::ffi::OsString;
 use std::process::Command;
@@ -12,16 +13,34 @@ use crate::child;
 use crate::cli::ExecArgs;
 use crate::profiles::load_config_for;
 use crate::session;
-use crate::settings::Settings;
+use crate::settings::{Settings, EXEC_PROFILE_VAR};
+
+/// The shell started when `$SHELL` is unset.
+const FALLBACK_SHELL: &str = "/bin/sh";
 
 pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
-    let config = load_config_for(settings, &args.profile)?;
-    let (creds, target) =
-        session::role_credentials(&config, &args.profile, settings, super::now())?;
-    let Some((program, rest)) = args.command.split_first() else {
-        anyhow::bail!("no command given; usage: ssox exec PROFILE -- CMD [ARGS…]");
+    let name = session::profile_name(args.profile.as_deref(), settings, "exec")?;
+    let config = load_config_for(settings, &name)?;
+    let (creds, target) = session::role_credentials(&config, &name, settings, super::now())?;
+    let (program, rest): (OsString, &[OsString]) = match args.command.split_first() {
+        Some((program, rest)) => (program.clone(), rest),
+        None => {
+            let shell = settings
+                .shell_path
+                .clone()
+                .unwrap_or_else(|| FALLBACK_SHELL.into());
+            eprintln!(
+                "ssox: starting {} with the credentials of {name} (role {} in account {}, \
+                 until {}); `exit` returns",
+                shell.display(),
+                target.role_name,
+                target.account_id,
+                creds.expiration_string()
+            );
+            (shell.into_os_string(), &[])
+        }
     };
-    let mut cmd = Command::new(program);
+    let mut cmd = Command::new(&program);
     cmd.args(rest);
     for (k, v) in child_env(&creds, target.region.as_deref()) {
         match v {
@@ -29,13 +48,14 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
             None => cmd.env_remove(k),
         };
     }
+    cmd.env(EXEC_PROFILE_VAR, &name);
     crate::verbose!(
         "running {} with role {} in account {}",
         program.to_string_lossy(),
         target.role_name,
         target.account_id
     );
-    child::run(&mut cmd, program)
+    child::run(&mut cmd, &program)
 }
 
 /// The environment changes for the child: credentials and region set, profile variables removed.

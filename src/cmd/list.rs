@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::cli::ListArgs;
 use crate::config::Config;
-use crate::output::{print_stdout, stdout_color};
+use crate::output::{columns, print_stdout, stdout_color};
 use crate::profiles::{self, load_config, Row};
 use crate::settings::Settings;
 use crate::ui::warn;
@@ -91,7 +91,7 @@ fn table(rows: &[Row], color: bool) -> String {
             let style = match i {
                 0 if r.active => Some(&bold),
                 6 if s.starts_with("valid") => Some(&green),
-                6 if s == "expired" || s == "error" => Some(&red),
+                6 if s == "expired" || s == "rejected" || s == "error" => Some(&red),
                 6 if s == "-" || s == "none" => Some(&dim),
                 _ => None,
             };
@@ -127,21 +127,28 @@ fn sessions(
         return print_stdout(&out);
     }
     let mut arr = Vec::new();
-    let mut text = String::new();
+    let mut table = vec![vec![
+        "SESSION".to_string(),
+        "START URL".into(),
+        "REGION".into(),
+        "TOKEN".into(),
+    ]];
     for (name, state) in profiles::sessions(config, settings, now) {
         match state {
             Ok(st) => {
                 arr.push(st.json(&name));
                 let login = &st.login;
-                let _ = writeln!(
-                    text,
-                    "{name}  {}  {}  {}",
-                    login.start_url, login.region, st.token_text
-                );
+                table.push(vec![
+                    login.short_name(),
+                    login.start_url.clone(),
+                    login.region.clone(),
+                    st.token_text.clone(),
+                ]);
             }
             Err(e) => {
                 warn(&e.0);
                 arr.push(json!({"name": name, "error": e.0}));
+                table.push(vec![name, "-".into(), "-".into(), "error".into()]);
             }
         }
     }
@@ -151,5 +158,5 @@ fn sessions(
             serde_json::to_string_pretty(&Value::Array(arr))?
         ));
     }
-    print_stdout(&text)
+    print_stdout(&columns(&table))
 }

@@ -5,6 +5,7 @@
 mod completions;
 mod console;
 mod creds;
+mod doctor;
 mod exec;
 mod init;
 mod list;
@@ -34,6 +35,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Creds(a) => creds::run(a, settings),
         Command::Exec(a) => exec::run(a, settings),
         Command::Console(a) => console::run(a, settings),
+        Command::Doctor(a) => doctor::run(a, settings),
     }
 }
 

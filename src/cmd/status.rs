@@ -10,12 +10,13 @@ use time::OffsetDateTime;
 
 use crate::cache::{self, TokenState};
 use crate::cli::StatusArgs;
-use crate::output::print_stdout;
+use crate::output::{columns, print_stdout};
 use crate::profiles::{load_config, load_config_for};
 use crate::session;
 use crate::session::status::{active_token, check_tokens, Check, Report};
 use crate::settings::Settings;
 use crate::ui::warn;
+use crate::ExitWith;
 
 pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
     let now = super::now();
@@ -36,18 +37,70 @@ pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
                 row["check"] = check.json();
             }
         }
-        return print_stdout(&format!("{:#}\n", v));
+        print_stdout(&format!("{:#}\n", v))?;
+    } else {
+        for w in &report.warnings {
+            warn(w);
+        }
+        print_stdout(&text(&report, checks.as_deref()))?;
     }
-    for w in &report.warnings {
-        warn(w);
+    checked(&report, checks.as_deref())
+}
+
+/// `status --check` fails (exit 1) when the portal refused a token or could not be asked.
+fn checked(report: &Report, checks: Option<&[Check]>) -> Result<()> {
+    let Some(checks) = checks else {
+        return Ok(());
+    };
+    let mut ok = true;
+    for (s, c) in report.sessions.iter().zip(checks) {
+        match c {
+            Check::Rejected => {
+                ok = false;
+                let fix = s
+                    .login
+                    .session_name
+                    .as_deref()
+                    .map_or("ssox login".to_string(), |n| format!("ssox login {n}"));
+                warn(&format!(
+                    "the SSO portal rejected the token of {} (expired or revoked); run: {fix}",
+                    s.login.short_name()
+                ));
+            }
+            // Already said on stderr.
+            Check::Failed(_) => ok = false,
+            Check::Skipped | Check::Accepted => {}
+        }
     }
-    print_stdout(&text(&report, checks.as_deref()))
+    if ok {
+        Ok(())
+    } else {
+        Err(ExitWith(1).into())
+    }
 }
 
 /// What `status --prompt` prints: `blog_admin 7h`, `blog_admin 42m`, `blog_admin expired`,
 /// `blog_admin logged out`, the bare name for profiles without SSO, nothing without a profile.
-/// Never fails: a broken config just leaves the name.
+/// In the shell of `ssox exec` (its marker, and credentials in the environment):
+/// `exec:blog_admin 55m` for the credentials' time left. Never fails: a broken config just
+/// leaves the name.
 pub fn prompt_line(settings: &Settings, now: OffsetDateTime) -> String {
+    if let Some(name) = settings
+        .exec_profile
+        .as_deref()
+        .filter(|_| !settings.static_keys.is_empty())
+    {
+        let left = settings
+            .credential_expiration
+            .as_deref()
+            .and_then(cache::parse_timestamp)
+            .map(|at| at - now);
+        return match left {
+            Some(d) if d.is_positive() => format!("exec:{name} {}\n", short(d.unsigned_abs())),
+            Some(_) => format!("exec:{name} expired\n"),
+            None => format!("exec:{name}\n"),
+        };
+    }
     let Some(name) = settings.active_profile() else {
         return String::new();
     };
@@ -55,13 +108,20 @@ pub fn prompt_line(settings: &Settings, now: OffsetDateTime) -> String {
         .ok()
         .and_then(|config| active_token(&config, settings, now));
     match state {
-        Some(TokenState::Valid { left }) if left >= Duration::from_secs(3600) => {
-            format!("{name} {}h\n", left.as_secs() / 3600)
-        }
-        Some(TokenState::Valid { left }) => format!("{name} {}m\n", left.as_secs() / 60),
+        Some(TokenState::Valid { left }) => format!("{name} {}\n", short(left)),
         Some(TokenState::Expired { .. }) => format!("{name} expired\n"),
+        Some(TokenState::Rejected { .. }) => format!("{name} rejected\n"),
         Some(TokenState::None) => format!("{name} logged out\n"),
         None => format!("{name}\n"),
+    }
+}
+
+/// `7h` from an hour up, else `42m`.
+fn short(left: Duration) -> String {
+    if left >= Duration::from_secs(3600) {
+        format!("{}h", left.as_secs() / 3600)
+    } else {
+        format!("{}m", left.as_secs() / 60)
     }
 }
 
@@ -84,7 +144,11 @@ fn text(report: &Report, checks: Option<&[Check]>) -> String {
         _ => out.push_str("profile: none (AWS_PROFILE is not set)\n"),
     }
     if report.sessions.is_empty() {
-        out.push_str("no sso-sessions configured\n");
+        out.push_str(if report.broken > 0 {
+            "no usable sso-sessions (see the warnings on stderr)\n"
+        } else {
+            "no sso-sessions configured\n"
+        });
         return out;
     }
     let mut rows = vec![vec![
@@ -115,21 +179,7 @@ fn text(report: &Report, checks: Option<&[Check]>) -> String {
         }
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    for row in rows {
-        let last = row.len() - 1;
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if c < last {
-                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    out.push_str(&columns(&rows));
     out
 }
 
@@ -190,6 +240,29 @@ mod tests {
         );
         assert_eq!(prompt_line(&settings(home, Some("plain")), now), "plain\n");
         assert_eq!(prompt_line(&settings(home, Some("gone")), now), "gone\n");
+        // In the shell of `ssox exec`: the credentials' time, whatever AWS_PROFILE says.
+        let exec = |expiration: Option<&str>, keys: Vec<&'static str>| Settings {
+            exec_profile: Some("blog_admin".into()),
+            credential_expiration: expiration.map(str::to_string),
+            static_keys: keys,
+            ..settings(home, None)
+        };
+        let keys = || vec!["AWS_ACCESS_KEY_ID", "AWS_CREDENTIAL_EXPIRATION"];
+        assert_eq!(
+            prompt_line(&exec(Some("2026-11-23T21:55:30Z"), keys()), now),
+            "exec:blog_admin 55m\n"
+        );
+        assert_eq!(
+            prompt_line(&exec(Some("2026-11-23T23:00:00Z"), keys()), now),
+            "exec:blog_admin 2h\n"
+        );
+        assert_eq!(
+            prompt_line(&exec(Some("2026-11-23T20:00:00Z"), keys()), now),
+            "exec:blog_admin expired\n"
+        );
+        assert_eq!(prompt_line(&exec(None, keys()), now), "exec:blog_admin\n");
+        // `ssox use` in that shell dropped the keys: the marker alone means nothing.
+        assert_eq!(prompt_line(&exec(None, Vec::new()), now), "");
     }
 
     /// (The token states' words are tested in `session`.)

@@ -1,12 +1,16 @@
 //! `ssox whoami`: STS GetCallerIdentity for a profile through the SDK's own credential chain
-//! (aws-config reading the config and the SSO token cache), printed as a table or JSON. Must not
-//! fetch role credentials itself.
+//! (aws-config reading the config and the SSO token cache, refreshed first by `session` when
+//! needed), printed as a table or JSON. Must not fetch role credentials itself.
 
-use anyhow::{bail, Result};
+use std::time::Instant;
+
+use anyhow::Result;
 use serde_json::json;
 
-use crate::aws::role::RoleError;
+use crate::aws::endpoints::{self, Service};
+use crate::aws::role::{self, RoleError};
 use crate::aws::sts::{self, WhoamiError, WhoamiRequest};
+use crate::aws::Endpoint;
 use crate::cli::WhoamiArgs;
 use crate::config::ProfileKind;
 use crate::output::print_stdout;
@@ -21,15 +25,23 @@ pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
     let name = session::profile_name(args.profile.as_deref(), settings, "whoami")?;
     let config = load_config_for(settings, &name)?;
     let profile = config.profile(&name)?;
-    let mut target = None;
-    if profile.kind == ProfileKind::Sso {
-        // Check what the SDK would find first, to say "run: ssox login" as everywhere else.
-        target = Some(config.role_target(profile)?);
-        if let Some(message) = session::token_warning(&config, &name, settings, super::now()) {
-            bail!(message);
-        }
-    }
+    let deadline = Instant::now() + crate::aws::timeouts().command;
     let region = profile.region().unwrap_or(FALLBACK_REGION);
+    let resolve =
+        |service| endpoints::resolve(&settings.endpoints, Some(&config), Some(&name), service);
+    let mut target = None;
+    let mut sso_endpoint = role::endpoint(region, None);
+    if profile.kind == ProfileKind::Sso {
+        // A token the SDK can use, refreshed first when needed; else "run: ssox login".
+        let t = config.role_target(profile)?;
+        let token = session::fresh_token(&config, &t.login, Some(&name), settings, deadline)?;
+        sso_endpoint = role::endpoint(&t.login.region, resolve(Service::Sso).as_deref());
+        target = Some((t, token));
+    }
+    let sts_endpoint = Endpoint::new(
+        resolve(Service::Sts),
+        format!("https://sts.{region}.amazonaws.com"),
+    );
     crate::verbose!(
         "STS GetCallerIdentity for profile {name:?} (region {region}) via the SDK credential chain"
     );
@@ -38,15 +50,18 @@ pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
         credentials_file: &settings.credentials_file,
         profile: &name,
         region,
+        sso_endpoint: &sso_endpoint,
+        sts_endpoint: &sts_endpoint,
+        deadline,
     })
     .map_err(|e| match (e.downcast_ref::<WhoamiError>(), &target) {
-        (Some(WhoamiError::Role(RoleError::Unauthorized)), Some(t)) => {
+        (Some(WhoamiError::Role(RoleError::Unauthorized)), Some((t, token))) => {
+            let path = session::token_path(settings, &t.login);
+            session::rejected::record(settings, &path, token, super::now());
             TokenRejected(t.login.label()).into()
         }
-        (Some(WhoamiError::Role(_)), Some(t)) => e.context(session::role_failure(t, &name)),
-        (Some(WhoamiError::Sts(_)), _) => {
-            e.context(format!("STS GetCallerIdentity failed for profile {name:?}"))
-        }
+        (Some(WhoamiError::Role(_)), Some((t, _))) => e.context(session::role_failure(t, &name)),
+        (Some(WhoamiError::Sts(_)), _) => e.context(format!("whoami for profile {name:?}")),
         _ => e.context(format!("cannot get credentials for profile {name:?}")),
     })?;
     let text = if args.json {

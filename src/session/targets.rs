@@ -1,12 +1,14 @@
 //! Which sessions a command means: NAME (an sso-session, else a profile), else the session of
-//! the active profile (`AWS_PROFILE`), else the only one, else a menu on a terminal; or every
-//! session the config defines (`--all`). Reads the parsed config only; no token, no network.
+//! the active profile (`AWS_PROFILE`), else the only one, else a menu on a terminal (see
+//! `menu`: the only part that reads token files); or every session the config defines
+//! (`--all`), and why the broken ones cannot be used. No network.
 
 use std::io::IsTerminal;
 
 use anyhow::{anyhow, bail, Result};
+use time::OffsetDateTime;
 
-use crate::config::{closest, Config, LoginTarget};
+use crate::config::{closest, Config, ConfigError, LoginTarget};
 use crate::settings::Settings;
 use crate::ui::warn;
 
@@ -22,12 +24,24 @@ pub fn active_profile(config: &Config, settings: &Settings) -> Option<String> {
 /// Every login the config defines: sso-sessions by name, then legacy start URLs (deduplicated).
 /// Broken entries are skipped (with a warning when `warn_broken`).
 pub fn login_targets(config: &Config, warn_broken: bool) -> Vec<LoginTarget> {
+    let (targets, broken) = login_targets_and_problems(config);
+    if warn_broken {
+        for e in broken {
+            warn(&e.to_string());
+        }
+    }
+    targets
+}
+
+/// Every login the config defines (as [`login_targets`]) and why the broken ones cannot be used
+/// (an sso-session without `sso_region`, …), each naming its file and line and the fix.
+pub fn login_targets_and_problems(config: &Config) -> (Vec<LoginTarget>, Vec<ConfigError>) {
     let mut out: Vec<LoginTarget> = Vec::new();
+    let mut broken = Vec::new();
     for name in config.sessions.keys() {
         match config.session_login(name) {
             Ok(l) => out.push(l),
-            Err(e) if warn_broken => warn(&e.to_string()),
-            Err(_) => {}
+            Err(e) => broken.push(e),
         }
     }
     for p in config.profiles.values() {
@@ -37,11 +51,10 @@ pub fn login_targets(config: &Config, warn_broken: bool) -> Vec<LoginTarget> {
         match config.profile_login(p) {
             Ok(l) if !out.iter().any(|o| o.cache_key == l.cache_key) => out.push(l),
             Ok(_) => {}
-            Err(e) if warn_broken => warn(&e.to_string()),
-            Err(_) => {}
+            Err(e) => broken.push(e),
         }
     }
-    out
+    (out, broken)
 }
 
 /// The error for a config without any session, with an example to paste.
@@ -56,23 +69,49 @@ pub fn no_sessions_message(config: &Config) -> String {
     )
 }
 
-/// NAME (an sso-session, else a profile), else the session of the active profile, else the only
-/// session, else a menu on a terminal, else an error listing the sessions. Returns the login and
-/// the profile whose endpoint settings apply.
+/// The session(s) a command without `--all` means.
+#[derive(Debug)]
+pub enum Resolved {
+    /// One login, and the profile whose endpoint settings apply.
+    One(LoginTarget, Option<String>),
+    /// Every session: the menu's "all sessions" row.
+    All,
+}
+
+/// [`resolve`] for a command that takes one session (its menu has no "all sessions" row).
 pub fn resolve_target(
     config: &Config,
     name: Option<&str>,
     settings: &Settings,
 ) -> Result<(LoginTarget, Option<String>)> {
+    match resolve(config, name, settings, false, OffsetDateTime::now_utc())? {
+        Resolved::One(login, profile) => Ok((login, profile)),
+        Resolved::All => bail!("name one session"),
+    }
+}
+
+/// NAME (an sso-session, else a profile), else the session of the active profile, else the only
+/// session, else a menu on a terminal (with an "all sessions" row when `offer_all`), else an
+/// error listing the sessions.
+pub fn resolve(
+    config: &Config,
+    name: Option<&str>,
+    settings: &Settings,
+    offer_all: bool,
+    now: OffsetDateTime,
+) -> Result<Resolved> {
     if let Some(name) = name {
         if config.sessions.contains_key(name) {
-            return Ok((
+            return Ok(Resolved::One(
                 config.session_login(name)?,
                 active_profile(config, settings),
             ));
         }
         if let Some(p) = config.profiles.get(name) {
-            return Ok((config.profile_login(p)?, Some(name.to_string())));
+            return Ok(Resolved::One(
+                config.profile_login(p)?,
+                Some(name.to_string()),
+            ));
         }
         let names = config
             .sessions
@@ -97,19 +136,31 @@ pub fn resolve_target(
                 "{e} (it is the active profile, from AWS_PROFILE); name a session: ssox login NAME"
             )
         })?;
-        return Ok((config.profile_login(profile)?, Some(p.to_string())));
+        return Ok(Resolved::One(
+            config.profile_login(profile)?,
+            Some(p.to_string()),
+        ));
     }
-    let mut targets = login_targets(config, false);
+    let (mut targets, broken) = login_targets_and_problems(config);
+    if targets.is_empty() {
+        // Sessions that are there but broken (no sso_region, …) say so, not "add one".
+        let mut problems = broken.iter().map(ToString::to_string);
+        match (problems.next(), broken.len()) {
+            (None, _) => bail!("{}", no_sessions_message(config)),
+            (Some(first), 1) => bail!("{first}"),
+            (Some(first), n) => bail!("{first} (and {} more problems; see ssox status)", n - 1),
+        }
+    }
+    for e in &broken {
+        warn(&e.to_string());
+    }
     match targets.len() {
-        0 => bail!("{}", no_sessions_message(config)),
-        1 => Ok((targets.remove(0), None)),
+        1 => Ok(Resolved::One(targets.remove(0), None)),
         _ if std::io::stderr().is_terminal() => {
-            let items: Vec<String> = targets
-                .iter()
-                .map(|t| format!("{}  {}", t.short_name(), t.start_url))
-                .collect();
-            let i = crate::ui::choose("log in to", &items, None)?;
-            Ok((targets.remove(i), None))
+            match super::menu::choose(&targets, settings, offer_all, now)? {
+                Some(i) => Ok(Resolved::One(targets.remove(i), None)),
+                None => Ok(Resolved::All),
+            }
         }
         _ => {
             let list: Vec<String> = targets.iter().map(LoginTarget::short_name).collect();

@@ -7,6 +7,8 @@ use anyhow::{bail, Result};
 
 use super::Shell;
 
+pub use super::aliases::{alias_lines, alias_ok};
+
 /// The shells with an integration script: every one but POSIX sh.
 pub const SCRIPT_SHELLS: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
 
@@ -19,7 +21,7 @@ const CMD: &str = "{{cmd}}";
 /// Words that must not become the function's or an alias's name: keywords of the four shells and
 /// the builtins the scripts call (shadowing `command` would make the function call itself).
 #[rustfmt::skip]
-const RESERVED: &[&str] = &[
+pub(super) const RESERVED: &[&str] = &[
     // bash/zsh/sh keywords
     "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
     "done", "in", "function", "time", "coproc", "repeat", "foreach", "end", "nocorrect", "noglob",
@@ -39,7 +41,7 @@ const RESERVED: &[&str] = &[
 
 /// Whether `name` may name a shell function or alias in every supported shell: ASCII letters,
 /// digits and `_` (plus `-` when `dash_ok`), not starting with a digit or `-`, and not reserved.
-fn safe_name(name: &str, dash_ok: bool) -> bool {
+pub(super) fn safe_name(name: &str, dash_ok: bool) -> bool {
     let mut chars = name.chars();
     let Some(first) = chars.next() else {
         return false;
@@ -60,11 +62,6 @@ pub fn validate_cmd(cmd: &str) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Whether a profile gets an alias with `--aliases`: a safe name other than the function's own.
-pub fn alias_ok(name: &str, cmd: &str) -> bool {
-    safe_name(name, true) && name != cmd && name != "ssox"
 }
 
 /// The shell's integration script template; POSIX sh has none.
@@ -180,33 +177,6 @@ fn split_using(text: &str) -> (String, String) {
     (using, rest)
 }
 
-/// One alias per safe profile name, each defined only when the name is not already a command,
-/// function, builtin or alias (a profile named `test` must not shadow `test`).
-pub fn alias_lines(shell: Shell, cmd: &str, names: &[String]) -> String {
-    let q = |s: &str| shell.quote(s);
-    let mut out = String::new();
-    for name in names.iter().filter(|n| alias_ok(n, cmd)) {
-        let line = match shell {
-            Shell::Bash | Shell::Zsh | Shell::Posix => format!(
-                "command -v {name} >/dev/null 2>&1 || alias {name}={}\n",
-                q(&format!("{cmd} use {name}"))
-            ),
-            Shell::Fish => format!(
-                "if not type -q {name}; function {name} --description {}; {cmd} use {} $argv; end; end\n",
-                q(&format!("{cmd} use {name}")),
-                q(name)
-            ),
-            Shell::PowerShell => format!(
-                "if (-not (Get-Command -Name {} -ErrorAction SilentlyContinue)) {{ function global:{name} {{ {cmd} use {} @args }} }}\n",
-                q(name),
-                q(name)
-            ),
-        };
-        out.push_str(&line);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,44 +200,6 @@ mod tests {
                 )
             );
         }
-    }
-
-    #[test]
-    fn alias_names() {
-        assert!(alias_ok("blog_admin", "ssox"));
-        assert!(alias_ok("blog-dev", "ssox"));
-        for bad in [
-            "a b", "it's", "$(id)", "x;y", "ü", "-x", "1a", "test", "ssox", "sx", "a.b",
-        ] {
-            assert!(!alias_ok(bad, "sx"), "{bad}");
-        }
-    }
-
-    #[test]
-    fn alias_lines_per_shell() {
-        let names = [
-            "blog_admin".to_string(),
-            "a b".to_string(),
-            "test".to_string(),
-        ];
-        assert_eq!(
-            alias_lines(Shell::Bash, "sx", &names),
-            "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='sx use blog_admin'\n"
-        );
-        assert_eq!(
-            alias_lines(Shell::Zsh, "ssox", &names),
-            "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='ssox use blog_admin'\n"
-        );
-        assert_eq!(
-            alias_lines(Shell::Fish, "ssox", &names),
-            "if not type -q blog_admin; function blog_admin --description 'ssox use blog_admin'; \
-             ssox use 'blog_admin' $argv; end; end\n"
-        );
-        assert_eq!(
-            alias_lines(Shell::PowerShell, "ssox", &names),
-            "if (-not (Get-Command -Name 'blog_admin' -ErrorAction SilentlyContinue)) { \
-             function global:blog_admin { ssox use 'blog_admin' @args } }\n"
-        );
     }
 
     #[test]

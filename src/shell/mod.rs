@@ -2,7 +2,10 @@
 //! `SHELL` values), quoting, export/unset lines per shell, and the `ssox init` scripts and
 //! completions (templates/). Must not read the environment, files or the terminal.
 
+mod aliases;
 pub mod init;
+
+use crate::settings::PREVIOUS_PROFILE_VAR;
 
 /// A shell whose syntax ssox prints. Its command-line names are `bash`, `zsh`, `fish`,
 /// `powershell` and `sh`.
@@ -23,6 +26,10 @@ pub enum Shell {
 
 /// The variables `use` sets.
 pub const PROFILE_VARS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+
+/// The variables `use --region` sets: botocore (boto3, the AWS CLI v1) reads the second, most
+/// SDKs the first, the AWS CLI v2 either.
+pub const REGION_VARS: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
 
 impl Shell {
     /// The shell to print for: `arg` (`--shell`), else the one `named` (`SSOX_SHELL`, else the
@@ -102,6 +109,69 @@ pub fn switch_profile(shell: Shell, profile: &str, static_vars: &[&str]) -> Stri
     out
 }
 
+/// Shell code for `use --region`: set both region variables.
+pub fn set_region(shell: Shell, region: &str) -> String {
+    REGION_VARS
+        .iter()
+        .map(|v| shell.export(v, region))
+        .collect()
+}
+
+/// Shell code remembering the profile being left (`from`) for `use -`, when there is one and
+/// it is not the profile switched `to` (switching to the same profile keeps the old one).
+pub fn remember_previous(shell: Shell, from: Option<&str>, to: Option<&str>) -> String {
+    match from {
+        Some(from) if Some(from) != to => shell.export(PREVIOUS_PROFILE_VAR, from),
+        _ => String::new(),
+    }
+}
+
+/// The line that loads the integration for `shell` and the startup file it belongs in; `None`
+/// for POSIX sh, which has none.
+pub fn install_line(shell: Shell) -> Option<(&'static str, &'static str)> {
+    match shell {
+        Shell::Bash => Some(("eval \"$(ssox init bash)\"", "~/.bashrc")),
+        Shell::Zsh => Some(("eval \"$(ssox init zsh)\"", "~/.zshrc")),
+        Shell::Fish => Some(("ssox init fish | source", "~/.config/fish/config.fish")),
+        Shell::PowerShell => Some((
+            "Invoke-Expression (& ssox init powershell | Out-String)",
+            "$PROFILE",
+        )),
+        Shell::Posix => None,
+    }
+}
+
+/// What to tell someone whose terminal got the shell code of `command` (`ssox use NAME`)
+/// instead of a shell evaluating it: how to set the integration up for this shell, or how to
+/// evaluate it once. One line, without the `ssox: ` prefix.
+pub fn eval_hint(shell: Shell, command: &str) -> String {
+    let once = match shell {
+        Shell::Fish => format!("{command} | source"),
+        Shell::PowerShell => format!("{command} | Out-String | Invoke-Expression"),
+        Shell::Bash | Shell::Zsh | Shell::Posix => format!("eval \"$({command})\""),
+    };
+    match install_line(shell) {
+        Some((line, file)) => format!(
+            "this prints shell code; to switch this shell add '{line}' to {file} (or run: {once})"
+        ),
+        None => format!("this prints shell code; to switch this shell run: {once}"),
+    }
+}
+
+/// `value` as a word of a command line shown to the user: bare when that is unambiguous in
+/// every shell, else quoted for `shell`.
+pub fn word(shell: Shell, value: &str) -> String {
+    let bare = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.,:/@+=%".contains(&b));
+    if bare {
+        value.to_string()
+    } else {
+        shell.quote(value)
+    }
+}
+
 /// Shell code for `use --clear`: unset the profile variables and the static keys.
 pub fn clear(shell: Shell, static_vars: &[&str]) -> String {
     let mut out = String::new();
@@ -153,6 +223,41 @@ mod tests {
             switch_profile(Shell::PowerShell, "x", &STATIC),
             "Remove-Item -ErrorAction SilentlyContinue Env:AWS_ACCESS_KEY_ID;\n$Env:AWS_PROFILE = 'x';\n$Env:AWS_DEFAULT_PROFILE = 'x';\n"
         );
+    }
+
+    #[test]
+    fn region_previous_and_hint() {
+        assert_eq!(
+            set_region(Shell::Bash, "eu-west-1"),
+            "export AWS_REGION='eu-west-1';\nexport AWS_DEFAULT_REGION='eu-west-1';\n"
+        );
+        assert_eq!(
+            set_region(Shell::Fish, "x'y"),
+            "set -gx AWS_REGION 'x\\'y';\nset -gx AWS_DEFAULT_REGION 'x\\'y';\n"
+        );
+        assert_eq!(
+            remember_previous(Shell::Zsh, Some("a b"), Some("c")),
+            "export SSOX_PREVIOUS_PROFILE='a b';\n"
+        );
+        assert_eq!(remember_previous(Shell::Zsh, Some("c"), Some("c")), "");
+        assert_eq!(remember_previous(Shell::Zsh, None, Some("c")), "");
+        assert_eq!(
+            remember_previous(Shell::Fish, Some("c"), None),
+            "set -gx SSOX_PREVIOUS_PROFILE 'c';\n"
+        );
+        assert_eq!(
+            eval_hint(Shell::Bash, "ssox use blog_admin"),
+            "this prints shell code; to switch this shell add 'eval \"$(ssox init bash)\"' to \
+             ~/.bashrc (or run: eval \"$(ssox use blog_admin)\")"
+        );
+        assert_eq!(
+            eval_hint(Shell::Fish, "ssox use x"),
+            "this prints shell code; to switch this shell add 'ssox init fish | source' to \
+             ~/.config/fish/config.fish (or run: ssox use x | source)"
+        );
+        assert_eq!(word(Shell::Bash, "blog_admin"), "blog_admin");
+        assert_eq!(word(Shell::Bash, "a b"), "'a b'");
+        assert_eq!(word(Shell::Fish, "it's"), r"'it\'s'");
     }
 
     #[test]

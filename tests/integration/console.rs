@@ -144,11 +144,63 @@ fn console_errors_never_show_the_credentials() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(
-        err.starts_with("ssox: cannot reach the sign-in endpoint http://127.0.0.1:9/federation: "),
-        "{err}"
+    assert_eq!(
+        err,
+        "ssox: getSigninToken: cannot connect to 127.0.0.1:9: connection refused; check your network or VPN\n"
     );
     for secret in [SEED_SECRET, SEED_TOKEN, "Session="] {
         assert!(!err.contains(secret), "{err}");
     }
+}
+
+/// `--service` and `--region`: that service's console page (a table for the common ones, the
+/// plain name otherwise) in that region, or the profile's.
+#[test]
+fn console_service_and_region_choose_the_page() {
+    let env = Env::new();
+    let destination = |args: &[&str]| {
+        let mut all = vec!["console", "blog_admin", "--print"];
+        all.extend_from_slice(args);
+        let o = env.run(&all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let url = stdout(&o);
+        let d = url.split("&Destination=").nth(1).unwrap();
+        d.split("&SigninToken=").next().unwrap().to_string()
+    };
+    assert_eq!(
+        destination(&["--service", "s3", "--region", "eu-west-1"]),
+        "https%3A%2F%2Fconsole.aws.amazon.com%2Fs3%2Fhome%3Fregion%3Deu-west-1"
+    );
+    // The profile's region (us-east-1); the fragment after the query.
+    assert_eq!(
+        destination(&["--service", "logs"]),
+        "https%3A%2F%2Fconsole.aws.amazon.com%2Fcloudwatch%2Fhome%3Fregion%3Dus-east-1%23logsV2%3A"
+    );
+    assert_eq!(
+        destination(&["--service", "appsync"]),
+        "https%3A%2F%2Fconsole.aws.amazon.com%2Fappsync%2Fhome%3Fregion%3Dus-east-1"
+    );
+    assert_eq!(
+        destination(&["--region", "ap-south-1"]),
+        "https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Dap-south-1"
+    );
+    // A bad name is refused before any request.
+    env.fake.clear_requests();
+    let o = env.run(&["console", "blog_admin", "--service", "s3/../iam"]);
+    assert_eq!((o.status.code(), stdout(&o)), (Some(1), String::new()));
+    assert_eq!(
+        stderr(&o),
+        "ssox: invalid --service \"s3/../iam\": a service is lowercase letters, digits and dashes, e.g. --service s3\n"
+    );
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+    // --destination stays, alone.
+    let o = env.run(&[
+        "console",
+        "blog_admin",
+        "--service",
+        "s3",
+        "--destination",
+        "https://x/",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -212,10 +212,12 @@ fn portal_errors_are_worded_without_secrets() {
     assert_eq!(stdout(&o), "");
     let err = stderr(&o);
     assert!(
-        err.ends_with(
+        err.ends_with(&format!(
             "ssox: cannot get credentials for role AdministratorAccess in account 111111111111 \
-             (profile \"blog_admin\"): ForbiddenException: No access\n"
-        ),
+             (profile \"blog_admin\"): GetRoleCredentials at {} failed: ForbiddenException \
+             (HTTP 403): No access\n",
+            env.fake.place()
+        )),
         "{err}"
     );
     assert!(!err.contains(TOKEN), "{err}");

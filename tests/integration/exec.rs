@@ -172,3 +172,69 @@ fn exec_keeps_an_ignored_sighup_ignored() {
     assert_eq!(o.status.code(), Some(0), "{:?} {}", o.status, stderr(&o));
     assert_eq!(stdout(&o), "survived\n");
 }
+
+/// Without a command: the user's `$SHELL`, with the credentials, the marker that
+/// `ssox status --prompt` shows, and the profile from `$AWS_PROFILE` when none is given.
+#[test]
+fn exec_without_a_command_starts_the_shell_with_a_prompt_marker() {
+    let env = Env::new();
+    let exp = in_minutes(50);
+    env.seed_role_cache("ReadOnlyAccess", SEED_AKID, SEED_SECRET, SEED_TOKEN, &exp);
+    let shell = env.sb.dir.path().join("fake-shell");
+    std::fs::write(
+        &shell,
+        format!(
+            "#!/bin/sh\necho \"args=$# marker=$SSOX_EXEC_PROFILE key=$AWS_ACCESS_KEY_ID \
+             profile=${{AWS_PROFILE-unset}}\"\n'{}' status --prompt\nexit 4\n",
+            ssox_bin()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&shell, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for args in [&["exec", "blog_ro"][..], &["exec"]] {
+        let o = env
+            .cmd()
+            .env("SHELL", &shell)
+            .env("AWS_PROFILE", "blog_ro")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(4), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            format!("args=0 marker=blog_ro key={SEED_AKID} profile=unset\nexec:blog_ro 49m\n"),
+            "{args:?}"
+        );
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "ssox: starting {} with the credentials of blog_ro (role ReadOnlyAccess in account \
+                 111111111111, until {exp}); `exit` returns\n",
+                shell.display()
+            )
+        );
+    }
+    // With a command, `--` after no profile: $AWS_PROFILE's credentials.
+    let o = env
+        .cmd()
+        .env("AWS_PROFILE", "blog_ro")
+        .args([
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "echo $AWS_ACCESS_KEY_ID $SSOX_EXEC_PROFILE",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("{SEED_AKID} blog_ro\n"));
+    // Neither a profile nor $AWS_PROFILE.
+    let o = env.run(&["exec"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "ssox: no profile given and AWS_PROFILE is not set; run: ssox exec PROFILE (or ssox use PROFILE first)\n"
+    );
+}

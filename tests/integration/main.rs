@@ -3,15 +3,21 @@
 
 mod console;
 mod creds;
+mod doctor;
 mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod login;
+mod login_pkce;
+mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
 mod pick_screen;
+mod portal_list;
 mod shells;
 mod support;
+mod switching;
+mod tokens;
 mod use_list;
 mod whoami;

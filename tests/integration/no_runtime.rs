@@ -70,6 +70,8 @@ fn offline_commands_build_no_runtime_and_open_no_socket() {
         &["status", "--prompt"],
         &["init", "bash", "--aliases"],
         &["completions", "zsh"],
+        &["doctor"],
+        &["use", "blog_admin", "--region", "eu-west-1"],
     ] {
         assert_eq!(
             runtime_syscalls(&sb, args),
@@ -78,7 +80,12 @@ fn offline_commands_build_no_runtime_and_open_no_socket() {
         );
     }
     // The probe sees a runtime and a socket when there is one.
-    let seen = runtime_syscalls(&sb, &["status", "--check"]);
-    assert!(seen.contains(&"epoll_create1".to_string()), "{seen:?}");
-    assert!(seen.contains(&"socket".to_string()), "{seen:?}");
+    for args in [&["status", "--check"][..], &["doctor", "--network"]] {
+        let seen = runtime_syscalls(&sb, args);
+        assert!(
+            seen.contains(&"epoll_create1".to_string()),
+            "{args:?}: {seen:?}"
+        );
+        assert!(seen.contains(&"socket".to_string()), "{args:?}: {seen:?}");
+    }
 }

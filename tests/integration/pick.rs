@@ -1,12 +1,9 @@
 //! `ssox pick` (and `ssox use` without NAME): the menu driven in a real pseudo-terminal, with
 //! stdout captured apart from the terminal; the shortcuts and errors without a terminal.
 
-use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
-use expectrl::{Eof, Session, WaitStatus};
-
+use crate::support::pty::Pty;
 use crate::support::*;
 
 const CONFIG: &str = "\
@@ -45,89 +42,14 @@ pub fn exports(name: &str) -> String {
     )
 }
 
-/// A shell script running in its own pseudo-terminal, and everything the terminal showed.
-struct Pty {
-    session: Session,
-    screen: String,
-}
-
 /// `sh -c SCRIPT` in a new pseudo-terminal 160 columns wide (no menu line is cut).
 fn pty(sb: &Sandbox, script: &str, env: &[(&str, &str)]) -> Pty {
-    let mut session = spawn_in_pty(sb, script, env, 160, 30);
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    Pty {
-        session,
-        screen: String::new(),
-    }
+    Pty::spawn(sb, script, env, 160, 30)
 }
 
-/// `sh -c SCRIPT` in a new pseudo-terminal of `cols` x `rows`, in HOME, `ssox` on PATH,
-/// TERM=xterm, scrubbed env. The pty does not echo input.
-pub fn spawn_in_pty(
-    sb: &Sandbox,
-    script: &str,
-    env: &[(&str, &str)],
-    cols: u16,
-    rows: u16,
-) -> Session {
-    let mut c = Command::new("sh");
-    scrub(&mut c, &sb.home);
-    let bin_dir = Path::new(ssox_bin()).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    c.env("PATH", path)
-        .env("TERM", "xterm")
-        .current_dir(&sb.home)
-        .arg("-c")
-        // Start only once the terminal has its size (see below).
-        .arg(format!("read -r _ && {script}"));
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let mut session = Session::spawn(c).unwrap();
-    // The spawner sets 80x24 after forking, so the script waits for this line before starting
-    // ssox.
-    session
-        .get_process_mut()
-        .set_window_size(cols, rows)
-        .unwrap();
-    session.send("\n").unwrap();
-    session
-}
-
-impl Pty {
-    /// Wait until the terminal shows `text`.
-    fn wait_for(&mut self, text: &str) {
-        let seen = self
-            .session
-            .expect(text)
-            .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}\n{}", self.screen));
-        self.screen
-            .push_str(&String::from_utf8_lossy(seen.as_bytes()));
-    }
-
-    /// Wait for the menu's first frame.
-    fn menu_up(&mut self) {
-        self.wait_for("Profile> ");
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.session.send(keys).unwrap();
-    }
-
-    /// Read the terminal to the end; the exit code and everything the terminal showed.
-    fn finish(mut self) -> (i32, String) {
-        let rest = self.session.expect(Eof).unwrap();
-        self.screen
-            .push_str(&String::from_utf8_lossy(rest.as_bytes()));
-        match self.session.get_process().wait().unwrap() {
-            WaitStatus::Exited(_, code) => (code, self.screen),
-            other => panic!("ssox did not exit normally: {other:?}\n{}", self.screen),
-        }
-    }
+/// Wait for the menu's first frame.
+fn menu_up(p: &mut Pty) {
+    p.wait_for("Profile> ");
 }
 
 /// A file under the sandbox HOME (the pty scripts run there).
@@ -161,15 +83,27 @@ fn typed_query_and_enter_print_only_the_exports_of_use() {
         "ssox pick --shell bash > out",
         &[("AWS_PROFILE", "shop_admin")],
     );
-    p.menu_up();
+    menu_up(&mut p);
     p.send("1111 admin");
     p.send("\r");
     let (code, screen) = p.finish();
     assert_eq!(code, 0, "{screen}");
     let out = read(&sb, "out");
-    assert_eq!(out, exports("blog_admin"));
+    // The profile left behind is remembered for `ssox use -`.
+    assert_eq!(
+        out,
+        format!(
+            "{}export SSOX_PREVIOUS_PROFILE='shop_admin';\n",
+            exports("blog_admin")
+        )
+    );
     // Byte for byte what `ssox use` prints, and the same warning (on the terminal).
-    let used = sb.run(&["use", "blog_admin", "--shell", "bash"]);
+    let used = sb
+        .cmd()
+        .env("AWS_PROFILE", "shop_admin")
+        .args(["use", "blog_admin", "--shell", "bash"])
+        .output()
+        .unwrap();
     assert_eq!(out, stdout(&used));
     assert_eq!(stderr(&used), format!("{NO_TOKEN}\n"));
     assert!(screen.contains(NO_TOKEN), "{screen}");
@@ -195,7 +129,7 @@ fn escape_and_ctrl_c_exit_130_with_empty_stdout() {
     let sb = Sandbox::with_config(CONFIG);
     for key in ["\x1b", "\x03"] {
         let mut p = pty(&sb, "ssox pick > out", &[]);
-        p.menu_up();
+        menu_up(&mut p);
         p.send("blog");
         p.wait_for("2/3");
         p.send(key);
@@ -220,7 +154,7 @@ fn eval_of_pick_in_bash_switches_the_profile() {
         r#"bash -c 'eval "$(ssox pick blog)"; echo "chosen=$AWS_PROFILE/$AWS_DEFAULT_PROFILE"'"#,
         &[],
     );
-    p.menu_up();
+    menu_up(&mut p);
     p.wait_for("2/3");
     // Second hit of `blog` is blog_power.
     p.send("\x1b[B");
@@ -249,7 +183,7 @@ fn history_puts_the_latest_picks_first() {
     // Down Down Enter the third.
     for (keys, want) in [("\r", "blog_power"), ("\x1b[B\x1b[B\r", "blog_admin")] {
         let mut p = pty(&sb, "ssox pick --shell bash > out", &[]);
-        p.menu_up();
+        menu_up(&mut p);
         p.wait_for("3/3");
         p.send(keys);
         let (code, screen) = p.finish();
@@ -301,7 +235,7 @@ fn an_exact_name_is_chosen_even_when_others_match() {
 #[test]
 fn no_terminal_is_a_clear_error() {
     let sb = Sandbox::with_config(CONFIG);
-    for args in [&["pick"][..], &["pick", "blog"], &["use"]] {
+    for args in [&["pick"][..], &["pick", "blog"]] {
         let o = detached(&sb, args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         assert_eq!(stdout(&o), "", "{args:?}");
@@ -311,6 +245,14 @@ fn no_terminal_is_a_clear_error() {
             "{args:?}"
         );
     }
+    // `ssox use </dev/null` without a terminal at all.
+    let o = detached(&sb, &["use"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: use needs a profile name or a terminal for the menu\n"
+    );
 }
 
 #[test]
@@ -330,7 +272,7 @@ fn an_empty_config_says_so_instead_of_an_empty_menu() {
 fn use_without_a_name_opens_the_same_menu() {
     let sb = Sandbox::with_config(CONFIG);
     let mut p = pty(&sb, "ssox use --shell zsh > out", &[]);
-    p.menu_up();
+    menu_up(&mut p);
     p.send("shop");
     p.wait_for("1/3");
     p.send("\r");

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use expectrl::{Session, WaitStatus};
 
-use crate::pick::{exports, spawn_in_pty};
+use crate::pick::exports;
+use crate::support::pty::spawn_in_pty;
 use crate::support::*;
 
 /// Eight profiles of one sso-session: six accounts, three roles, three regions.

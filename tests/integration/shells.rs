@@ -266,7 +266,11 @@ fn source_line(file: &Path) -> String {
     format!("source '{}'\n", file.display())
 }
 
-/// Sourcing prints nothing and does not fail in strict mode, with and without completions.
+/// What sourcing `ssox init SHELL --aliases` says about `CONFIG`'s profiles `a b` and `test`.
+const SKIPPED_ALIASES: &str = "ssox: --aliases skipped \"a b\" (not a valid alias name), test (a shell keyword or builtin); switch to these with: ssox use NAME\n";
+
+/// Sourcing does not fail in strict mode, with and without completions, and prints nothing but
+/// the profiles `--aliases` passed over.
 #[test]
 fn init_sources_silently_in_strict_mode() {
     let sb = Sandbox::with_config(CONFIG);
@@ -284,9 +288,15 @@ fn init_sources_silently_in_strict_mode() {
             args.extend_from_slice(extra);
             let file = init_file(&sb, &args);
             let o = run_shell(&sb, strict(shell), &source_line(&file));
+            // The profiles left without an alias are named once, on stderr.
+            let said = if extra == ["--aliases"] {
+                SKIPPED_ALIASES
+            } else {
+                ""
+            };
             assert_eq!(
                 (o.status.code(), stdout(&o), stderr(&o)),
-                (Some(0), String::new(), String::new()),
+                (Some(0), String::new(), said.to_string()),
                 "{shell} {extra:?}"
             );
         }
@@ -471,13 +481,16 @@ fn cmd_option_names_the_function() {
 fn aliases_switch_and_skip_unsafe_or_taken_names() {
     let sb = Sandbox::with_config(CONFIG);
     let text = init_script(&sb, &["init", "bash", "--aliases", "--cmd", "sx"]);
-    // `test` is a builtin and `a b` is no alias name: skipped silently.
-    let aliases: Vec<&str> = text.lines().filter(|l| l.contains("alias ")).collect();
+    // `test` is a builtin and `a b` is no alias name: never defined.
+    let aliases: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("if __ssox_free_"))
+        .collect();
     assert_eq!(
         aliases,
         [
-            "command -v blog-dev >/dev/null 2>&1 || alias blog-dev='sx use blog-dev'",
-            "command -v blog_admin >/dev/null 2>&1 || alias blog_admin='sx use blog_admin'",
+            "if __ssox_free_sx blog-dev; then alias blog-dev='sx use blog-dev'; fi",
+            "if __ssox_free_sx blog_admin; then alias blog_admin='sx use blog_admin'; fi",
         ]
     );
     for shell in ["bash", "zsh", "fish"] {
@@ -505,6 +518,70 @@ fn aliases_switch_and_skip_unsafe_or_taken_names() {
             "rc=0 profile=blog_admin default=blog_admin\n",
             "{shell}: {}",
             stderr(&o)
+        );
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "{SKIPPED_ALIASES}ssox: sso-session \"my_sso_session\" has no cached token; \
+                 run: ssox login\n"
+            ),
+            "{shell}"
+        );
+    }
+}
+
+/// An alias of the old workflow (`alias blog_admin='export AWS_DEFAULT_PROFILE=…'`) and a
+/// function named like a profile are left alone, and sourcing says so once, with why. Sourcing
+/// the script again (a re-read rc file) does not count ssox's own aliases as taken.
+#[test]
+fn aliases_name_what_they_leave_to_old_aliases_and_functions() {
+    let sb = Sandbox::with_config(&format!(
+        "{SEED_CONFIG}\n[profile ops_admin]\nregion = us-east-1\n\n[profile shop_admin]\nregion = eu-west-1\n"
+    ));
+    for shell in ["bash", "zsh", "fish"] {
+        if !require_tool(shell) {
+            continue;
+        }
+        let file = init_file(&sb, &["init", shell, "--aliases"]);
+        let (old, check) = match shell {
+            "fish" => (
+                "alias blog_admin 'set -gx AWS_DEFAULT_PROFILE blog_admin'\n\
+                 function ops_admin; echo mine; end\n",
+                "functions -D shop_admin >/dev/null; and echo shop_admin=defined\n\
+                 blog_admin; echo \"default=$AWS_DEFAULT_PROFILE\"\n",
+            ),
+            _ => (
+                "alias blog_admin='export AWS_DEFAULT_PROFILE=blog_admin'\n\
+                 ops_admin() { echo mine; }\n",
+                "alias shop_admin >/dev/null && echo shop_admin=defined\n\
+                 eval blog_admin; echo \"default=$AWS_DEFAULT_PROFILE\"\n",
+            ),
+        };
+        let prelude = if shell == "bash" {
+            "shopt -s expand_aliases\n"
+        } else {
+            ""
+        };
+        let source = source_line(&file);
+        let script = format!("{prelude}{old}{source}{source}{check}");
+        let o = run_shell(&sb, strict(shell), &script);
+        assert_ok(&o);
+        // fish's aliases are functions.
+        let alias = if shell == "fish" {
+            "a function"
+        } else {
+            "an alias"
+        };
+        let said = format!(
+            "ssox: --aliases skipped blog_admin (already {alias}), ops_admin (already a \
+             function); switch to these with: ssox use NAME\n"
+        );
+        // Twice, once per sourcing, and never about shop_admin, ssox's own.
+        assert_eq!(stderr(&o), format!("{said}{said}"), "{shell}");
+        assert_eq!(
+            stdout(&o),
+            "shop_admin=defined\ndefault=blog_admin\n",
+            "{shell}"
         );
     }
 }

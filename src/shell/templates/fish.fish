@@ -2,7 +2,9 @@
 # ~/.config/fish/config.fish:
 #   ssox init fish | source
 # `{{cmd}} use|pick` and `{{cmd}} login --use` run the ssox binary and evaluate its stdout (shell
-# code) only when it exits 0; every other subcommand runs untouched. Returns the binary's status.
+# code) only when it exits 0; every other subcommand runs untouched, with SSOX_INTEGRATION set so
+# that `ssox doctor` knows the function is loaded (and gets this shell's aliases to check).
+# Returns the binary's status.
 function {{cmd}} --description 'ssox: AWS SSO login and profile switching in this shell'
     set -l __ssox_sub
     set -l __ssox_skip 0
@@ -26,7 +28,7 @@ function {{cmd}} --description 'ssox: AWS SSO login and profile switching in thi
                 set __ssox_clear 1
             case --login
                 set __ssox_login 1
-            case --use
+            case --use '--use=*'
                 set __ssox_use 1
             case '-*'
             case '*'
@@ -41,7 +43,11 @@ function {{cmd}} --description 'ssox: AWS SSO login and profile switching in thi
             set __ssox_eval $__ssox_use
     end
     if test $__ssox_help = 1 -o $__ssox_eval = 0
-        command ssox $argv
+        if test "$__ssox_sub" = doctor
+            SSOX_INTEGRATION=fish SSOX_ALIASES=(alias | string collect) command ssox $argv
+        else
+            SSOX_INTEGRATION=fish command ssox $argv
+        end
         return $status
     end
     set -l __ssox_args $argv
@@ -96,7 +102,7 @@ function __ssox_slot_{{cmd}} --description 'Which names complete here: profiles,
                 set __ssox_npos 2
             case --config
                 set __ssox_skip 2
-            case --shell --format --destination --cmd
+            case --shell --format --destination --cmd --region --service
                 set __ssox_skip 1
             case '-*'
             case '*'

@@ -20,13 +20,20 @@ function global:{{cmd}} {
         elseif ($w -cin '-h', '--help', '-V', '--version') { $ssoxHelp = $true }
         elseif ($w -ceq '--clear') { $ssoxClear = $true }
         elseif ($w -ceq '--login') { $ssoxLogin = $true }
-        elseif ($w -ceq '--use') { $ssoxUse = $true }
+        elseif ($w -ceq '--use' -or $w.StartsWith('--use=')) { $ssoxUse = $true }
         elseif ($w.StartsWith('-')) { }
         elseif ($null -eq $ssoxSub) { $ssoxSub = $w }
     }
     $ssoxEval = ($ssoxSub -ceq 'use') -or ($ssoxSub -ceq 'pick') -or (($ssoxSub -ceq 'login') -and $ssoxUse)
     if ($ssoxHelp -or -not $ssoxEval) {
-        & $ssoxApp @args
+        # SSOX_INTEGRATION tells `ssox doctor` that this function is loaded.
+        $ssoxPrevIntegration = $env:SSOX_INTEGRATION
+        try {
+            $env:SSOX_INTEGRATION = 'powershell'
+            & $ssoxApp @args
+        } finally {
+            $env:SSOX_INTEGRATION = $ssoxPrevIntegration
+        }
         return
     }
     $ssoxArgs = @($args)
@@ -76,7 +83,7 @@ Register-ArgumentCompleter -Native -CommandName '{{cmd}}' -ScriptBlock {
         if ($ssoxSkip -eq 2) { $ssoxSkip = 0; $ssoxConfig = @('--config', $w); continue }
         if ($w -ceq '--') { $ssoxNpos = 2 }
         elseif ($w -ceq '--config') { $ssoxSkip = 2 }
-        elseif ($w -cin '--shell', '--format', '--destination', '--cmd') { $ssoxSkip = 1 }
+        elseif ($w -cin '--shell', '--format', '--destination', '--cmd', '--region', '--service') { $ssoxSkip = 1 }
         elseif ($w.StartsWith('-')) { }
         elseif ($null -eq $ssoxSub) { $ssoxSub = $w }
         else { $ssoxNpos += 1 }

@@ -2,7 +2,9 @@
 # compinit, for completions):
 #   eval "$(ssox init zsh)"
 # `{{cmd}} use|pick` and `{{cmd}} login --use` run the ssox binary and evaluate its stdout (shell
-# code) only when it exits 0; every other subcommand runs untouched. Returns the binary's status.
+# code) only when it exits 0; every other subcommand runs untouched, with SSOX_INTEGRATION set so
+# that `ssox doctor` knows the function is loaded (and gets this shell's aliases to check).
+# Returns the binary's status.
 function {{cmd}} {
     emulate -L zsh
     local __ssox_word __ssox_sub='' __ssox_skip=0 __ssox_eval=0 __ssox_help=0
@@ -19,7 +21,7 @@ function {{cmd}} {
             (-h | --help | -V | --version) __ssox_help=1 ;;
             (--clear) __ssox_clear=1 ;;
             (--login) __ssox_login=1 ;;
-            (--use) __ssox_use=1 ;;
+            (--use | --use=*) __ssox_use=1 ;;
             (-*) ;;
             (*) if [[ -z $__ssox_sub ]]; then __ssox_sub=$__ssox_word; fi ;;
         esac
@@ -29,7 +31,11 @@ function {{cmd}} {
         (login) __ssox_eval=$__ssox_use ;;
     esac
     if [[ $__ssox_help == 1 || $__ssox_eval == 0 ]]; then
-        command ssox "$@"
+        if [[ $__ssox_sub == doctor ]]; then
+            SSOX_INTEGRATION=zsh SSOX_ALIASES="$(alias)" command ssox "$@"
+        else
+            SSOX_INTEGRATION=zsh command ssox "$@"
+        fi
         return
     fi
     __ssox_args=("$@")
@@ -76,7 +82,7 @@ function __ssox_complete_{{cmd}} {
         case $__ssox_word in
             (--) __ssox_npos=2 ;;
             (--config) __ssox_skip=2 ;;
-            (--shell | --format | --destination | --cmd) __ssox_skip=1 ;;
+            (--shell | --format | --destination | --cmd | --region | --service) __ssox_skip=1 ;;
             (-*) ;;
             (*) if [[ -z $__ssox_sub ]]; then __ssox_sub=$__ssox_word; else (( __ssox_npos += 1 )); fi ;;
         esac

@@ -6,6 +6,7 @@
 mod console;
 mod interop;
 mod oidc;
+mod pkce;
 mod portal;
 mod sts;
 
@@ -258,4 +259,103 @@ fn concurrent_requests_and_drop_closes_the_port() {
     let hostport = fake.url().trim_start_matches("http://").to_string();
     drop(fake);
     assert!(TcpStream::connect(&hostport).is_err());
+}
+
+/// The status line and headers of the next response on a kept-alive connection: (status, head).
+fn read_head(r: &mut std::io::BufReader<TcpStream>) -> (u16, String) {
+    use std::io::BufRead;
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(r.read_line(&mut line).unwrap() > 0, "connection closed");
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    (head.split(' ').nth(1).unwrap().parse().unwrap(), head)
+}
+
+/// The next response on a kept-alive connection: (status, head, body).
+fn read_response(r: &mut std::io::BufReader<TcpStream>) -> (u16, String, String) {
+    let (status, head) = read_head(r);
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).unwrap();
+    (status, head, String::from_utf8(body).unwrap())
+}
+
+/// Connections that arrive together are all served and kept alive for the next request (the
+/// SDK opens several at once), and dropping the fake closes those still open.
+#[test]
+fn a_burst_of_kept_alive_connections_is_served() {
+    for _ in 0..5 {
+        let fake = FakeAws::start();
+        fake.issue_token("t");
+        let hostport = fake.url().trim_start_matches("http://").to_string();
+        let get = format!(
+            "GET /assignment/accounts HTTP/1.1\r\nHost: {hostport}\r\nx-amz-sso_bearer_token: t\r\n\r\n"
+        );
+        let mut conns: Vec<std::io::BufReader<TcpStream>> = (0..8)
+            .map(|_| {
+                let mut s = TcpStream::connect(&hostport).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                s.write_all(get.as_bytes()).unwrap();
+                std::io::BufReader::new(s)
+            })
+            .collect();
+        for c in &mut conns {
+            let (status, head, _) = read_response(c);
+            assert_eq!(status, 200, "{head}");
+            assert!(!head.contains("Connection: close"), "{head}");
+            c.get_mut().write_all(get.as_bytes()).unwrap();
+        }
+        for c in &mut conns {
+            assert_eq!(read_response(c).0, 200);
+        }
+        assert_eq!(fake.count("ListAccounts"), 16);
+        drop(fake);
+        for c in &mut conns {
+            let mut rest = Vec::new();
+            assert_eq!(c.read_to_end(&mut rest).unwrap_or(0), 0);
+        }
+    }
+}
+
+/// A chunked body sent after `Expect: 100-continue`, and `Connection: close` honoured.
+#[test]
+fn chunked_body_after_100_continue() {
+    let fake = FakeAws::start();
+    let hostport = fake.url().trim_start_matches("http://").to_string();
+    let body = r#"{"clientName": "chunky", "clientType": "public"}"#;
+    let (a, b) = body.split_at(10);
+    let mut s = TcpStream::connect(&hostport).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(
+        format!(
+            "POST /client/register HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+    assert_eq!(
+        read_head(&mut r),
+        (100, "HTTP/1.1 100 Continue\r\n".to_string())
+    );
+    s.write_all(format!("{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n", a.len(), b.len()).as_bytes())
+        .unwrap();
+    let (status, head, answer) = read_response(&mut r);
+    assert_eq!(status, 200, "{head}{answer}");
+    assert!(head.contains("Connection: close\r\n"), "{head}");
+    assert!(serde_json::from_str::<Value>(&answer).unwrap()["clientId"].is_string());
+    let mut rest = Vec::new();
+    assert_eq!(r.read_to_end(&mut rest).unwrap(), 0);
+    assert_eq!(fake.requests()[0].body, body);
 }

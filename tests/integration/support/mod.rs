@@ -7,6 +7,7 @@
 
 pub mod fake_aws;
 pub mod login_env;
+pub mod pty;
 pub mod signed_in;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,19 @@ sso_account_id = 111111111111
 sso_role_name = AdministratorAccess
 region = us-east-1
 ";
+
+/// The keys of a token file as the AWS CLI writes them, in its order
+/// (docs/compat.md#token-cache).
+pub const CLI_TOKEN_KEYS: [&str; 8] = [
+    "startUrl",
+    "region",
+    "accessToken",
+    "expiresAt",
+    "clientId",
+    "clientSecret",
+    "registrationExpiresAt",
+    "refreshToken",
+];
 
 pub struct Sandbox {
     pub dir: TempDir,
@@ -93,6 +107,29 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `SHELL -c` (bash, zsh or fish, without rc files) running `ssox init SHELL`'s integration and
+/// then `body`, `ssox` first on PATH, in a scrubbed environment.
+pub fn with_integration(sb: &Sandbox, shell: &str, body: &str) -> Command {
+    let bin = Path::new(ssox_bin()).parent().unwrap();
+    let (argv, init): (&[&str], &str) = match shell {
+        "fish" => (&["fish", "--no-config", "-c"], "ssox init fish | source\n"),
+        "zsh" => (&["zsh", "-f", "-c"], "eval \"$(ssox init zsh)\"\n"),
+        _ => (
+            &["bash", "--norc", "--noprofile", "-c"],
+            "eval \"$(ssox init bash)\"\n",
+        ),
+    };
+    let mut c = Command::new(argv[0]);
+    scrub(&mut c, &sb.home);
+    c.env(
+        "PATH",
+        format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+    )
+    .args(&argv[1..])
+    .arg(format!("{init}{body}"));
+    c
 }
 
 /// Whether an external tool is available. Under CI (`CI` set) a missing tool fails the test,

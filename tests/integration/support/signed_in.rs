@@ -12,6 +12,9 @@ use super::fake_aws::FakeAws;
 use super::{stamp, Sandbox};
 
 pub const TOKEN: &str = "creds-test-access-token";
+pub const CLIENT_ID: &str = "creds-test-client";
+pub const CLIENT_SECRET: &str = "creds-test-client-secret";
+pub const REFRESH_TOKEN: &str = "creds-test-refresh-token";
 pub const ACCOUNT: &str = "111111111111";
 
 /// The seed config plus a read-only profile, one the fake denies, and a legacy profile.
@@ -66,6 +69,36 @@ impl Env {
                 stamp(expires_at)
             ),
         );
+    }
+
+    /// Write a token file for `my_sso_session` that can be refreshed (client registered and
+    /// refresh token issued in the fake), as the AWS CLI writes one.
+    pub fn write_refreshable_token(&self, expires_at: OffsetDateTime) {
+        self.fake
+            .register_client(CLIENT_ID, CLIENT_SECRET, &["sso:account:access"]);
+        self.fake.issue_refresh_token(REFRESH_TOKEN, CLIENT_ID);
+        self.sb.write(
+            &format!(".aws/sso/cache/{}", sha1_name("my_sso_session")),
+            &format!(
+                "{{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", \"region\": \"us-east-1\", \
+                 \"accessToken\": \"{TOKEN}\", \"expiresAt\": \"{}\", \"clientId\": \"{CLIENT_ID}\", \
+                 \"clientSecret\": \"{CLIENT_SECRET}\", \"registrationExpiresAt\": \"{}\", \
+                 \"refreshToken\": \"{REFRESH_TOKEN}\"}}",
+                stamp(expires_at),
+                stamp(OffsetDateTime::now_utc() + time::Duration::days(30))
+            ),
+        );
+    }
+
+    /// The token file of `my_sso_session`.
+    pub fn token_path(&self) -> PathBuf {
+        self.sb
+            .path(&format!(".aws/sso/cache/{}", sha1_name("my_sso_session")))
+    }
+
+    /// ssox's lock directory (under `XDG_STATE_HOME`).
+    pub fn lock_dir(&self) -> PathBuf {
+        self.sb.path(".local/state/ssox/locks")
     }
 
     /// `ssox` pointed at the fake.

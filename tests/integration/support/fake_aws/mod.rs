@@ -1,8 +1,8 @@
 //! A loopback fake of AWS, scriptable per test, speaking the wire shapes of
 //! docs/compat.md#wire-shapes. One file per endpoint: `oidc` (sso-oidc), `portal` (the sso portal),
 //! `sts` (GetCallerIdentity with a real SigV4 check), `console` (the federation endpoint), and
-//! `browser` (the fake browser on PATH). This file holds what they share: the script, the recorded
-//! requests, the issued state, the server loop and the router.
+//! `browser` (the fake browser on PATH), over the small HTTP/1.1 server in `http`. This file holds
+//! what they share: the script, the recorded requests, the issued state and the router.
 //! Owns only test-side state; never touches the ssox sources or anything outside 127.0.0.1.
 //!
 //! Do not hold the guard of [`FakeAws::script`] while ssox runs: the server locks it per request.
@@ -14,15 +14,17 @@
 
 mod browser;
 mod console;
+mod http;
 mod oidc;
 mod portal;
 pub mod sigv4;
 mod sts;
 
+pub use portal::numbered_accounts;
+
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
@@ -61,7 +63,8 @@ impl Recorded {
     }
 }
 
-/// When a device code gets approved.
+/// When a device code gets approved; for PKCE, what the authorize page answers (`Deny`:
+/// `error=access_denied`, `Never`: no redirect, anything else: a code at once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Approval {
     /// When the browser visits `verificationUriComplete` (or on [`FakeAws::approve_all`]).
@@ -72,6 +75,9 @@ pub enum Approval {
     Deny,
     /// Every poll answers ExpiredTokenException.
     Expire,
+    /// Never approved: device codes stay pending, and the authorize page (PKCE) shows its
+    /// sign-in page without ever redirecting back.
+    Never,
 }
 
 /// The fake's behaviour; change it at any time through [`FakeAws::script`].
@@ -89,17 +95,26 @@ pub struct Script {
     pub interval: i64,
     /// (op, status): the next request of that op fails with that status (popped when used).
     pub fail: Vec<(String, u16)>,
+    /// (op, k, status): the k-th, 2k-th, 3k-th… request of that op (counted over the fake's life)
+    /// fails with that status; k = 1 fails every request.
+    pub fail_every: Vec<(String, u64, u16)>,
     /// Sleep before every answer.
     pub delay: Option<Duration>,
     /// Ops that answer 200 with a broken body.
     pub malformed: Vec<String>,
     /// (accountId, accountName, email, roles).
     pub accounts: Vec<(String, String, String, Vec<String>)>,
-    /// ListAccounts / ListAccountRoles page size (further capped by `max_result`).
+    /// ListAccounts / ListAccountRoles page size (further capped by `max_result`, which the portal
+    /// accepts from 1 to 100).
     pub page_size: usize,
     /// (accountId, roleName) for which GetRoleCredentials answers 403.
     pub deny_roles: Vec<(String, String)>,
     pub role_expires_in: i64,
+    /// When set, GetRoleCredentials' expiry in epoch seconds (instead of now + role_expires_in).
+    pub role_expires_at: Option<i64>,
+    /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
+    /// behind).
+    pub date_offset: i64,
 }
 
 impl Default for Script {
@@ -113,6 +128,7 @@ impl Default for Script {
             device_expires_in: 600,
             interval: 1,
             fail: Vec::new(),
+            fail_every: Vec::new(),
             delay: None,
             malformed: Vec::new(),
             accounts: vec![(
@@ -124,6 +140,8 @@ impl Default for Script {
             page_size: 1,
             deny_roles: Vec::new(),
             role_expires_in: 3600,
+            role_expires_at: None,
+            date_offset: 0,
         }
     }
 }
@@ -145,6 +163,8 @@ struct Inner {
     counter: u64,
     clients: HashMap<String, oidc::Client>,
     devices: HashMap<String, oidc::Device>,
+    /// authorization code -> what it was issued for
+    auth_codes: HashMap<String, oidc::AuthCode>,
     /// access token -> expiry (epoch s), `None` = never expires
     access_tokens: HashMap<String, Option<i64>>,
     /// refresh token -> client id
@@ -153,6 +173,8 @@ struct Inner {
     role_creds: HashMap<String, RoleCreds>,
     slow_downs_served: u32,
     signin_tokens: Vec<String>,
+    /// op -> requests of it answered so far, for [`Script::fail_every`]
+    answered: HashMap<String, u64>,
 }
 
 impl Inner {
@@ -166,33 +188,21 @@ struct State {
     url: String,
     script: Mutex<Script>,
     inner: Mutex<Inner>,
+    /// Requests received and not yet answered, and the most there ever were at once.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 pub struct FakeAws {
     state: Arc<State>,
-    server: Option<Arc<tiny_http::Server>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    server: Option<http::Server>,
 }
 
 impl Drop for FakeAws {
+    /// Closes the port and every open connection before returning (how tests play "AWS is
+    /// down").
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(server) = self.server.take() {
-            server.unblock();
-            if let Some(t) = self.thread.take() {
-                let _ = t.join();
-            }
-            drop(server);
-        }
-        // tiny_http closes its listener on its own thread: wait until the port refuses.
-        let addr = self.state.url.trim_start_matches("http://").to_string();
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(&addr).is_err() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        self.server.take();
     }
 }
 
@@ -206,41 +216,34 @@ fn now() -> i64 {
 /// The server and the recorded requests. Scripting that belongs to one endpoint (issuing tokens,
 /// clients, role credentials) sits in that endpoint's file.
 impl FakeAws {
-    /// Bind 127.0.0.1:0 and serve on background threads (one per request).
+    /// Bind 127.0.0.1:0 and serve on background threads (one per connection).
     pub fn start() -> FakeAws {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-        let port = server.server_addr().to_ip().unwrap().port();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
         let state = Arc::new(State {
             url: format!("http://127.0.0.1:{port}"),
             script: Mutex::new(Script::default()),
             inner: Mutex::new(Inner::default()),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
         });
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (server, state, stop) = (server.clone(), state.clone(), stop.clone());
-            std::thread::spawn(move || loop {
-                let rq = match server.recv() {
-                    Ok(rq) => rq,
-                    Err(_) if stop.load(Ordering::SeqCst) => return,
-                    Err(_) => continue,
-                };
-                if stop.load(Ordering::SeqCst) {
-                    return;
-                }
-                let state = state.clone();
-                std::thread::spawn(move || serve(&state, rq));
-            })
+        let server = {
+            let state = state.clone();
+            http::Server::start(listener, move |rq| serve(&state, rq))
         };
         FakeAws {
             state,
             server: Some(server),
-            stop,
-            thread: Some(thread),
         }
     }
 
     pub fn url(&self) -> String {
         self.state.url.clone()
+    }
+
+    /// `127.0.0.1:PORT`, as ssox's messages name where a request went.
+    pub fn place(&self) -> String {
+        self.state.url.trim_start_matches("http://").to_string()
     }
 
     /// The endpoint overrides that point ssox (and every AWS SDK) at this fake.
@@ -291,6 +294,12 @@ impl FakeAws {
     /// Forget the recorded requests (state such as tokens is kept).
     pub fn clear_requests(&self) {
         self.inner().requests.clear();
+    }
+
+    /// The most requests the fake was serving at once (received, not yet answered), e.g. to
+    /// check a client's concurrency with [`Script::delay`] set.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
     }
 }
 
@@ -389,44 +398,55 @@ fn route(rq: &Recorded) -> (&'static str, Option<&'static Endpoint>) {
         .unwrap_or(("Unknown", None))
 }
 
-fn serve(state: &State, mut rq: tiny_http::Request) {
-    let method = rq.method().as_str().to_ascii_uppercase();
-    let (path, query) = match rq.url().split_once('?') {
+fn serve(state: &State, rq: http::Request) -> http::Response {
+    let (path, query) = match rq.target.split_once('?') {
         Some((p, q)) => (p.to_string(), q.to_string()),
-        None => (rq.url().to_string(), String::new()),
+        None => (rq.target.clone(), String::new()),
     };
-    let headers: Vec<(String, String)> = rq
-        .headers()
-        .iter()
-        .map(|h| (h.field.as_str().to_string(), h.value.as_str().to_string()))
-        .collect();
-    let mut raw = Vec::new();
-    let _ = rq.as_reader().read_to_end(&mut raw);
-    let body = String::from_utf8_lossy(&raw).into_owned();
     let mut request = Recorded {
         op: String::new(),
-        method,
+        method: rq.method,
         path,
         query,
-        headers,
-        body,
+        headers: rq.headers,
+        body: String::from_utf8_lossy(&rq.body).into_owned(),
     };
     let (op, endpoint) = route(&request);
     request.op = op.to_string();
     state.inner.lock().unwrap().requests.push(request.clone());
+    let now_in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    state
+        .max_in_flight
+        .fetch_max(now_in_flight, Ordering::SeqCst);
 
-    let delay = state.script.lock().unwrap().delay;
+    let (delay, date_offset) = {
+        let script = state.script.lock().unwrap();
+        (script.delay, script.date_offset)
+    };
     if let Some(d) = delay {
         std::thread::sleep(d);
     }
-    let answer = answer(state, endpoint, &request);
-    let mut response =
-        tiny_http::Response::from_string(answer.body).with_status_code(answer.status);
-    for (k, v) in &answer.headers {
-        response = response
-            .with_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
+    let mut answer = answer(state, endpoint, &request);
+    // AWS answers carry a Date header; the script can skew the server's clock.
+    answer = answer.header("Date", &http_date(now() + date_offset));
+    // Answered from here on: the client may send its next request as soon as it reads this.
+    state.in_flight.fetch_sub(1, Ordering::SeqCst);
+    http::Response {
+        status: answer.status,
+        headers: answer.headers,
+        body: answer.body,
     }
-    let _ = rq.respond(response);
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, the form of an HTTP `Date` header.
+fn http_date(epoch: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .unwrap()
+        .format(&format)
+        .unwrap()
 }
 
 fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
@@ -434,9 +454,21 @@ fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
     let mut script = state.script.lock().unwrap();
     let mut inner = state.inner.lock().unwrap();
     let request_id = format!("fake-req-{:08}", inner.next());
+    let nth = {
+        let n = inner.answered.entry(op.to_string()).or_insert(0);
+        *n += 1;
+        *n
+    };
 
-    if let Some(i) = script.fail.iter().position(|(o, _)| o == op) {
-        let (_, status) = script.fail.remove(i);
+    let injected = match script.fail.iter().position(|(o, _)| o == op) {
+        Some(i) => Some(script.fail.remove(i).1),
+        None => script
+            .fail_every
+            .iter()
+            .find(|(o, k, _)| o == op && nth % (*k).max(1) == 0)
+            .map(|f| f.2),
+    };
+    if let Some(status) = injected {
         return match endpoint {
             Some(e) => (e.failure)(op, status, &request_id),
             None => plain_failure(status),

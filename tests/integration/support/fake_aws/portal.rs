@@ -1,11 +1,13 @@
-//! The fake sso portal: GetRoleCredentials, ListAccounts, ListAccountRoles (paginated) and
-//! Logout, each behind the bearer token in `x-amz-sso_bearer_token`, with the errors of
-//! docs/compat.md#wire-shapes. It issues the role credentials that `sts` and `console` accept.
+//! The fake sso portal: GetRoleCredentials, ListAccounts, ListAccountRoles (paginated, `max_result`
+//! from 1 to 100 as the portal API reference says) and Logout, each behind the bearer token in
+//! `x-amz-sso_bearer_token`, with the errors of docs/compat.md#wire-shapes. It issues the role
+//! credentials that `sts` and `console` accept.
 
 use serde_json::{json, Value};
 
 use super::{
-    malformed_json, now, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded, RoleCreds, Script,
+    malformed_json, now, plain_failure, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded, RoleCreds,
+    Script,
 };
 
 pub(super) const ENDPOINT: Endpoint = Endpoint {
@@ -30,6 +32,10 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
 }
 
 fn failure(_op: &str, status: u16, _request_id: &str) -> Answer {
+    // 502 is what a gateway in front of the portal answers: a page of its own, no error type.
+    if status == 502 {
+        return plain_failure(status);
+    }
     let kind = match status {
         401 => "UnauthorizedException",
         403 => "ForbiddenException",
@@ -50,6 +56,11 @@ impl FakeAws {
     /// Whether the portal would accept `token` now (issued, not expired, not logged out).
     pub fn token_valid(&self, token: &str) -> bool {
         token_ok(&self.inner(), token)
+    }
+
+    /// Revoke `token` on the server, as the portal does when the session ends: it answers 401.
+    pub fn revoke_token(&self, token: &str) {
+        self.inner().access_tokens.remove(token);
     }
 
     /// The role credentials issued under this access key id: (akid, secret, session token).
@@ -85,6 +96,22 @@ impl FakeAws {
     }
 }
 
+/// `n` accounts for [`Script::accounts`], each with `roles`: ids `100000000000`, `100000000001`…
+/// in order, names `account-{n-1}` down to `account-0000` (so that ordering by name differs from
+/// the portal's order), emails `aws+NNNN@example.com`.
+pub fn numbered_accounts(n: usize, roles: &[&str]) -> Vec<(String, String, String, Vec<String>)> {
+    (0..n)
+        .map(|i| {
+            (
+                format!("{}", 100_000_000_000 + i),
+                format!("account-{:04}", n - 1 - i),
+                format!("aws+{i:04}@example.com"),
+                roles.iter().map(|r| r.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
 fn token_ok(inner: &Inner, token: &str) -> bool {
     match inner.access_tokens.get(token) {
         Some(None) => true,
@@ -108,11 +135,17 @@ fn page<T: Clone>(
     prefix: &str,
 ) -> Result<(Vec<T>, Option<String>), Answer> {
     let mut size = script.page_size.max(1);
-    if let Some(max) = rq
-        .query_param("max_result")
-        .and_then(|m| m.parse::<usize>().ok())
-    {
-        size = size.min(max.max(1));
+    if let Some(max) = rq.query_param("max_result") {
+        match max.parse::<usize>() {
+            Ok(max @ 1..=100) => size = size.min(max),
+            _ => {
+                return Err(portal_error(
+                    400,
+                    "InvalidRequestException",
+                    "max_result must be between 1 and 100",
+                ))
+            }
+        }
     }
     let start = match rq.query_param("next_token") {
         None => 0,
@@ -214,7 +247,9 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
             let secret = format!("fakeSecretAccessKey/{n:08}+abcdefghijklmnopqr");
             let session =
                 format!("FakeSessionToken//{n}//IQoJb3JpZ2luX2VjEFAaCXVzLWVhc3QtMSJHMEUCIQ");
-            let expires_at = now() + script.role_expires_in;
+            let expires_at = script
+                .role_expires_at
+                .unwrap_or_else(|| now().saturating_add(script.role_expires_in));
             inner.role_creds.insert(
                 akid.clone(),
                 RoleCreds {
@@ -231,7 +266,7 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
                     "accessKeyId": akid,
                     "secretAccessKey": secret,
                     "sessionToken": session,
-                    "expiration": expires_at * 1000,
+                    "expiration": expires_at.saturating_mul(1000),
                 }}),
             )
         }

@@ -1,0 +1,184 @@
+//! Doctor's checks of the files: the config and credentials files (present, readable, the
+//! problems the parser reports), each profile (its session resolves, it names an account and a
+//! role), and each session's cached token and client registration. Reads files only.
+
+use time::OffsetDateTime;
+
+use crate::cache::{self, human_duration, TokenState, MIN_VALIDITY};
+use crate::config::{Config, ProfileKind};
+use crate::profiles::{self, load_config};
+use crate::settings::{ConfigSource, Settings};
+
+use super::Line;
+
+/// The config file and what the parser says about it; the parsed config when it could be read.
+pub fn config(settings: &Settings, lines: &mut Vec<Line>) -> Option<Config> {
+    let path = settings.display_path(&settings.config_file);
+    let exists = settings.config_file.is_file();
+    if !exists {
+        let (text, fix) = match settings.config_source {
+            ConfigSource::Env => (
+                format!("AWS_CONFIG_FILE is {path}, which does not exist"),
+                "correct AWS_CONFIG_FILE, or unset it to use ~/.aws/config",
+            ),
+            ConfigSource::Flag => (
+                format!("--config {path} does not exist"),
+                "give the path of your AWS config file",
+            ),
+            ConfigSource::Default => (
+                format!("{path} does not exist"),
+                "run aws configure sso, or write an [sso-session] and a [profile] by hand \
+                 (see README.md)",
+            ),
+        };
+        lines.push(Line::fail("config", text, fix));
+    }
+    let credentials = settings.credentials_file.is_file();
+    if settings.credentials_from_env && !credentials {
+        lines.push(Line::warn(
+            "credentials",
+            format!(
+                "AWS_SHARED_CREDENTIALS_FILE is {}, which does not exist",
+                settings.display_path(&settings.credentials_file)
+            ),
+            "correct AWS_SHARED_CREDENTIALS_FILE, or unset it to use ~/.aws/credentials",
+        ));
+    }
+    if !exists && !credentials {
+        return None;
+    }
+    let config = match load_config(settings) {
+        Ok(c) => c,
+        Err(e) => {
+            lines.push(Line::fail(
+                "config",
+                format!("{e:#}"),
+                "make the file readable by you",
+            ));
+            return None;
+        }
+    };
+    if exists {
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        lines.push(Line::ok(
+            "config",
+            format!(
+                "{path} read: {}, {}",
+                count(config.profiles.len(), "profile"),
+                count(config.sessions.len(), "sso-session")
+            ),
+        ));
+    }
+    for p in &config.problems {
+        lines.push(Line::warn("config", p.0.clone(), ""));
+    }
+    Some(config)
+}
+
+/// Profiles that cannot be used (their session does not resolve: `fail`) or that lack an
+/// account or role (they switch, but get no role credentials: `warn`).
+pub fn profiles(config: &Config, settings: &Settings, now: OffsetDateTime, lines: &mut Vec<Line>) {
+    let mut broken = 0;
+    for row in profiles::rows(config, settings, now) {
+        let topic = format!("profile {}", row.name);
+        if let Some(e) = row.error {
+            broken += 1;
+            lines.push(Line::fail(topic, e, ""));
+            continue;
+        }
+        let Some(p) = config.profiles.get(&row.name) else {
+            continue;
+        };
+        if p.kind == ProfileKind::Sso {
+            if let Err(e) = config.role_target(p) {
+                broken += 1;
+                lines.push(Line::warn(
+                    topic,
+                    format!("{e}; until then `ssox use` switches, but creds, exec, console and the SDKs get no role credentials"),
+                    "",
+                ));
+            }
+        }
+    }
+    if broken == 0 && !config.profiles.is_empty() {
+        lines.push(Line::ok(
+            "profiles",
+            "every SSO profile names its session, account and role",
+        ));
+    }
+}
+
+/// Each session's (and legacy start URL's) cached token and client registration.
+pub fn sessions(config: &Config, settings: &Settings, now: OffsetDateTime, lines: &mut Vec<Line>) {
+    for (name, state) in profiles::sessions(config, settings, now) {
+        let state = match state {
+            Ok(s) => s,
+            Err(e) => {
+                lines.push(Line::fail(format!("session {name}"), e.0, ""));
+                continue;
+            }
+        };
+        let login = &state.login;
+        let topic = format!("session {}", login.short_name());
+        let login_cmd = format!("ssox login {}", super::login_name(config, login));
+        let token = cache::read_token_quietly(&crate::session::token_path(settings, login));
+        let registration = token
+            .as_ref()
+            .and_then(|t| t.registration_expires_at)
+            .map(|at| {
+                let d = at - now;
+                if d.is_positive() {
+                    format!(
+                        "; its client registration expires in {}",
+                        human_duration(d.unsigned_abs())
+                    )
+                } else {
+                    "; its client registration has expired (the next login registers again)"
+                        .to_string()
+                }
+            })
+            .unwrap_or_default();
+        lines.push(match state.token {
+            TokenState::Valid { left } if left >= MIN_VALIDITY => Line::ok(
+                topic,
+                format!("token valid for {}{registration}", human_duration(left)),
+            ),
+            TokenState::Valid { left } => Line::warn(
+                topic,
+                format!(
+                    "token valid for only {}; ssox treats less than {} as expired",
+                    human_duration(left),
+                    human_duration(MIN_VALIDITY)
+                ),
+                login_cmd,
+            ),
+            TokenState::Expired {
+                ago,
+                refreshable: true,
+            } => Line::warn(
+                topic,
+                format!(
+                    "token expired {} ago; it can be refreshed without a browser{registration}",
+                    human_duration(ago)
+                ),
+                login_cmd,
+            ),
+            TokenState::Expired { ago, .. } => Line::warn(
+                topic,
+                format!("token expired {} ago", human_duration(ago)),
+                login_cmd,
+            ),
+            TokenState::Rejected { refreshable } => Line::warn(
+                topic,
+                if refreshable {
+                    "token rejected by the SSO portal (revoked, or the session ended); it can be \
+                     refreshed without a browser"
+                } else {
+                    "token rejected by the SSO portal (revoked, or the session ended)"
+                },
+                login_cmd,
+            ),
+            TokenState::None => Line::warn(topic, "not logged in (no cached token)", login_cmd),
+        });
+    }
+}
