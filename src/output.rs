@@ -18,6 +18,16 @@ pub fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
+/// Write to stdout through a buffer as `write` produces it (a long listing never sits whole in
+/// memory); a closed pipe is not an error.
+pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 /// Rows of cells as a plain table: each column as wide as its widest cell, two spaces apart,
 /// no trailing spaces.
 pub fn columns(rows: &[Vec<String>]) -> String {

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use anyhow::Result;
+use serde::Serialize;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
@@ -34,24 +35,35 @@ pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
     )
 }
 
-/// One profile as `list` and `pick` show it.
-pub struct Row {
-    pub name: String,
+/// One profile as `list` and `pick` show it, borrowing its strings from the config.
+pub struct Row<'a> {
+    pub name: &'a str,
     pub kind: &'static str,
-    pub account: Option<String>,
-    pub role: Option<String>,
-    /// sso-session name, or the legacy start URL's host.
-    pub session: Option<String>,
-    pub region: Option<String>,
+    pub account: Option<&'a str>,
+    /// The SSO role name, or an assume-role profile's `role_arn`.
+    pub role: Option<&'a str>,
+    pub region: Option<&'a str>,
+    /// The session as the profile names it when there is no resolved SSO login: a broken SSO
+    /// profile's `sso_session`, an assume-role profile's `source_profile` or `credential_source`.
+    named_session: Option<&'a str>,
     /// The SSO login and token this profile uses, shared by every profile of its session.
     pub sso: Option<Rc<SessionState>>,
     pub error: Option<String>,
     pub active: bool,
 }
 
-impl Row {
+impl Row<'_> {
     pub fn token(&self) -> Option<TokenState> {
         self.sso.as_ref().map(|s| s.token)
+    }
+
+    /// The SESSION cell: the sso-session name or the legacy start URL's host (see
+    /// `LoginTarget::short_name`), else what the profile names.
+    pub fn session(&self) -> Option<&str> {
+        match &self.sso {
+            Some(s) => Some(&s.short_name),
+            None => self.named_session,
+        }
     }
 
     /// The TOKEN cell: `error` for a broken profile, the session's token state, or `None` for a
@@ -64,28 +76,48 @@ impl Row {
         }
     }
 
-    /// The profile in `list --json`.
-    pub fn json(&self) -> Value {
-        json!({
-            "name": self.name,
-            "kind": self.kind,
-            "account_id": self.account,
-            "role_name": self.role,
-            "sso_session": self.sso.as_ref().and_then(|s| s.login.session_name.clone()),
-            "sso_start_url": self.sso.as_ref().map(|s| s.login.start_url.clone()),
-            "sso_region": self.sso.as_ref().map(|s| s.login.region.clone()),
-            "region": self.region,
-            "token": self.token().map(|t| t.as_str()),
-            "token_expires_at": self.sso.as_ref().and_then(|s| s.expires_at.clone()),
-            "active": self.active,
-            "error": self.error,
-        })
+    /// The profile in `list --json` (serialized as it is: no JSON tree is built).
+    pub fn json(&self) -> RowJson<'_> {
+        let sso = self.sso.as_deref();
+        RowJson {
+            name: self.name,
+            kind: self.kind,
+            account_id: self.account,
+            role_name: self.role,
+            sso_session: sso.and_then(|s| s.login.session_name.as_deref()),
+            sso_start_url: sso.map(|s| s.login.start_url.as_str()),
+            sso_region: sso.map(|s| s.login.region.as_str()),
+            region: self.region,
+            token: self.token().map(|t| t.as_str()),
+            token_expires_at: sso.and_then(|s| s.expires_at.as_deref()),
+            active: self.active,
+            error: self.error.as_deref(),
+        }
     }
+}
+
+/// One profile of `list --json`, keys in this order (a stable interface).
+#[derive(Serialize)]
+pub struct RowJson<'a> {
+    name: &'a str,
+    kind: &'a str,
+    account_id: Option<&'a str>,
+    role_name: Option<&'a str>,
+    sso_session: Option<&'a str>,
+    sso_start_url: Option<&'a str>,
+    sso_region: Option<&'a str>,
+    region: Option<&'a str>,
+    token: Option<&'static str>,
+    token_expires_at: Option<&'a str>,
+    active: bool,
+    error: Option<&'a str>,
 }
 
 /// What every profile of one sso-session (or legacy start URL) shares: worked out once.
 pub struct SessionState {
     pub login: LoginTarget,
+    /// `LoginTarget::short_name`, worked out once.
+    pub short_name: String,
     pub token: TokenState,
     /// `TokenState::short`, formatted once.
     pub token_text: String,
@@ -139,6 +171,7 @@ impl<'a> Tokens<'a> {
         let token = self.get(&login.cache_key);
         let state = crate::session::token_state(settings, &path, token, now);
         SessionState {
+            short_name: login.short_name(),
             token: state,
             token_text: state.short(),
             expires_at: token.map(|t| cache::format_timestamp(t.expires_at)),
@@ -176,7 +209,7 @@ pub fn sessions(
 }
 
 /// Build the rows for every profile, sorted by name.
-pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Row> {
+pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) -> Vec<Row<'a>> {
     let mut tokens = Tokens::new(settings);
     let mut sessions: HashMap<&str, Result<Rc<SessionState>, String>> = HashMap::new();
     let active = settings.active_profile();
@@ -186,12 +219,12 @@ pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Ro
         .map(|p| {
             let f = Fields::of(p);
             let mut r = Row {
-                name: p.name.clone(),
+                name: &p.name,
                 kind: p.kind.as_str(),
-                account: f.account.map(str::to_string),
-                role: f.role.map(str::to_string),
-                session: None,
-                region: f.region.map(str::to_string),
+                account: f.account,
+                role: f.role,
+                region: f.region,
+                named_session: None,
                 sso: None,
                 error: None,
                 active: active == Some(p.name.as_str()),
@@ -208,22 +241,16 @@ pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Ro
                         _ => session_state(config, p, &mut tokens, now),
                     };
                     match state {
-                        Ok(st) => {
-                            r.session = Some(st.login.short_name());
-                            r.sso = Some(st);
-                        }
+                        Ok(st) => r.sso = Some(st),
                         Err(e) => {
-                            r.session = f.session.map(str::to_string);
+                            r.named_session = f.session;
                             r.error = Some(e);
                         }
                     }
                 }
                 ProfileKind::AssumeRole => {
-                    r.role = p.get("role_arn").map(str::to_string);
-                    r.session = p
-                        .get("source_profile")
-                        .or(p.get("credential_source"))
-                        .map(str::to_string);
+                    r.role = p.get("role_arn");
+                    r.named_session = p.get("source_profile").or(p.get("credential_source"));
                 }
                 _ => {}
             }
@@ -281,16 +308,16 @@ pub const MENU_HEADER: [&str; 6] = ["PROFILE", "ACCOUNT", "ROLE", "SESSION", "RE
 
 /// The menu cells for one profile: name, account, role, session, region, token state. Every
 /// cell is searched. Empty when unknown.
-pub fn menu_row(r: Row) -> ui::Row {
-    let token = r.token_cell().unwrap_or_default().to_string();
+pub fn menu_row(r: &Row) -> ui::Row {
+    let cell = |s: Option<&str>| s.unwrap_or_default().to_string();
     ui::Row {
         cells: vec![
-            r.name,
-            r.account.unwrap_or_default(),
-            r.role.unwrap_or_default(),
-            r.session.unwrap_or_default(),
-            r.region.unwrap_or_default(),
-            token,
+            r.name.to_string(),
+            cell(r.account),
+            cell(r.role),
+            cell(r.session()),
+            cell(r.region),
+            cell(r.token_cell()),
         ],
         marked: r.active,
     }

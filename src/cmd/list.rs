@@ -2,14 +2,16 @@
 //! JSON or bare names. Reads files only; no network.
 
 use std::fmt::Write as _;
+use std::io::Write;
 
 use anyhow::Result;
 use console::Style;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use crate::cli::ListArgs;
 use crate::config::Config;
-use crate::output::{columns, print_stdout, stdout_color};
+use crate::output::{columns, print_stdout, stdout_color, stream_stdout};
 use crate::profiles::{self, load_config, Row};
 use crate::settings::Settings;
 use crate::ui::warn;
@@ -40,35 +42,51 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
         }
     }
     if args.json {
-        let arr: Vec<Value> = rows.iter().map(Row::json).collect();
-        return print_stdout(&format!("{}\n", serde_json::to_string_pretty(&arr)?));
+        // Streamed as it is serialized: no JSON tree, no whole-output string.
+        return stream_stdout(|out| {
+            serde_json::to_writer_pretty(&mut *out, &JsonRows(&rows))?;
+            out.write_all(b"\n")
+        });
     }
-    print_stdout(&table(&rows, stdout_color(settings)))
+    let color = stdout_color(settings);
+    stream_stdout(|out| table(&rows, color, out))
 }
 
-fn table(rows: &[Row], color: bool) -> String {
-    let cells: Vec<[String; 7]> = rows
-        .iter()
-        .map(|r| {
-            let dash = || "-".to_string();
-            [
-                r.name.clone(),
-                r.kind.to_string(),
-                r.account.clone().unwrap_or_else(dash),
-                r.role.clone().unwrap_or_else(dash),
-                r.session.clone().unwrap_or_else(dash),
-                r.region.clone().unwrap_or_else(dash),
-                r.token_cell().unwrap_or("-").to_string(),
-            ]
-        })
-        .collect();
+/// The `list --json` array, serialized row by row.
+struct JsonRows<'a>(&'a [Row<'a>]);
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(Row::json))
+    }
+}
+
+/// The cells of a row in table order; `-` for what is unknown.
+fn cells<'r>(r: &'r Row) -> [&'r str; 7] {
+    [
+        r.name,
+        r.kind,
+        r.account.unwrap_or("-"),
+        r.role.unwrap_or("-"),
+        r.session().unwrap_or("-"),
+        r.region.unwrap_or("-"),
+        r.token_cell().unwrap_or("-"),
+    ]
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The profile table, each column as wide as its widest cell, written line by line.
+fn table(rows: &[Row], color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let header = [
         "PROFILE", "KIND", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN",
     ];
     let mut widths = header.map(str::len);
-    for c in &cells {
-        for (w, s) in widths.iter_mut().zip(c) {
-            *w = (*w).max(s.chars().count());
+    for r in rows {
+        for (w, s) in widths.iter_mut().zip(cells(r)) {
+            *w = (*w).max(width(s));
         }
     }
     let style = |s: Style| s.force_styling(color);
@@ -76,15 +94,19 @@ fn table(rows: &[Row], color: bool) -> String {
     let green = style(Style::new().green());
     let red = style(Style::new().red());
     let dim = style(Style::new().dim());
-    let mut out = String::new();
-    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
-    let head: Vec<String> = header.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
-    let _ = writeln!(out, "  {}", bold.apply_to(head.join("  ").trim_end()));
     let mut line = String::new();
-    for (r, c) in rows.iter().zip(&cells) {
+    for (i, (h, w)) in header.iter().zip(widths).enumerate() {
+        if i > 0 {
+            line.push_str("  ");
+        }
+        line.push_str(h);
+        line.extend(std::iter::repeat_n(' ', w.saturating_sub(h.len())));
+    }
+    writeln!(out, "  {}", bold.apply_to(line.trim_end()))?;
+    for r in rows {
         line.clear();
         line.push_str(if r.active { "* " } else { "  " });
-        for (i, (s, w)) in c.iter().zip(widths).enumerate() {
+        for (i, (s, w)) in cells(r).into_iter().zip(widths).enumerate() {
             if i > 0 {
                 line.push_str("  ");
             }
@@ -102,14 +124,13 @@ fn table(rows: &[Row], color: bool) -> String {
                 _ => line.push_str(s),
             }
             if i < 6 {
-                let n = w.saturating_sub(s.chars().count());
-                line.extend(std::iter::repeat_n(' ', n));
+                line.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
             }
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
+        out.write_all(line.trim_end().as_bytes())?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 fn sessions(
