@@ -321,8 +321,8 @@ pub struct CredsArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  ssox exec blog_admin -- aws s3 ls   one command with the role's credentials
-  ssox exec -- terraform plan         the same for $AWS_PROFILE
+  ssox exec blog_admin -- aws s3 ls              one command with the role's credentials
+  ssox exec blog_admin                           a new $SHELL with them (`exit` to leave)
   ssox exec --server blog_admin -- npm run dev   fresh credentials for as long as it runs")]
 pub struct ExecArgs {
     /// Profile whose role credentials the command gets [default: $AWS_PROFILE]
@@ -344,17 +344,17 @@ that `$(…)` and `<(…)` see its end. Any profile is served at /profiles/NAME.
 Docker and SSH recipes.
 
 Examples:
-  ssox serve --profile blog_admin              print shell code for another shell, then serve
-  ssox serve --print-env --port 9911 --token-file ~/.ssox-token > ssox.env
-  docker run --network host --env-file ssox.env amazon/aws-cli sts get-caller-identity"
+  ssox serve --profile blog_admin                 shell code for other shells, then serve
+  ssox serve --print-env --port 9911 > ssox.env   for docker run --network host --env-file ssox.env
+  ssox serve --token-file ~/.ssox-serve-token     the same token after a restart"
 )]
 pub struct ServeArgs {
     /// Profile that `/` serves and the printed URI names [default: $AWS_PROFILE]
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Port to listen on [default: a free one]
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub port: u16,
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
     /// Address to listen on. SDKs take plain http only from loopback addresses and
     /// 169.254.170.2; 0.0.0.0 listens everywhere
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]

@@ -36,7 +36,7 @@ pub fn run(args: ServeArgs, settings: &Settings) -> Result<()> {
     let stop = Stop::on_signals()?;
     let opts = Options {
         bind: args.bind,
-        port: args.port,
+        port: args.port.unwrap_or(0),
         token,
         default_profile: Some(name.clone()),
         log: Log::Stderr,

@@ -561,6 +561,15 @@ fn print_env_with_a_token_file_keeps_clients_working_across_restarts() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("container-role {ACCOUNT} {ARN}\n"));
+    // The file holds the bare token, as botocore reads AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+    // (a newline in it would be refused): the file can be handed to a container as it is.
+    let o = c
+        .env_remove("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("container-role {ACCOUNT} {ARN}\n"));
     let (status, log) = second.stop("TERM");
     assert_eq!(status.code(), Some(0));
     assert!(!log.contains(&token), "{log}");
@@ -667,6 +676,8 @@ fn botocore_takes_plain_http_only_from_loopback_and_the_agent_addresses() {
             "http://[::1]:9911/",
             "http://localhost:9911/",
             "http://169.254.170.2:9911/",
+            "http://169.254.170.23:9911/",
+            "http://[fd00:ec2::23]:9911/",
             "http://host.docker.internal:9911/",
             "http://172.17.0.1:9911/",
             "http://192.168.1.10:9911/",
@@ -677,7 +688,8 @@ fn botocore_takes_plain_http_only_from_loopback_and_the_agent_addresses() {
     assert_eq!(
         stdout(&o),
         "http://127.0.0.1:9911/profiles/p ok\nhttp://127.0.0.2:9911/ ok\nhttp://[::1]:9911/ ok\n\
-         http://localhost:9911/ ok\nhttp://169.254.170.2:9911/ ok\n\
+         http://localhost:9911/ ok\nhttp://169.254.170.2:9911/ ok\nhttp://169.254.170.23:9911/ ok\n\
+         http://[fd00:ec2::23]:9911/ ok\n\
          http://host.docker.internal:9911/ refused\nhttp://172.17.0.1:9911/ refused\n\
          http://192.168.1.10:9911/ refused\n"
     );
