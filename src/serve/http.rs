@@ -9,8 +9,9 @@ pub const MAX_HEAD: usize = 16 * 1024;
 /// The most headers a request may have.
 const MAX_HEADERS: usize = 48;
 
-/// The part of a request `ssox serve` looks at.
-#[derive(Debug, PartialEq, Eq)]
+/// The part of a request `ssox serve` looks at. No `Debug`: the `Authorization` header is the
+/// server's bearer token when it is right.
+#[derive(PartialEq, Eq)]
 pub struct Request {
     pub method: String,
     /// The request target without its query string, still percent-encoded.
@@ -150,16 +151,17 @@ mod tests {
         let raw = b"GET /profiles/blog%20admin?x=1 HTTP/1.1\r\nHost: a\r\n\
                     authorization:  tok3n \r\nAuthorization: second\r\n\r\nbody";
         for step in [1, 7, 4096] {
-            assert_eq!(
-                read(raw, step).unwrap(),
-                Request {
+            let r = read(raw, step).ok().unwrap();
+            assert!(
+                r == Request {
                     method: "GET".into(),
                     path: "/profiles/blog%20admin".into(),
                     authorization: Some(b"tok3n".to_vec()),
-                }
+                },
+                "{step}"
             );
         }
-        let r = read(b"POST / HTTP/1.0\r\n\r\n", 3).unwrap();
+        let r = read(b"POST / HTTP/1.0\r\n\r\n", 3).ok().unwrap();
         assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/"));
         assert_eq!(r.authorization, None);
     }

@@ -17,7 +17,7 @@ pub use provider::{Failure, Provider};
 pub use stop::Stop;
 pub use token::Token;
 
-use std::io;
+use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -30,7 +30,7 @@ use handler::{Ctx, Outcome};
 use http::ReadError;
 
 /// Connections served at once.
-pub const MAX_CONNECTIONS: usize = 32;
+const MAX_CONNECTIONS: usize = 32;
 /// How long a client may take to send its request, and to read the answer.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a stopping server waits for the requests it is answering.
@@ -115,7 +115,7 @@ impl Server {
             .name("ssox-serve".into())
             .spawn(move || {
                 if let Err(e) = accept_loop(&self.listener, &self.shared, None) {
-                    crate::ui::warn(&format!("the credential server stopped: {e}"));
+                    crate::ui::warn(&format!("the credential server stopped: {e:#}"));
                 }
             })
             .context("cannot start the credential server")?;
@@ -170,18 +170,13 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: Option<&Stop>
                 continue;
             }
         };
-        if !wait_for_a_slot(shared, &stopping) {
+        let Some(slot) = Slot::take(shared, &stopping) else {
             return Ok(());
-        }
-        let for_thread = shared.clone();
+        };
         let started = std::thread::Builder::new()
             .name("ssox-serve-conn".into())
-            .spawn(move || {
-                serve_connection(conn, &for_thread);
-                release(&for_thread);
-            });
+            .spawn(move || serve_connection(conn, &slot.0));
         if started.is_err() {
-            release(shared);
             crate::ui::warn("cannot start a thread for a connection; dropped it");
         }
     }
@@ -194,28 +189,34 @@ fn is_transient(e: &io::Error) -> bool {
     )
 }
 
-/// Take one of the [`MAX_CONNECTIONS`] slots, waiting for one to free up; false when a stop
-/// was requested meanwhile.
-fn wait_for_a_slot(shared: &Shared, stopping: &dyn Fn() -> bool) -> bool {
-    let mut busy = lock(&shared.busy);
-    while *busy >= MAX_CONNECTIONS {
-        if stopping() {
-            return false;
+/// One of the [`MAX_CONNECTIONS`] slots, given back when dropped (even by a panicking thread).
+struct Slot(Arc<Shared>);
+
+impl Slot {
+    /// Take a slot, waiting for one to free up; `None` when a stop was requested meanwhile.
+    fn take(shared: &Arc<Shared>, stopping: &dyn Fn() -> bool) -> Option<Slot> {
+        let mut busy = lock(&shared.busy);
+        while *busy >= MAX_CONNECTIONS {
+            if stopping() {
+                return None;
+            }
+            busy = shared
+                .idle
+                .wait_timeout(busy, Duration::from_millis(100))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
-        busy = shared
-            .idle
-            .wait_timeout(busy, Duration::from_millis(100))
-            .unwrap_or_else(PoisonError::into_inner)
-            .0;
+        *busy += 1;
+        Some(Slot(shared.clone()))
     }
-    *busy += 1;
-    true
 }
 
-fn release(shared: &Shared) {
-    let mut busy = lock(&shared.busy);
-    *busy = busy.saturating_sub(1);
-    shared.idle.notify_all();
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut busy = lock(&self.0.busy);
+        *busy = busy.saturating_sub(1);
+        self.0.idle.notify_all();
+    }
 }
 
 /// Wait until `listener` has a connection (true) or `wake` is readable (false).
@@ -280,7 +281,10 @@ fn serve_connection(mut conn: TcpStream, shared: &Shared) {
     // Logged before the answer goes out, so that one client's requests are logged in order.
     let line = handler::log_line(now, &outcome);
     match shared.log {
-        Log::Stderr => eprintln!("{line}"),
+        // A closed stderr must not stop the server (eprintln! would panic).
+        Log::Stderr => {
+            let _ = writeln!(io::stderr().lock(), "{line}");
+        }
         Log::Verbose => crate::verbose!("{line}"),
     }
     let _ = http::write_response(&mut conn, &outcome.response);
