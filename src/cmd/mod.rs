@@ -12,6 +12,7 @@ mod list;
 mod login;
 mod logout;
 mod pick;
+mod serve;
 mod status;
 mod use_;
 mod whoami;
@@ -34,6 +35,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Whoami(a) => whoami::run(a, settings),
         Command::Creds(a) => creds::run(a, settings),
         Command::Exec(a) => exec::run(a, settings),
+        Command::Serve(a) => serve::run(a, settings),
         Command::Console(a) => console::run(a, settings),
         Command::Doctor(a) => doctor::run(a, settings),
     }

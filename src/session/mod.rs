@@ -38,7 +38,7 @@ use crate::ui::warn;
 use crate::Cancelled;
 
 pub use flow::Flow;
-pub use fresh::fresh_token;
+pub use fresh::{fresh_token, LoginRequired};
 pub use role::{profile_name, role_credentials, role_failure, sso_role_credentials, TokenRejected};
 pub use targets::{
     active_profile, login_targets, no_sessions_message, resolve, resolve_target, Resolved,

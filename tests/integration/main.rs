@@ -15,6 +15,7 @@ mod no_runtime;
 mod pick;
 mod pick_screen;
 mod portal_list;
+mod serve;
 mod shells;
 mod support;
 mod switching;
