@@ -67,20 +67,16 @@ pub fn acquire_until(
 }
 
 /// Take the lock of one role-credential cache file (named `file` in `~/.aws/cli/cache`), waiting
-/// no later than `deadline`. Returns the lock and whether another ssox held it first.
-pub fn role(settings: &Settings, file: &str, deadline: Instant) -> Result<(Lock, bool)> {
-    let mut waited = false;
+/// no later than `deadline`.
+pub fn role(settings: &Settings, file: &str, deadline: Instant) -> Result<Lock> {
     let name = file.trim_end_matches(".json");
     let lock = Lock::acquire_until(
         &settings.lock_dir().join(format!("role-{name}.lock")),
         deadline,
-        || {
-            waited = true;
-            crate::verbose!("waiting for another ssox fetching the same role credentials");
-        },
+        || crate::verbose!("waiting for another ssox fetching the same role credentials"),
     )?;
     match lock {
-        Some(lock) => Ok((lock, waited)),
+        Some(lock) => Ok(lock),
         None => bail!(
             "another ssox is fetching the same role credentials and did not finish in time; try again"
         ),
