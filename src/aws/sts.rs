@@ -141,7 +141,8 @@ pub fn caller_identity(keys: &Keys, sts: &Sts) -> Result<CallerIdentity> {
 }
 
 /// AssumeRole signed with `keys`: `args` plus `session_name` (the profile's, or the generated
-/// default). The credentials' account is the assumed role's.
+/// default). `args.serial_number` is not sent: ssox asks for no MFA code, and its caller assumes
+/// no role that needs one. The credentials' account is the assumed role's.
 pub fn assume_role(
     keys: &Keys,
     sts: &Sts,

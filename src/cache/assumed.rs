@@ -15,21 +15,23 @@ use crate::fsutil;
 
 /// The AssumeRole arguments a profile sets (botocore's `_assume_kwargs`), which the cache key
 /// hashes. `role_session_name` is `None` when the session name is generated (then it is left
-/// out of the key, as botocore does).
+/// out of the key, as botocore does). `serial_number` is the profile's `mfa_serial` (the MFA
+/// code itself is not part of the key).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssumeRoleArgs {
     pub role_arn: String,
     pub role_session_name: Option<String>,
     pub external_id: Option<String>,
     pub duration_seconds: Option<i64>,
+    pub serial_number: Option<String>,
 }
 
 /// `BaseAssumeRoleCredentialFetcher._create_cache_key`: the sha1 of
 /// `json.dumps(args, sort_keys=True)` (default separators). The hex digest needs none of its
 /// `:` and `/` replacements.
 pub fn file_name(args: &AssumeRoleArgs) -> String {
-    // Keys in sorted order: DurationSeconds, ExternalId, RoleArn, RoleSessionName.
-    let mut parts = Vec::with_capacity(4);
+    // Keys in sorted order: DurationSeconds, ExternalId, RoleArn, RoleSessionName, SerialNumber.
+    let mut parts = Vec::with_capacity(5);
     if let Some(d) = args.duration_seconds {
         parts.push(format!("\"DurationSeconds\": {d}"));
     }
@@ -39,6 +41,9 @@ pub fn file_name(args: &AssumeRoleArgs) -> String {
     parts.push(format!("\"RoleArn\": {}", py_json_str(&args.role_arn)));
     if let Some(n) = &args.role_session_name {
         parts.push(format!("\"RoleSessionName\": {}", py_json_str(n)));
+    }
+    if let Some(n) = &args.serial_number {
+        parts.push(format!("\"SerialNumber\": {}", py_json_str(n)));
     }
     super::cache_file_name(&format!("{{{}}}", parts.join(", ")))
 }
@@ -137,6 +142,7 @@ mod tests {
             role_session_name: None,
             external_id: None,
             duration_seconds: None,
+            serial_number: None,
         }
     }
 
@@ -147,19 +153,20 @@ mod tests {
             file_name(&args("arn:aws:iam::333333333333:role/ChainRole")),
             "fd12b8f5918586dff3e3bb813b57c57ae9051daa.json"
         );
-        // sha1 of `{"DurationSeconds": 1800, "ExternalId": "ext-\u00e9", "RoleArn": "arn:aws:iam::333333333333:role/ChainRole", "RoleSessionName": "me"}`
-        // as Python's json.dumps(sort_keys=True) writes it.
+        // Every key, as Python's json.dumps(sort_keys=True) writes them.
         let all = AssumeRoleArgs {
             role_session_name: Some("me".into()),
             external_id: Some("ext-\u{e9}".into()),
             duration_seconds: Some(1800),
+            serial_number: Some("arn:aws:iam::111111111111:mfa/me".into()),
             ..args("arn:aws:iam::333333333333:role/ChainRole")
         };
         assert_eq!(
             file_name(&all),
             super::super::cache_file_name(
                 "{\"DurationSeconds\": 1800, \"ExternalId\": \"ext-\\u00e9\", \"RoleArn\": \
-                 \"arn:aws:iam::333333333333:role/ChainRole\", \"RoleSessionName\": \"me\"}"
+                 \"arn:aws:iam::333333333333:role/ChainRole\", \"RoleSessionName\": \"me\", \
+                 \"SerialNumber\": \"arn:aws:iam::111111111111:mfa/me\"}"
             )
         );
     }

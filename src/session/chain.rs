@@ -183,6 +183,7 @@ fn hop<'a>(config: &Config, p: &'a Profile) -> Result<Hop<'a>, ConfigError> {
             role_session_name: p.get("role_session_name").map(str::to_string),
             external_id: p.get("external_id").map(str::to_string),
             duration_seconds,
+            serial_number: p.get("mfa_serial").map(str::to_string),
         },
     })
 }

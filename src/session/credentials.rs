@@ -135,6 +135,19 @@ fn own_credentials(config: &Config, p: &Profile, what: &str, key: &str) -> Confi
     ))
 }
 
+/// Why ssox cannot assume `p`'s role: it needs an MFA code. The AWS CLI asks for one and caches
+/// the answer where ssox reuses it.
+fn needs_mfa(config: &Config, p: &Profile) -> ConfigError {
+    ConfigError(format!(
+        "profile {:?} sets mfa_serial ({}): assuming a role with an MFA code is not supported by \
+         ssox; run `aws sts get-caller-identity --profile {}` (the AWS CLI asks for the code and \
+         caches the role's credentials, which ssox then reuses until they expire)",
+        p.name,
+        config.at(p.line("mfa_serial").unwrap_or(p.source)),
+        crate::config::ini::quote_name(&p.name)
+    ))
+}
+
 /// The credentials a chain starts from.
 fn root_keys(
     config: &Config,
@@ -211,18 +224,6 @@ impl<'a> Assume<'a> {
         now: OffsetDateTime,
         deadline: Instant,
     ) -> Result<Assume<'a>> {
-        for hop in &chain.hops {
-            let p = hop.profile;
-            if p.get("mfa_serial").is_some() {
-                return Err(ConfigError(format!(
-                    "profile {:?} sets mfa_serial ({}): assuming a role with an MFA code is not \
-                     supported by ssox; use the AWS CLI for this profile",
-                    p.name,
-                    config.at(p.line("mfa_serial").unwrap_or(p.source))
-                ))
-                .into());
-            }
-        }
         if let Root::CredentialSource(p) | Root::WebIdentity(p) = chain.root {
             return Err(unsupported(config, p).into());
         }
@@ -267,6 +268,9 @@ impl<'a> Assume<'a> {
         };
         if let Some(c) = cached(self.now) {
             return Ok(c);
+        }
+        if hop.args.serial_number.is_some() {
+            return Err(needs_mfa(self.config, hop.profile).into());
         }
         let source = match i.checked_sub(1) {
             Some(below) => Keys::from(&self.hop(below)?),

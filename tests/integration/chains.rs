@@ -470,11 +470,11 @@ source_profile = loop_a
 }
 
 #[test]
-fn mfa_serial_is_not_supported_and_says_so() {
+fn mfa_serial_is_not_supported_but_the_clis_cached_answer_is_reused() {
     let env = env_with(
         "
 [profile mfa]
-role_arn = arn:aws:iam::222222222222:role/Mfa
+role_arn = arn:aws:iam::333333333333:role/ChainRole
 source_profile = hub_ops
 mfa_serial = arn:aws:iam::111111111111:mfa/alice
 ",
@@ -484,9 +484,32 @@ mfa_serial = arn:aws:iam::111111111111:mfa/alice
         fail(&o),
         err(
             "profile \"mfa\" sets mfa_serial (~/.aws/config:36): assuming a role with an MFA code \
-             is not supported by ssox; use the AWS CLI for this profile"
+             is not supported by ssox; run `aws sts get-caller-identity --profile mfa` (the AWS CLI \
+             asks for the code and caches the role's credentials, which ssox then reuses until \
+             they expire)"
         )
     );
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+    // What the AWS CLI cached after asking for the code (its key holds SerialNumber).
+    let path = assumed_file(
+        &env,
+        "{\"RoleArn\": \"arn:aws:iam::333333333333:role/ChainRole\", \
+         \"SerialNumber\": \"arn:aws:iam::111111111111:mfa/alice\"}",
+    );
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let (akid, secret, token) = (
+        "ASIACLIMFA0000000001",
+        "mfaSecret/0123+x",
+        "mfaToken//0123==",
+    );
+    std::fs::write(
+        &path,
+        cli_assumed_json(akid, secret, token, &in_minutes(50)),
+    )
+    .unwrap();
+    let o = env.run(&["creds", "mfa", "--format", "env-no-export"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(vars(&o)["AWS_ACCESS_KEY_ID"], akid);
     assert_eq!(env.fake.ops(), Vec::<String>::new());
 }
 

@@ -66,6 +66,7 @@ fn hops_run_from_the_root_outward() {
             role_session_name: None,
             external_id: None,
             duration_seconds: None,
+            serial_number: None,
         }
     );
 }
@@ -87,6 +88,7 @@ fn arguments_come_from_the_profile() {
             role_session_name: Some("me".into()),
             external_id: Some("ext".into()),
             duration_seconds: Some(1800),
+            serial_number: None,
         }
     );
     assert_eq!(
