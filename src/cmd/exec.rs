@@ -15,7 +15,7 @@ use crate::cache::role::RoleCredentials;
 use crate::child;
 use crate::cli::ExecArgs;
 use crate::config::Config;
-use crate::profiles::load_config_for;
+use crate::profiles::load_config_chain;
 use crate::serve::{self, Log, Options, Provider, Server, Token};
 use crate::session;
 use crate::settings::{Settings, EXEC_PROFILE_VAR};
@@ -28,18 +28,18 @@ type ChildEnv = (Vec<(&'static str, Option<OsString>)>, String);
 
 pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
     let name = session::profile_name(args.profile.as_deref(), settings, "exec")?;
-    let config = load_config_for(settings, &name)?;
+    let config = load_config_chain(settings, &name)?;
     let (env, holding) = if args.server {
         served_env(&config, &name, settings)?
     } else {
-        let (creds, target) = session::role_credentials(&config, &name, settings, super::now())?;
+        let got = session::credentials(&config, &name, settings, super::now())?;
         let holding = format!(
             "role {} in account {}, until {}",
-            target.role_name,
-            target.account_id,
-            creds.expiration_string()
+            got.role_name,
+            got.account_id,
+            got.credentials.expiration_string()
         );
-        (child_env(&creds, target.region.as_deref()), holding)
+        (child_env(&got.credentials, got.region.as_deref()), holding)
     };
     let (program, rest): (OsString, &[OsString]) = match args.command.split_first() {
         Some((program, rest)) => (program.clone(), rest),

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use crate::cache::role::RoleCredentials;
 use crate::config::{Config, ConfigError};
-use crate::profiles::load_config_for;
+use crate::profiles::load_config_chain;
 use crate::session::{self, LoginRequired, TokenRejected};
 use crate::settings::Settings;
 
@@ -68,14 +68,14 @@ fn credentials(
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Result<RoleCredentials> {
-    session::role_credentials(config, name, settings, now).map(|(creds, _)| creds)
+    session::credentials(config, name, settings, now).map(|got| got.credentials)
 }
 
 /// Fetch `name`'s credentials as `ssox creds` would, reading the config afresh (it may have
 /// changed since the server started).
 fn fetch(settings: &Settings, name: &str) -> Result<RoleCredentials, Failure> {
     let config =
-        load_config_for(settings, name).map_err(|e| Failure::new(500, "ConfigError", e))?;
+        load_config_chain(settings, name).map_err(|e| Failure::new(500, "ConfigError", e))?;
     config.profile(name).map_err(Failure::not_found)?;
     credentials(&config, name, settings, OffsetDateTime::now_utc()).map_err(|e| Failure::of(&e))
 }

@@ -694,3 +694,37 @@ fn botocore_takes_plain_http_only_from_loopback_and_the_agent_addresses() {
          http://192.168.1.10:9911/ refused\n"
     );
 }
+
+#[test]
+fn role_chains_are_served_and_a_broken_one_is_a_profile_error() {
+    let env = Env::new();
+    env.sb.write(
+        ".aws/config",
+        &format!(
+            "{}\n[profile hub]\nrole_arn = arn:aws:iam::222222222222:role/Hub\n\
+             source_profile = blog_admin\n\
+             [profile looped]\nrole_arn = arn:aws:iam::222222222222:role/L\nsource_profile = looped\n",
+            crate::support::signed_in::CONFIG
+        ),
+    );
+    let s = serve(&env, &["--profile", "hub", "--print-env"]);
+    let bearer = s.token();
+    let (status, body) = s.get("/profiles/hub", Some(&bearer));
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let akid = v["AccessKeyId"].as_str().unwrap();
+    assert!(akid.starts_with("ASIAFAKEAR"), "{body}");
+    assert_eq!(v["AccountId"], "222222222222");
+    assert_eq!(env.fake.ops(), ["GetRoleCredentials", "AssumeRole"]);
+    assert_eq!(
+        s.get("/profiles/looped", Some(&bearer)),
+        (
+            500,
+            r#"{"code":"InvalidProfile","message":"profile \"looped\" has a loop of source_profile references: looped -> looped (~/.aws/config:28); point one of them at a profile with credentials of its own"}"#
+                .to_string()
+        )
+    );
+    let (status, log) = s.stop("TERM");
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert_no_secret(&env, &log, akid, &bearer);
+}
