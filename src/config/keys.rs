@@ -1,7 +1,10 @@
 //! Key storage of one parse: every key and value of every section in one shared buffer, and each
-//! section's keys as a range of items over it (`Keys`). Knows nothing of what the sections mean
-//! (that is `parse.rs`) and must not touch files or the terminal.
+//! section's keys as a range of items over it (`Keys`). Setting a key in the section being read
+//! and combining repeated sections are linear in the number of keys. Knows nothing of what the
+//! sections mean (that is `parse.rs`) and must not touch files or the terminal.
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -19,16 +22,19 @@ pub struct Keys {
     pub(super) end: usize,
 }
 
+/// A section with at most this many keys is searched by a scan; a larger one through a hash map.
+const SCAN_MAX: usize = 16;
+
 /// The buffer and items shared by every section of one parse (append-only while parsing).
 #[derive(Debug, Default)]
 pub(super) struct Store {
     pub(super) buf: String,
     pub(super) items: Vec<Item>,
     /// The file text copied at the start of `buf`, if any: (its address, length, offset in `buf`).
-    pub(super) region: Option<(usize, usize, usize)>,
+    region: Option<(usize, usize, usize)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Item {
     pub(super) key: (usize, usize),
     pub(super) value: (usize, usize),
@@ -36,9 +42,29 @@ pub(super) struct Item {
     pub(super) source: Source,
 }
 
+/// The keys of the section being read, for `Store::set`: its first item, and once it has more
+/// than `SCAN_MAX` keys, an index of them by name.
+pub(super) struct SectionKeys {
+    pub(super) first: usize,
+    index: Option<HashMap<Box<str>, usize>>,
+}
+
+impl SectionKeys {
+    pub(super) fn new(first: usize) -> SectionKeys {
+        SectionKeys { first, index: None }
+    }
+}
+
 impl Store {
     pub(super) fn text(&self, span: (usize, usize)) -> &str {
         self.buf.get(span.0..span.1).unwrap_or_default()
+    }
+
+    fn key_bytes(&self, it: &Item) -> &[u8] {
+        self.buf
+            .as_bytes()
+            .get(it.key.0..it.key.1)
+            .unwrap_or_default()
     }
 
     /// Copy a whole file's text into the buffer so that its keys and values are stored as spans.
@@ -46,6 +72,11 @@ impl Store {
         let at = self.buf.len();
         self.buf.push_str(text);
         self.region = Some((text.as_ptr() as usize, text.len(), at));
+    }
+
+    /// Stop pointing into the copied file text (the text it came from is gone).
+    pub(super) fn end_region(&mut self) {
+        self.region = None;
     }
 
     /// The span of `s` in the buffer: where it already is (inside the copied file text), or
@@ -63,42 +94,66 @@ impl Store {
         (start, self.buf.len())
     }
 
-    /// Set `key` (already lowercase) among the items from `from` on; returns the index and where
-    /// the replaced value was written.
+    /// Set `key` (already lowercase) in the section being read; returns the item's index and
+    /// where the value it replaces was written.
     pub(super) fn set(
         &mut self,
-        from: usize,
+        section: &mut SectionKeys,
         key: &str,
         value: &str,
         nested: bool,
         source: Source,
     ) -> (usize, Option<Source>) {
-        let found = self.items[from..].iter().position(|it| {
-            it.key.1 - it.key.0 == key.len()
-                && self.buf.as_bytes().get(it.key.0..it.key.1) == Some(key.as_bytes())
-        });
+        let found = match &section.index {
+            Some(index) => index.get(key).copied(),
+            None => self.items[section.first..]
+                .iter()
+                .position(|it| self.key_bytes(it) == key.as_bytes())
+                .map(|i| section.first + i),
+        };
         if let Some(i) = found {
             let value = self.intern(value);
-            let it = &mut self.items[from + i];
+            let it = &mut self.items[i];
             let old = it.source;
             it.value = value;
             it.nested = nested;
             it.source = source;
-            return (from + i, Some(old));
+            return (i, Some(old));
         }
-        let key = self.intern(key);
+        let span = self.intern(key);
         let value = self.intern(value);
         self.items.push(Item {
-            key,
+            key: span,
             value,
             nested,
             source,
         });
-        (self.items.len() - 1, None)
+        let i = self.items.len() - 1;
+        match &mut section.index {
+            Some(index) => {
+                index.insert(key.into(), i);
+            }
+            None if i - section.first >= SCAN_MAX => {
+                let items = &self.items[section.first..];
+                let index = items
+                    .iter()
+                    .zip(section.first..)
+                    .map(|(it, j)| (self.text(it.key).into(), j))
+                    .collect();
+                section.index = Some(index);
+            }
+            None => {}
+        }
+        (i, None)
+    }
+
+    /// Mark item `i` as a nested block (`key =` followed by indented `sub = value` lines).
+    pub(super) fn set_nested(&mut self, i: usize) {
+        self.items[i].nested = true;
     }
 
     /// Append text to item `i`'s value (a continuation line or a nested `sub = value`).
-    pub(super) fn extend(&mut self, i: usize, sep: bool, parts: &[&str]) {
+    pub(super) fn extend(&mut self, i: usize, parts: &[&str]) {
         let (a, b) = self.items[i].value;
         if b != self.buf.len() {
             // Not the last text written (a span of the file, or an older value): move it to the end.
@@ -106,7 +161,7 @@ impl Store {
             self.buf.extend_from_within(a..b);
             self.items[i].value = (start, self.buf.len());
         }
-        if sep && self.items[i].value.0 != self.items[i].value.1 {
+        if self.items[i].value.0 != self.items[i].value.1 {
             self.buf.push('\n');
         }
         for p in parts {
@@ -115,28 +170,53 @@ impl Store {
         self.items[i].value.1 = self.buf.len();
     }
 
-    /// A section's items `old` with `new` laid over them (the later file or section wins), stored
-    /// as a new range at the end. The text is shared, not copied.
-    pub(super) fn merge(&mut self, old: (usize, usize), new: (usize, usize)) -> (usize, usize) {
-        let from = self.items.len();
-        self.items.extend_from_within(old.0..old.1);
-        for j in new.0..new.1 {
-            let it = self.items[j].clone();
-            let key = self.text(it.key);
-            match self.items[from..]
-                .iter()
-                .position(|o| self.buf.get(o.key.0..o.key.1) == Some(key))
-            {
-                Some(i) => {
-                    let o = &mut self.items[from + i];
-                    o.value = it.value;
-                    o.nested = it.nested;
-                    o.source = it.source;
+    /// Forget everything stored after `items` items and `buf` bytes (a section nobody refers to).
+    pub(super) fn truncate(&mut self, items: usize, buf: usize) {
+        self.items.truncate(items);
+        if self.buf.len() > buf {
+            self.buf.truncate(buf);
+        }
+    }
+
+    /// The items of `ranges`, in order, laid over each other (a key keeps its first position
+    /// and takes its last value: the later section or file wins), stored as a new range at the
+    /// end. The text is shared, not copied; the work is linear in the items.
+    pub(super) fn combine(&mut self, ranges: &[(usize, usize)]) -> (usize, usize) {
+        let Store { buf, items, .. } = self;
+        let buf = buf.as_bytes();
+        let from = items.len();
+        let total: usize = ranges.iter().map(|r| r.1 - r.0).sum();
+        let mut index: Option<HashMap<&[u8], usize>> =
+            (total > SCAN_MAX).then(|| HashMap::with_capacity(total));
+        for &(a, b) in ranges {
+            for j in a..b {
+                let it = items[j];
+                let key = buf.get(it.key.0..it.key.1).unwrap_or_default();
+                let found = match &mut index {
+                    Some(index) => match index.entry(key) {
+                        Entry::Occupied(o) => Some(*o.get()),
+                        Entry::Vacant(v) => {
+                            v.insert(items.len());
+                            None
+                        }
+                    },
+                    None => items[from..]
+                        .iter()
+                        .position(|o| buf.get(o.key.0..o.key.1) == Some(key))
+                        .map(|i| from + i),
+                };
+                match found {
+                    Some(i) => {
+                        let o = &mut items[i];
+                        o.value = it.value;
+                        o.nested = it.nested;
+                        o.source = it.source;
+                    }
+                    None => items.push(it),
                 }
-                None => self.items.push(it),
             }
         }
-        (from, self.items.len())
+        (from, items.len())
     }
 }
 
@@ -193,10 +273,7 @@ impl Keys {
         self.items()
             .iter()
             .filter(|it| !it.nested && it.value.0 != it.value.1)
-            .map(|it| {
-                let key = self.store.buf.as_bytes().get(it.key.0..it.key.1);
-                key.unwrap_or_default()
-            })
+            .map(|it| self.store.key_bytes(it))
     }
 
     pub fn len(&self) -> usize {

@@ -5,12 +5,13 @@
 
 use std::borrow::Cow;
 use std::collections::btree_map::Entry as MapEntry;
+use std::collections::hash_map::Entry as HashEntry;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use super::ini::{self, lower_key, Event};
-use super::keys::{Keys, Store};
+use super::keys::{Keys, SectionKeys, Store};
 use super::sections::{self, SectionKind};
 use super::{Config, ConfigError, FileId, Profile, ProfileKind, Source, SsoSession};
 
@@ -75,25 +76,26 @@ fn parse_with<'t>(
         credentials_path,
         ..Config::default()
     };
-    let mut store = Store::default();
-    let mut profiles = ProfileList::default();
-    if only.is_none() {
-        let len = config_text.len() + credentials_text.map_or(0, str::len);
-        store.buf.reserve(len + len / 8 + 64);
-        // About one key per 24 bytes and one profile per 150 in practice.
-        store.items.reserve(len / 24);
-        profiles = ProfileList::with_capacity(len / 128);
-    }
     let mut parser = Parser {
         cfg: &mut cfg,
         file: FileId::Config,
         bare_default: None,
-        profiles,
-        store,
+        profiles: Vec::new(),
+        by_name: HashMap::default(),
+        repeats: Vec::new(),
+        store: Store::default(),
         placeholder: Arc::default(),
         seen: HashMap::new(),
         only,
     };
+    if only.is_none() {
+        let len = config_text.len() + credentials_text.map_or(0, str::len);
+        parser.store.buf.reserve(len + len / 8 + 64);
+        // About one key per 24 bytes and one profile per 150 in practice.
+        parser.store.items.reserve(len / 24);
+        parser.profiles.reserve(len / 128);
+        parser.by_name.reserve(len / 128);
+    }
     parser.run(config_text);
     parser.end_config_file();
     if let Some(text) = credentials_text {
@@ -104,107 +106,40 @@ fn parse_with<'t>(
     cfg
 }
 
-/// The section being read: its keys are stored from item `first` on, then the section is laid
-/// over the model in one go.
+/// The section being read: its keys are stored from item `keys.first` on, then the section is
+/// laid over the model in one go.
 struct Pending<'t> {
     kind: SectionKind<'t>,
     header: &'t str,
     line: usize,
-    /// Where the section's items and text start in the store.
-    first: usize,
+    keys: SectionKeys,
+    /// Where the section's text starts in the store.
     buf_len: usize,
     last: Option<usize>,
 }
 
-/// Profiles in the order they were first defined, with a hash index by name (sorted once at the
-/// end: far cheaper than a `BTreeMap` insert per section).
-#[derive(Default)]
-struct ProfileList {
-    list: Vec<Profile>,
-    /// Open addressing: `index + 1` into `list`, 0 for empty; the length is a power of two.
-    slots: Vec<u32>,
+/// Whose keys a repeated section adds to.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Owner {
+    /// Index in `Parser::profiles`.
+    Profile(usize),
+    Session(String),
 }
 
-impl ProfileList {
-    fn hash(name: &str) -> usize {
-        // FxHash's step, eight bytes at a time: names are short and only compared within a parse.
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let bytes = name.as_bytes();
-        let mut h = bytes.len() as u64;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
-            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
-        (h ^ (h >> 32)) as usize
-    }
-
-    /// The slot holding `name`, or the empty slot where it would go (`slots` is never full).
-    fn slot(&self, name: &str) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut i = Self::hash(name) & mask;
-        loop {
-            match self.slots[i] {
-                0 => return i,
-                n if self.list[n as usize - 1].name == name => return i,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    /// Room for about `n` profiles without rehashing.
-    fn with_capacity(n: usize) -> ProfileList {
-        ProfileList {
-            list: Vec::with_capacity(n),
-            slots: vec![0; (n * 2 + 2).next_power_of_two().max(64)],
-        }
-    }
-
-    /// `Ok(index)` of the profile `name`, or `Err(slot)` to pass to `insert`.
-    fn find(&mut self, name: &str) -> Result<usize, usize> {
-        if (self.list.len() + 1) * 2 > self.slots.len() {
-            let len = (self.slots.len() * 2).max(64);
-            self.slots = vec![0; len];
-            for n in 1..=self.list.len() {
-                let i = self.slot(&self.list[n - 1].name);
-                self.slots[i] = n as u32;
-            }
-        }
-        let i = self.slot(name);
-        match self.slots[i] {
-            0 => Err(i),
-            n => Ok(n as usize - 1),
-        }
-    }
-
-    fn get_mut(&mut self, name: &str) -> Option<&mut Profile> {
-        let i = self.find(name).ok()?;
-        self.list.get_mut(i)
-    }
-
-    /// Add a profile at the slot `find` returned for its name.
-    fn insert(&mut self, slot: usize, profile: Profile) {
-        self.list.push(profile);
-        self.slots[slot] = self.list.len() as u32;
-    }
-
-    /// Add a profile whose name is not in the list.
-    fn push(&mut self, profile: Profile) {
-        if let Err(slot) = self.find(&profile.name) {
-            self.insert(slot, profile);
-        }
-    }
-}
+type Range = (usize, usize);
 
 struct Parser<'c, 't> {
     cfg: &'c mut Config,
     file: FileId,
-    bare_default: Option<Profile>,
-    profiles: ProfileList,
+    /// A bare `[default]` of the config file, and the ranges of its repeats.
+    bare_default: Option<(Profile, Vec<Range>)>,
+    /// Profiles in the order they were first defined (sorted once at the end: far cheaper than a
+    /// `BTreeMap` insert per section), and their index by name.
+    profiles: Vec<Profile>,
+    by_name: HashMap<Cow<'t, str>, usize, foldhash::fast::RandomState>,
+    /// Sections that repeat an earlier one (or a credentials-file section over a config-file
+    /// profile), in order; laid over it once, when the parse is done.
+    repeats: Vec<(Owner, Range)>,
     /// Every section's keys and values.
     store: Store,
     /// The store sections' `Keys` point to until the parse is done (then the real one, shared).
@@ -228,7 +163,7 @@ impl<'t> Parser<'_, 't> {
         self.cfg.problems.push(ConfigError(text));
     }
 
-    fn keys(&self, range: (usize, usize)) -> Keys {
+    fn keys(&self, range: Range) -> Keys {
         Keys {
             store: Arc::clone(&self.placeholder),
             start: range.0,
@@ -258,7 +193,7 @@ impl<'t> Parser<'_, 't> {
                         kind,
                         header,
                         line,
-                        first: self.store.items.len(),
+                        keys: SectionKeys::new(self.store.items.len()),
                         buf_len: self.store.buf.len(),
                         last: None,
                     });
@@ -270,7 +205,7 @@ impl<'t> Parser<'_, 't> {
                         file: self.file,
                         line,
                     };
-                    let (i, old) = self.store.set(p.first, &key, value, false, source);
+                    let (i, old) = self.store.set(&mut p.keys, &key, value, false, source);
                     p.last = Some(i);
                     if let Some(old) = old {
                         let header = p.header;
@@ -286,14 +221,13 @@ impl<'t> Parser<'_, 't> {
                 }
                 Event::SubKey { name, value, .. } => {
                     if let Some(i) = pending.as_ref().and_then(|p| p.last) {
-                        self.store.items[i].nested = true;
-                        self.store
-                            .extend(i, true, &[&lower_key(name), " = ", value]);
+                        self.store.set_nested(i);
+                        self.store.extend(i, &[&lower_key(name), " = ", value]);
                     }
                 }
                 Event::Continuation { text, .. } => {
                     if let Some(i) = pending.as_ref().and_then(|p| p.last) {
-                        self.store.extend(i, true, &[text]);
+                        self.store.extend(i, &[text]);
                     }
                 }
                 Event::Error(e) => self.problem(e.line, e.message),
@@ -302,7 +236,7 @@ impl<'t> Parser<'_, 't> {
         if let Some(p) = pending.take() {
             self.flush(p);
         }
-        self.store.region = None;
+        self.store.end_region();
     }
 
     /// In a targeted parse, whether this header is plainly a profile other than the one wanted.
@@ -341,59 +275,56 @@ impl<'t> Parser<'_, 't> {
     fn flush(&mut self, mut p: Pending<'t>) {
         if !self.flush_into_model(&mut p) {
             // Nothing refers to this section's items or text (ignored, or services).
-            self.store.items.truncate(p.first);
-            if self.store.buf.len() > p.buf_len {
-                self.store.buf.truncate(p.buf_len);
-            }
+            self.store.truncate(p.keys.first, p.buf_len);
         }
     }
 
-    /// Lay the section over the model; whether its items (from `p.first` on) are still used.
+    /// Lay the section over the model; whether its items (from `p.keys.first` on) are still used.
     fn flush_into_model(&mut self, p: &mut Pending<'t>) -> bool {
         let source = Source {
             file: self.file,
             line: p.line,
         };
-        let file = self.file;
-        let range = (p.first, self.store.items.len());
+        let range = (p.keys.first, self.store.items.len());
         match std::mem::replace(&mut p.kind, SectionKind::Ignored) {
             SectionKind::Ignored => false,
-            SectionKind::BareDefault => match &mut self.bare_default {
-                Some(d) => {
+            SectionKind::BareDefault => {
+                if let Some((d, repeats)) = &mut self.bare_default {
                     let first = d.source.line;
-                    let merged = self.store.merge((d.keys.start, d.keys.end), range);
-                    (d.keys.start, d.keys.end) = merged;
+                    repeats.push(range);
                     self.problem(p.line, repeat_message(p.header, first));
-                    true
-                }
-                None => {
+                } else {
                     let profile = self.new_profile("default".into(), source, range);
-                    self.bare_default = Some(Profile {
-                        bare_default: true,
-                        ..profile
-                    });
-                    true
+                    self.bare_default = Some((
+                        Profile {
+                            bare_default: true,
+                            ..profile
+                        },
+                        Vec::new(),
+                    ));
                 }
-            },
-            SectionKind::Profile(name) => match self.profiles.find(&name) {
-                Err(slot) => {
-                    let profile = self.new_profile(name.into_owned(), source, range);
-                    self.profiles.insert(slot, profile);
-                    true
-                }
-                Ok(i) => {
-                    let profile = &mut self.profiles.list[i];
-                    let first = (profile.source.file == file).then_some(profile.source.line);
-                    let merged = self
-                        .store
-                        .merge((profile.keys.start, profile.keys.end), range);
-                    (profile.keys.start, profile.keys.end) = merged;
-                    if let (Some(first), FileId::Config) = (first, file) {
-                        self.problem(p.line, repeat_message(p.header, first));
+                true
+            }
+            SectionKind::Profile(name) => {
+                let next = self.profiles.len();
+                match self.by_name.entry(name) {
+                    HashEntry::Vacant(v) => {
+                        let name = v.key().to_string();
+                        v.insert(next);
+                        let profile = self.new_profile(name, source, range);
+                        self.profiles.push(profile);
                     }
-                    true
+                    HashEntry::Occupied(o) => {
+                        let i = *o.get();
+                        let first = self.profiles[i].source;
+                        self.repeats.push((Owner::Profile(i), range));
+                        if first.file == self.file && self.file == FileId::Config {
+                            self.problem(p.line, repeat_message(p.header, first.line));
+                        }
+                    }
                 }
-            },
+                true
+            }
             SectionKind::Session(name) => {
                 let keys = self.keys(range);
                 match self.cfg.sessions.entry(name) {
@@ -402,12 +333,8 @@ impl<'t> Parser<'_, 't> {
                         v.insert(SsoSession { name, source, keys });
                     }
                     MapEntry::Occupied(o) => {
-                        let session = o.into_mut();
-                        let first = session.source.line;
-                        let merged = self
-                            .store
-                            .merge((session.keys.start, session.keys.end), range);
-                        (session.keys.start, session.keys.end) = merged;
+                        let first = o.get().source.line;
+                        self.repeats.push((Owner::Session(o.key().clone()), range));
                         self.problem(p.line, repeat_message(p.header, first));
                     }
                 }
@@ -432,7 +359,7 @@ impl<'t> Parser<'_, 't> {
         }
     }
 
-    fn new_profile(&self, name: String, source: Source, range: (usize, usize)) -> Profile {
+    fn new_profile(&self, name: String, source: Source, range: Range) -> Profile {
         Profile {
             name,
             kind: ProfileKind::Config,
@@ -445,12 +372,12 @@ impl<'t> Parser<'_, 't> {
     /// After the config file: `[profile default]` wins over `[default]` (Rust SDK; botocore
     /// takes the later one).
     fn end_config_file(&mut self) {
-        let Some(d) = self.bare_default.take() else {
+        let Some((d, repeats)) = self.bare_default.take() else {
             return;
         };
-        match self.profiles.get_mut("default") {
-            Some(p) => {
-                let line = p.source.line;
+        match self.by_name.get("default") {
+            Some(&i) => {
+                let line = self.profiles[i].source.line;
                 self.problem(
                     d.source.line,
                     format_args!(
@@ -459,18 +386,40 @@ impl<'t> Parser<'_, 't> {
                     ),
                 );
             }
-            None => self.profiles.push(d),
+            None => {
+                let i = self.profiles.len();
+                self.by_name.insert(Cow::Borrowed("default"), i);
+                self.profiles.push(d);
+                self.repeats
+                    .extend(repeats.into_iter().map(|r| (Owner::Profile(i), r)));
+            }
         }
     }
 
-    /// Share the store and build the model.
+    /// Lay repeated sections over the first ones, share the store, and build the model.
     fn finish(self) {
         let Parser {
             cfg,
-            profiles,
-            store,
+            mut profiles,
+            mut store,
+            repeats,
             ..
         } = self;
+        let mut groups: HashMap<Owner, Vec<Range>> = HashMap::new();
+        for (owner, range) in repeats {
+            groups.entry(owner).or_default().push(range);
+        }
+        for (owner, more) in groups {
+            let keys = match &owner {
+                Owner::Profile(i) => profiles.get_mut(*i).map(|p| &mut p.keys),
+                Owner::Session(name) => cfg.sessions.get_mut(name).map(|s| &mut s.keys),
+            };
+            let Some(keys) = keys else { continue };
+            let ranges: Vec<Range> = std::iter::once((keys.start, keys.end))
+                .chain(more)
+                .collect();
+            (keys.start, keys.end) = store.combine(&ranges);
+        }
         let store = Arc::new(store);
         for s in cfg.sessions.values_mut() {
             s.keys.store = Arc::clone(&store);
@@ -478,7 +427,6 @@ impl<'t> Parser<'_, 't> {
         // Names are unique, so this is one sort (a single pass when the file is in order) and a
         // bulk build.
         cfg.profiles = profiles
-            .list
             .into_iter()
             .map(|mut p| {
                 p.keys.store = Arc::clone(&store);

@@ -1,6 +1,9 @@
 //! Tests of `parse.rs` that span many inputs: the one-profile parse (`Config::parse_profile`,
-//! which skips other profiles' sections) against the full parse on generated configs, and line
-//! endings of every kind. Compiled only in tests.
+//! which skips other profiles' sections) against the full parse on generated configs, line
+//! endings of every kind, and the linear bound on key storage. Compiled only in tests.
+
+use std::fmt::Write as _;
+use std::time::Duration;
 
 use crate::config::Config;
 
@@ -283,4 +286,112 @@ fn credentials_with_cr_only_line_endings_override_the_config() {
     assert_eq!(a.get("sso_session"), Some("s"));
     assert_eq!(a.line("aws_access_key_id").map(|s| s.line), Some(3));
     assert_agrees(config, Some(creds));
+}
+
+// ---- linear key storage ----
+
+/// Parse `text` and say how much CPU time it took (a debug build is about ten times slower than
+/// release). CPU time, not wall time: a busy machine must not fail the test.
+fn timed(config: &str, creds: Option<&str>) -> (Config, Duration) {
+    let start = thread_cpu_time();
+    let c = full(config, creds);
+    (c, thread_cpu_time().saturating_sub(start))
+}
+
+/// The CPU time this thread has used so far.
+#[cfg(unix)]
+fn thread_cpu_time() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    assert_eq!(
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) },
+        0
+    );
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Duration {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+#[test]
+fn one_section_with_100_000_keys_parses_in_well_under_a_second() {
+    let mut config = String::from("[profile big]\n");
+    for i in 0..100_000 {
+        let _ = writeln!(config, "key{i} = value{i}");
+    }
+    let (c, took) = timed(&config, None);
+    let big = &c.profiles["big"];
+    assert_eq!(big.keys.len(), 100_000);
+    assert_eq!(big.get("key0"), Some("value0"));
+    assert_eq!(big.get("key99999"), Some("value99999"));
+    assert_eq!(big.line("key99999").map(|s| s.line), Some(100_001));
+    assert!(c.problems.is_empty());
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+}
+
+#[test]
+fn repeated_keys_and_sections_merge_in_linear_time() {
+    // 100,000 keys over 10,000 repeats of one section, each key set twice in its section, and a
+    // credentials section with 100,000 keys laid over them.
+    let mut config = String::new();
+    for r in 0..10_000 {
+        config.push_str("[profile big]\n");
+        for k in 0..10 {
+            let _ = writeln!(config, "key{} = first", r * 10 + k);
+            let _ = writeln!(config, "KEY{} = value{r}", r * 10 + k);
+        }
+    }
+    let mut creds = String::from("[big]\n");
+    for i in (0..100_000).step_by(2) {
+        let _ = writeln!(creds, "key{i} = creds");
+    }
+    let (c, took) = timed(&config, Some(&creds));
+    let big = &c.profiles["big"];
+    assert_eq!(big.keys.len(), 100_000);
+    assert_eq!(big.get("key1"), Some("value0"));
+    assert_eq!(big.get("key2"), Some("creds"));
+    assert_eq!(big.get("key99999"), Some("value9999"));
+    assert_eq!(big.source.line, 1);
+    // 9,999 repeated sections and 100,000 keys set twice, each reported once.
+    assert_eq!(c.problems.len(), 9_999 + 100_000);
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+#[test]
+fn a_key_set_again_in_a_large_section_is_found_and_reported() {
+    // Past 16 keys a section's keys are found through an index: the same answers as a scan.
+    let mut config = String::from("[profile p]\n");
+    for i in 0..30 {
+        let _ = writeln!(config, "k{i} = v{i}");
+    }
+    config.push_str("k3 = again\nK25 = AGAIN\n");
+    let c = full(&config, None);
+    let p = &c.profiles["p"];
+    assert_eq!(p.keys.len(), 30);
+    assert_eq!(p.get("k3"), Some("again"));
+    assert_eq!(p.get("k25"), Some("AGAIN"));
+    assert_eq!(p.line("k25").map(|s| s.line), Some(33));
+    let order: Vec<&str> = p.keys.iter().map(|(k, _)| k).take(5).collect();
+    assert_eq!(
+        order,
+        ["k0", "k1", "k2", "k3", "k4"],
+        "first-set order kept"
+    );
+    assert_eq!(
+        c.problems.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+        [
+            "~/.aws/config:32: `k3` is set twice in [profile p] (also at line 5); ssox uses the \
+             last value, but the AWS CLI rejects a repeated key: delete one",
+            "~/.aws/config:33: `k25` is set twice in [profile p] (also at line 27); ssox uses the \
+             last value, but the AWS CLI rejects a repeated key: delete one",
+        ]
+    );
 }
