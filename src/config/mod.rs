@@ -1,7 +1,7 @@
 //! The AWS config and credentials files as ssox's model: `Profile`s, `SsoSession`s, `[services]`
 //! endpoint blocks, and the problems found (docs/compat.md#config-files). Parsing is pure
-//! (`Config::parse`, in `parse.rs`); `load` is the only I/O here. Must not touch the network, the
-//! token cache or the terminal.
+//! (`Config::parse`, in `parse.rs`); `load` is the only I/O here, through `fsutil`'s bounded
+//! reads. Must not touch the network, the token cache or the terminal.
 //!
 //! `ini.rs` tokenizes lines, `sections.rs` says what a header names, `parse.rs` turns sections
 //! into this model, `keys.rs` stores the keys of one parse, `targets.rs` resolves logins, roles
@@ -19,8 +19,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
+use crate::fsutil;
 pub use keys::Keys;
 use sections::quote_name;
 pub use suggest::closest;
@@ -216,25 +217,14 @@ fn load_with(
     display: impl Fn(&Path) -> String,
     only: Option<&str>,
 ) -> Result<Config> {
-    let config_text = match std::fs::read(config_file) {
-        Ok(b) => into_text(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let creds = read_optional(credentials_file)?;
-            if creds.is_some() {
-                String::new()
-            } else {
-                return Err(anyhow::anyhow!(missing_config_message(&display(
-                    config_file
-                ))));
-            }
-        }
-        Err(e) => {
-            return Err(e).with_context(|| format!("cannot read {}", display(config_file)));
-        }
-    };
-    let creds_text = read_optional(credentials_file)
-        .with_context(|| format!("cannot read {}", display(credentials_file)))?;
     let (config_path, credentials_path) = (display(config_file), display(credentials_file));
+    let config_text = read_optional(config_file, &config_path)?;
+    let creds_text = read_optional(credentials_file, &credentials_path)?;
+    let config_text = match (config_text, &creds_text) {
+        (Some(text), _) => text,
+        (None, Some(_)) => String::new(),
+        (None, None) => anyhow::bail!(missing_config_message(&config_path)),
+    };
     Ok(match only {
         Some(name) => Config::parse_profile(
             &config_text,
@@ -252,10 +242,12 @@ fn load_with(
     })
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>> {
-    match std::fs::read(path) {
+/// A config or credentials file as text, `None` when it does not exist. A FIFO, a device, a
+/// directory or a file over `MAX_CONFIG_BYTES` is refused at once with its name (`shown`).
+fn read_optional(path: &Path, shown: &str) -> Result<Option<String>> {
+    match fsutil::read_limited(path, fsutil::MAX_CONFIG_BYTES, shown) {
         Ok(b) => Ok(Some(into_text(b))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
