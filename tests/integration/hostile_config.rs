@@ -1,34 +1,12 @@
 //! Hostile config and credentials files through the built binary: a FIFO, a device, a directory
 //! or a huge file is refused at once with one line naming it (never a hang or a memory blow-up);
 //! CR-only line endings are read as botocore reads them; and the one-profile parse of `use`
-//! reads an indented header exactly as `list` does.
+//! reads an indented header exactly as `list` does. Every run is bounded (`run_bounded`).
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
 
 use crate::support::*;
-
-/// No command may take longer than this; a hang is forever.
-const LIMIT: Duration = Duration::from_secs(15);
-
-/// Run `c` with stdin closed; fail if it is still running after `LIMIT` (then kill it).
-fn bounded(mut c: Command, what: &str) -> Output {
-    c.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`ssox {what}` did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
-}
 
 /// `ssox ARGS` in `sb` with `env` set, bounded.
 fn run_env(sb: &Sandbox, env: &[(&str, &Path)], args: &[&str]) -> Output {
@@ -37,12 +15,7 @@ fn run_env(sb: &Sandbox, env: &[(&str, &Path)], args: &[&str]) -> Output {
         c.env(k, v);
     }
     c.args(args);
-    bounded(c, &args.join(" "))
-}
-
-fn mkfifo(path: &Path) {
-    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    run_bounded(c, &args.join(" "))
 }
 
 /// Every command that reads the config files fails with exactly `message` and exit code 1.
@@ -68,7 +41,7 @@ fn assert_refused(sb: &Sandbox, env: &[(&str, &Path)], message: &str) {
 fn a_fifo_as_config_file_is_refused_at_once() {
     let sb = Sandbox::with_config(SEED_CONFIG);
     let fifo = sb.dir.path().join("config.fifo");
-    mkfifo(&fifo);
+    make_fifo(&fifo);
     let message = format!(
         "ssox: {} is not a regular file (a FIFO); point it at a file\n",
         fifo.display()
@@ -76,7 +49,7 @@ fn a_fifo_as_config_file_is_refused_at_once() {
     assert_refused(&sb, &[("AWS_CONFIG_FILE", &fifo)], &message);
     // The default path too, shown as the user knows it.
     std::fs::remove_file(sb.path(".aws/config")).unwrap();
-    mkfifo(&sb.path(".aws/config"));
+    make_fifo(&sb.path(".aws/config"));
     assert_refused(
         &sb,
         &[],
@@ -88,7 +61,7 @@ fn a_fifo_as_config_file_is_refused_at_once() {
 fn a_fifo_as_credentials_file_is_refused_at_once() {
     let sb = Sandbox::with_config(SEED_CONFIG);
     let fifo = sb.dir.path().join("credentials.fifo");
-    mkfifo(&fifo);
+    make_fifo(&fifo);
     let message = format!(
         "ssox: {} is not a regular file (a FIFO); point it at a file\n",
         fifo.display()
