@@ -8,6 +8,7 @@ mod doctor;
 mod exec;
 mod fake_selftest;
 mod hostile_cache;
+mod hostile_config;
 mod login;
 mod login_pkce;
 mod net_errors;
