@@ -10,6 +10,7 @@
 pub mod device;
 pub mod lock;
 pub mod menu;
+pub mod quiet;
 pub mod registration;
 pub mod role;
 pub mod status;
