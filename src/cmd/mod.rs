@@ -3,6 +3,7 @@
 //! another command's file. Must not parse config text, draw menus or touch tokio/the SDK.
 
 mod completions;
+mod configure;
 mod console;
 mod creds;
 mod doctor;
@@ -13,6 +14,7 @@ mod login;
 mod logout;
 mod pick;
 mod status;
+mod sync;
 mod use_;
 mod whoami;
 
@@ -35,6 +37,8 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Creds(a) => creds::run(a, settings),
         Command::Exec(a) => exec::run(a, settings),
         Command::Console(a) => console::run(a, settings),
+        Command::Configure(a) => configure::run(a, settings),
+        Command::Sync(a) => sync::run(a, settings),
         Command::Doctor(a) => doctor::run(a, settings),
     }
 }

@@ -11,6 +11,8 @@ pub mod diff;
 pub mod file;
 pub mod names;
 mod plan;
+pub mod run;
+pub mod setup;
 
 pub use plan::{plan, Account, Entry, Plan, Request, Update, TEMPLATE_KEY};
 

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
+mod configure;
 mod console;
 mod creds;
 mod doctor;
@@ -16,5 +17,6 @@ mod portal_list;
 mod shells;
 mod support;
 mod switching;
+mod sync;
 mod use_list;
 mod whoami;
