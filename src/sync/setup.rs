@@ -32,7 +32,7 @@ pub struct Options {
 /// Run `ssox configure`.
 pub fn configure(settings: &Settings, opts: &Options) -> Result<()> {
     let asking = opts.session.is_none() || opts.start_url.is_none() || opts.region.is_none();
-    let spec = spec(opts)?;
+    let spec = spec(opts, asking)?;
     write(settings, &spec)?;
     let name = &spec.name;
     let next = if opts.no_login {
@@ -70,8 +70,9 @@ pub fn configure(settings: &Settings, opts: &Options) -> Result<()> {
     Ok(())
 }
 
-/// The session from the flags, asking for what is missing (flags given are checked first).
-fn spec(opts: &Options) -> Result<SessionSpec> {
+/// The session from the flags, asking for what is missing (flags given are checked first);
+/// when `asking`, the scopes too unless given.
+fn spec(opts: &Options, asking: bool) -> Result<SessionSpec> {
     let start_url = opts.start_url.as_deref().map(expand_start_url);
     let flag = |name: &str, r: Result<(), String>| r.map_err(|e| anyhow!("--{name}: {e}"));
     if let Some(n) = &opts.session {
@@ -117,10 +118,7 @@ fn spec(opts: &Options) -> Result<SessionSpec> {
             check_session_name,
         )?,
     };
-    let scopes = match (
-        &opts.scopes,
-        opts.session.is_none() || opts.region.is_none(),
-    ) {
+    let scopes = match (&opts.scopes, asking) {
         (Some(s), _) => s.clone(),
         (None, true) => ask(
             "--scopes",
