@@ -78,7 +78,6 @@ impl Row {
             "name": self.name,
             "kind": self.kind,
             "account_id": self.account,
-            "account_name": self.account_name,
             "role_name": self.role,
             "sso_session": self.sso.as_ref().and_then(|s| s.login.session_name.clone()),
             "sso_start_url": self.sso.as_ref().map(|s| s.login.start_url.clone()),
@@ -88,6 +87,8 @@ impl Row {
             "token_expires_at": self.sso.as_ref().and_then(|s| s.expires_at.clone()),
             "active": self.active,
             "error": self.error,
+            // Added after the others, so that their order stays as it was.
+            "account_name": self.account_name,
         })
     }
 }
