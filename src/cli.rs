@@ -1,5 +1,6 @@
 //! Command-line definitions (clap derive) and nothing else: no I/O, no env reads, no logic.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -37,7 +38,7 @@ pub enum Command {
     List(ListArgs),
     /// Choose a profile in a fuzzy menu and print the same shell code as `use`
     Pick(PickArgs),
-    /// Log in to an sso-session (device authorization), writing the AWS CLI's token cache
+    /// Log in to an sso-session (PKCE in a browser, or a device code), writing the AWS CLI's cache
     Login(LoginArgs),
     /// Revoke and delete cached SSO tokens and role credentials
     Logout(LogoutArgs),
@@ -53,6 +54,8 @@ pub enum Command {
     Creds(CredsArgs),
     /// Run a command with a profile's role credentials in its environment
     Exec(ExecArgs),
+    /// Serve credentials to containers and long-running programs (the SDKs' container provider)
+    Serve(ServeArgs),
     /// Open (or print) an AWS console sign-in URL for a profile's role
     Console(ConsoleArgs),
     /// Check the config, tokens, environment, shell integration and browser; print the fixes
@@ -67,7 +70,10 @@ pub enum Command {
 pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
     ("Setup", &["configure", "sync", "init", "completions"]),
-    ("Credentials", &["whoami", "creds", "exec", "console"]),
+    (
+        "Credentials",
+        &["whoami", "creds", "exec", "serve", "console"],
+    ),
     ("Maintenance", &["logout", "doctor"]),
 ];
 
@@ -189,9 +195,22 @@ pub struct LoginArgs {
     /// Log in even if a valid token is cached
     #[arg(long)]
     pub force: bool,
-    /// Do not open a browser; print the URL and code only
+    /// Do not open a browser; print the URL (and code) only
     #[arg(long)]
     pub no_browser: bool,
+    /// Log in with a device code, approved in a browser on any device [default where no browser
+    /// can open here: over SSH, without a display]
+    #[arg(long, visible_alias = "use-device-code", conflicts_with = "pkce")]
+    pub device_code: bool,
+    /// Log in in a browser on this machine that hands the code back to ssox (PKCE) [default where
+    /// a browser can open; SSOX_LOGIN_FLOW=pkce|device changes the default]
+    #[arg(long)]
+    pub pkce: bool,
+    /// Port on 127.0.0.1 the browser returns to with --pkce [default: a free port]; fix it to
+    /// forward it over SSH
+    #[arg(long, value_name = "N", conflicts_with = "device_code",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub redirect_port: Option<u16>,
     /// Log in to PROFILE's session, then print shell code switching to it (as `use`). The
     /// older spelling `ssox login PROFILE --use` works too.
     #[arg(
@@ -305,15 +324,53 @@ pub struct CredsArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  ssox exec blog_admin -- aws s3 ls   one command with the role's credentials
-  ssox exec -- terraform plan         the same for $AWS_PROFILE
-  ssox exec blog_admin                a new $SHELL with them (`exit` to leave)")]
+  ssox exec blog_admin -- aws s3 ls              one command with the role's credentials
+  ssox exec blog_admin                           a new $SHELL with them (`exit` to leave)
+  ssox exec --server blog_admin -- npm run dev   fresh credentials for as long as it runs")]
 pub struct ExecArgs {
     /// Profile whose role credentials the command gets [default: $AWS_PROFILE]
     pub profile: Option<String>,
+    /// Serve the credentials to CMD from a private endpoint on 127.0.0.1 (the container
+    /// credential variables only, no keys), so that a long-running CMD keeps getting fresh ones
+    #[arg(long)]
+    pub server: bool,
     /// Command and arguments [default: $SHELL, with SSOX_EXEC_PROFILE set for the prompt]
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Runs in the foreground, logging one line per request on stderr; Ctrl-C \
+(or SIGTERM) stops it. The shell code (or env file) goes to stdout, which is closed afterwards so \
+that `$(…)` and `<(…)` see its end. Any profile is served at /profiles/NAME. README.md shows the \
+Docker and SSH recipes.
+
+Examples:
+  ssox serve --profile blog_admin                 shell code for other shells, then serve
+  ssox serve --print-env --port 9911 > ssox.env   for docker run --network host --env-file ssox.env
+  ssox serve --token-file ~/.ssox-serve-token     the same token after a restart"
+)]
+pub struct ServeArgs {
+    /// Profile that `/` serves and the printed URI names [default: $AWS_PROFILE]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Port to listen on [default: a free one]
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Address to listen on. SDKs take plain http only from loopback addresses and
+    /// 169.254.170.2; 0.0.0.0 listens everywhere
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Print the variables as a Docker --env-file (NAME=value lines) instead of shell code
+    #[arg(long, conflicts_with = "shell")]
+    pub print_env: bool,
+    /// Take the bearer token from this file, so clients keep working across restarts; a missing
+    /// file is created (0600) with a new random token [default: a new random token]
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub shell: ShellOpt,
 }
 
 #[derive(Debug, Args)]

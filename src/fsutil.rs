@@ -233,6 +233,25 @@ impl Lock {
     /// Take the lock at `path` (parents created 0700), calling `on_wait` once if another process
     /// holds it, then blocking until it is released.
     pub fn acquire(path: &Path, on_wait: impl FnOnce()) -> Result<Lock> {
+        Lock::take(path, None, on_wait)?.with_context(|| format!("cannot lock {}", path.display()))
+    }
+
+    /// [`Lock::acquire`] that waits no later than `deadline`: `Ok(None)` when the lock is still
+    /// held then. `on_wait` is called once if the lock is held when first tried.
+    pub fn acquire_until(
+        path: &Path,
+        deadline: std::time::Instant,
+        on_wait: impl FnOnce(),
+    ) -> Result<Option<Lock>> {
+        Lock::take(path, Some(deadline), on_wait)
+    }
+
+    /// Without a deadline, block on the lock (never `Ok(None)`); with one, try until then.
+    fn take(
+        path: &Path,
+        deadline: Option<std::time::Instant>,
+        on_wait: impl FnOnce(),
+    ) -> Result<Option<Lock>> {
         if let Some(dir) = path.parent() {
             ensure_private_dir(dir)?;
         }
@@ -245,23 +264,35 @@ impl Lock {
                     if let Some(f) = on_wait.take() {
                         f();
                     }
-                    file.lock()
-                        .with_context(|| format!("cannot lock {}", path.display()))?;
+                    match deadline {
+                        None => file
+                            .lock()
+                            .with_context(|| format!("cannot lock {}", path.display()))?,
+                        Some(d) if std::time::Instant::now() >= d => return Ok(None),
+                        Some(_) => {
+                            drop(file);
+                            std::thread::sleep(LOCK_POLL);
+                            continue;
+                        }
+                    }
                 }
                 Err(std::fs::TryLockError::Error(e)) => {
                     return Err(e).with_context(|| format!("cannot lock {}", path.display()));
                 }
             }
             if still_at(&file, path) {
-                return Ok(Lock {
+                return Ok(Some(Lock {
                     file,
                     path: path.to_path_buf(),
-                });
+                }));
             }
             // The holder removed (or replaced) the file while we waited: lock the current one.
         }
     }
 }
+
+/// How often [`Lock::acquire_until`] tries again.
+const LOCK_POLL: Duration = Duration::from_millis(20);
 
 impl Drop for Lock {
     fn drop(&mut self) {
@@ -414,6 +445,27 @@ mod tests {
         drop(held);
         waiter.join().unwrap();
         assert!(!path.exists(), "released locks leave no file behind");
+    }
+
+    #[test]
+    fn a_bounded_lock_gives_up_at_its_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks").join("b.lock");
+        let soon = || std::time::Instant::now() + Duration::from_millis(100);
+        let held = Lock::acquire_until(&path, soon(), || panic!("free"))
+            .unwrap()
+            .unwrap();
+        let mut waited = false;
+        let started = std::time::Instant::now();
+        assert!(Lock::acquire_until(&path, soon(), || waited = true)
+            .unwrap()
+            .is_none());
+        assert!(waited);
+        assert!(started.elapsed() >= Duration::from_millis(100));
+        drop(held);
+        assert!(!path.exists());
+        let again = Lock::acquire_until(&path, soon(), || panic!("free again")).unwrap();
+        assert!(again.is_some() && path.exists());
     }
 
     #[cfg(unix)]

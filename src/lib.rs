@@ -3,6 +3,7 @@
 //! the modules from here.
 
 pub mod aws;
+pub mod browser;
 pub mod cache;
 pub mod child;
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod fsutil;
 pub mod history;
 pub mod output;
 pub mod profiles;
+pub mod serve;
 pub mod session;
 pub mod settings;
 pub mod shell;
@@ -26,5 +28,6 @@ pub use error::{Cancelled, ExitWith, NoTerminal};
 /// Run one command with the environment already read into `settings`.
 pub fn run(cli: cli::Cli, settings: &settings::Settings) -> anyhow::Result<()> {
     ui::set_verbose(settings.verbose);
+    aws::configure(settings);
     cmd::run(cli.command, settings)
 }

@@ -11,8 +11,10 @@ use anyhow::Result;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+use crate::cache::assumed::arn_account;
 use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
+use crate::session::chain::{self, Chain, Root};
 use crate::settings::Settings;
 use crate::{session, ui};
 
@@ -32,6 +34,17 @@ pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
         |p| settings.display_path(p),
         profile,
     )
+}
+
+/// `load_config_for` for a command that needs a profile's credentials: when they come from
+/// another profile (`source_profile`), every profile is read, since a role chain may pass
+/// through any of them.
+pub fn load_config_chain(settings: &Settings, profile: &str) -> Result<Config> {
+    let config = load_config_for(settings, profile)?;
+    match config.profiles.get(profile) {
+        Some(p) if p.get("source_profile").is_some() => load_config(settings),
+        _ => Ok(config),
+    }
 }
 
 /// One profile as `list` and `pick` show it.
@@ -119,14 +132,16 @@ impl SessionState {
 }
 
 /// Reads each session's token file once.
-pub struct Tokens {
+pub struct Tokens<'a> {
+    settings: &'a Settings,
     dir: PathBuf,
     seen: HashMap<String, Option<CachedToken>>,
 }
 
-impl Tokens {
-    pub fn new(settings: &Settings) -> Self {
+impl<'a> Tokens<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
         Tokens {
+            settings,
             dir: settings.sso_cache_dir(),
             seen: HashMap::new(),
         }
@@ -140,10 +155,12 @@ impl Tokens {
         self.seen.get(cache_key).and_then(Option::as_ref)
     }
 
-    /// The state of `login`'s token.
+    /// The state of `login`'s token (`rejected` when the SSO portal refused it).
     pub fn state(&mut self, login: LoginTarget, now: OffsetDateTime) -> SessionState {
+        let settings = self.settings;
+        let path = cache::token_path(&self.dir, &login.cache_key);
         let token = self.get(&login.cache_key);
-        let state = TokenState::of(token, now);
+        let state = crate::session::token_state(settings, &path, token, now);
         SessionState {
             token: state,
             token_text: state.short(),
@@ -225,13 +242,7 @@ pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Ro
                         }
                     }
                 }
-                ProfileKind::AssumeRole => {
-                    r.role = p.get("role_arn").map(str::to_string);
-                    r.session = p
-                        .get("source_profile")
-                        .or(p.get("credential_source"))
-                        .map(str::to_string);
-                }
+                ProfileKind::AssumeRole => chained(&mut r, config, p, &mut tokens, now),
                 _ => {}
             }
             r
@@ -306,6 +317,27 @@ fn session_state(
 ) -> Result<Rc<SessionState>, String> {
     let login = config.profile_login(p).map_err(|e| e.to_string())?;
     Ok(Rc::new(tokens.state(login, now)))
+}
+
+/// The cells of a role-chain profile: the account and role of its `role_arn`, and the session
+/// and token of the chain's root when that is an SSO role (or why the chain is broken).
+fn chained(r: &mut Row, config: &Config, p: &Profile, tokens: &mut Tokens, now: OffsetDateTime) {
+    if let Some(arn) = p.get("role_arn") {
+        r.account = arn_account(arn).map(str::to_string);
+        r.role = Some(chain::role_name(arn).to_string());
+    }
+    match chain::resolve(config, &p.name) {
+        Ok(Chain {
+            root: Root::Sso(target),
+            ..
+        }) => {
+            let state = tokens.state(target.login, now);
+            r.session = Some(state.login.short_name());
+            r.sso = Some(Rc::new(state));
+        }
+        Ok(_) => {}
+        Err(e) => r.error = Some(e.to_string()),
+    }
 }
 
 /// Column titles of the `pick` menu, in the order of [`menu_row`]'s cells. The ACCOUNT cell

@@ -70,13 +70,24 @@ pub struct Settings {
     pub wsl: bool,
     /// `SSOX_AUTO_LOGIN=1`
     pub auto_login: bool,
+    /// `SSOX_LOGIN_FLOW` (`pkce` or `device`): the login flow when no flag chooses one; checked
+    /// where the flow is chosen.
+    pub login_flow: Option<String>,
+    /// `SSOX_PKCE_TIMEOUT_SECS`: how long a PKCE login waits for the browser. For tests; the
+    /// default is the AWS CLI's 10 minutes.
+    pub pkce_timeout: Option<Duration>,
     /// `SSOX_SIGNIN_ENDPOINT`: federation endpoint override for `console`.
     pub signin_endpoint: Option<String>,
     /// `SSOX_RETRY_BASE_MS`: the first retry delay of the SSO portal listing (`aws::portal::Backoff`;
     /// tests make it a few milliseconds). Ignored unless a whole number.
     pub retry_base: Option<Duration>,
-    /// Directory for ssox's own state (pick history).
+    /// Directory for ssox's own state (pick history, locks, tokens the portal rejected).
     pub state_dir: PathBuf,
+    /// `SSOX_READ_TIMEOUT_MS`: how long to wait for an answer to one request (default 30 s).
+    pub read_timeout: Option<Duration>,
+    /// `SSOX_COMMAND_TIMEOUT_MS`: how long a non-interactive command may spend on the network,
+    /// retries included (default 30 s).
+    pub command_timeout: Option<Duration>,
     pub verbose: bool,
 }
 
@@ -100,6 +111,16 @@ fn var(name: &str) -> Option<String> {
     env::var_os(name)
         .map(|v: OsString| v.to_string_lossy().into_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// A positive number of milliseconds; anything else is ignored (the default applies).
+fn millis(name: &str) -> Option<Duration> {
+    var(name)?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
 }
 
 fn truthy(name: &str) -> bool {
@@ -169,11 +190,17 @@ impl Settings {
             display: var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some(),
             wsl: var("WSL_DISTRO_NAME").is_some() || var("WSL_INTEROP").is_some(),
             auto_login: truthy("SSOX_AUTO_LOGIN"),
+            login_flow: var("SSOX_LOGIN_FLOW"),
+            pkce_timeout: var("SSOX_PKCE_TIMEOUT_SECS")
+                .and_then(|v| v.trim().parse().ok())
+                .map(Duration::from_secs),
             signin_endpoint: var("SSOX_SIGNIN_ENDPOINT"),
             retry_base: var("SSOX_RETRY_BASE_MS")
                 .and_then(|ms| ms.trim().parse().ok())
                 .map(Duration::from_millis),
             state_dir,
+            read_timeout: millis("SSOX_READ_TIMEOUT_MS"),
+            command_timeout: millis("SSOX_COMMAND_TIMEOUT_MS"),
             verbose,
             home,
         }

@@ -2,12 +2,14 @@
 //! and the HTTP `Date` header of whatever it answers, any status. Uses the SDK's own HTTP
 //! connector, as `console` does. Blocking API; sends no credentials.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use aws_sdk_sso::config::http::HttpRequest;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 use aws_smithy_runtime_api::client::http::HttpConnector;
 use time::format_description::well_known::Rfc2822;
 use time::OffsetDateTime;
+
+use super::errors::{transport_failure, Endpoint, Failure, RequestError};
 
 /// How far the server's clock is ahead of `clock()` (negative: behind), in seconds: its `Date`
 /// header against the local time halfway through the request. `Date` has one-second
@@ -15,16 +17,17 @@ use time::OffsetDateTime;
 pub fn skew_seconds(endpoint: &str, clock: &dyn Fn() -> OffsetDateTime) -> Result<i64> {
     let rt = super::runtime()?;
     let before = clock();
+    let t = super::timeouts();
     let date = rt
-        .block_on(async {
-            tokio::time::timeout(
-                super::CONNECT_TIMEOUT + super::READ_TIMEOUT,
-                date_header(endpoint),
+        .block_on(async { tokio::time::timeout(t.connect + t.read, date_header(endpoint)).await })
+        .map_err(|_| {
+            RequestError::new(
+                "GET",
+                &Endpoint::new(None, endpoint.to_string()),
+                Failure::ReadTimeout(t.connect + t.read),
+                1,
             )
-            .await
-        })
-        .map_err(|_| anyhow!("{endpoint} did not answer in time"))?
-        .with_context(|| format!("cannot reach {endpoint}"))?;
+        })??;
     let after = clock();
     let server = parse_http_date(&date)
         .ok_or_else(|| anyhow!("{endpoint} answered with an unreadable Date header"))?;
@@ -46,10 +49,14 @@ async fn date_header(endpoint: &str) -> Result<String> {
         .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
         .build();
     let request = HttpRequest::get(endpoint).map_err(|_| anyhow!("invalid URL {endpoint}"))?;
-    let response = connector
-        .call(request)
-        .await
-        .map_err(|e| anyhow!("{}", super::errors::chain(&e)))?;
+    let response = connector.call(request).await.map_err(|e| {
+        RequestError::new(
+            "GET",
+            &Endpoint::new(None, endpoint.to_string()),
+            transport_failure(&e),
+            1,
+        )
+    })?;
     match response.headers().get("date") {
         Some(d) => Ok(d.to_string()),
         None => bail!("{endpoint} answered without a Date header"),

@@ -12,6 +12,7 @@ use aws_smithy_runtime_api::client::http::HttpConnector;
 use aws_smithy_types::byte_stream::ByteStream;
 use serde_json::Value;
 
+use super::errors::{transport_failure, Endpoint, Failure, RequestError};
 use crate::cache::role::RoleCredentials;
 
 /// The public partition's federation endpoint.
@@ -80,12 +81,17 @@ pub fn login_url(endpoint: &str, destination: &str, signin_token: &str) -> Strin
 pub fn signin_token(endpoint: &str, c: &RoleCredentials) -> Result<String> {
     let url = signin_token_url(endpoint, c);
     let rt = super::runtime()?;
+    let t = super::timeouts();
     let (status, body) = rt
-        .block_on(async {
-            tokio::time::timeout(super::CONNECT_TIMEOUT + super::READ_TIMEOUT, get(&url)).await
-        })
-        .map_err(|_| anyhow!("the sign-in endpoint {endpoint} did not answer in time"))?
-        .with_context(|| format!("cannot reach the sign-in endpoint {endpoint}"))?;
+        .block_on(async { tokio::time::timeout(t.connect + t.read, get(endpoint, &url)).await })
+        .map_err(|_| {
+            RequestError::new(
+                "getSigninToken",
+                &Endpoint::new(None, endpoint.to_string()),
+                Failure::ReadTimeout(t.connect + t.read),
+                1,
+            )
+        })??;
     if !(200..300).contains(&status) {
         // The body of an error page carries no secrets, but keep only a short first line.
         let text = String::from_utf8_lossy(&body);
@@ -105,16 +111,21 @@ pub fn signin_token(endpoint: &str, c: &RoleCredentials) -> Result<String> {
     }
 }
 
-async fn get(url: &str) -> Result<(u16, Vec<u8>)> {
+/// GET `url` (which holds the credentials) from the federation `endpoint`.
+async fn get(endpoint: &str, url: &str) -> Result<(u16, Vec<u8>)> {
     let connector = aws_smithy_http_client::Connector::builder()
         .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
         .build();
     // The URL holds the credentials: the error must not echo it.
     let request = HttpRequest::get(url).map_err(|_| anyhow!("invalid sign-in endpoint URL"))?;
-    let response = connector
-        .call(request)
-        .await
-        .map_err(|e| anyhow!("{}", super::errors::chain(&e)))?;
+    let response = connector.call(request).await.map_err(|e| {
+        RequestError::new(
+            "getSigninToken",
+            &Endpoint::new(None, endpoint.to_string()),
+            transport_failure(&e),
+            1,
+        )
+    })?;
     let status = response.status().as_u16();
     let body = ByteStream::new(response.into_body())
         .collect()

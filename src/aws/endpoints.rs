@@ -1,5 +1,6 @@
-//! Endpoint overrides (reference §5) for the clients ssox builds itself (sso-oidc, sso portal;
-//! `whoami` leaves STS to aws-config, which applies the same rules), resolved as every AWS tool does: service env var, then
+//! Endpoint overrides (docs/compat.md#endpoints) for the clients ssox builds itself (sso-oidc, sso
+//! portal; `whoami` leaves STS to aws-config, which applies the same rules, and asks here only to
+//! name it in messages), resolved as every AWS tool does: service env var, then
 //! `AWS_ENDPOINT_URL`, then the profile's `[services]` block, then its `endpoint_url`; none at all
 //! with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`. Pure: no I/O.
 
@@ -10,6 +11,7 @@ use crate::settings::EndpointEnv;
 pub enum Service {
     SsoOidc,
     Sso,
+    Sts,
 }
 
 impl Service {
@@ -18,6 +20,7 @@ impl Service {
         match self {
             Service::SsoOidc => "sso_oidc",
             Service::Sso => "sso",
+            Service::Sts => "sts",
         }
     }
 }
@@ -35,6 +38,7 @@ pub fn resolve(
     let specific = match service {
         Service::SsoOidc => &env.sso_oidc,
         Service::Sso => &env.sso,
+        Service::Sts => &env.sts,
     };
     specific
         .clone()

@@ -1,13 +1,16 @@
-//! How ssox's SDK clients report failures: the endpoint a request went to, and SDK errors turned
-//! into one clear sentence (timeouts, unreachable hosts, service error codes). Never includes
-//! request bodies or headers, so no secret can leak into a message.
+//! How ssox's SDK clients report failures, in one wording for every client: what failed (the
+//! operation), where (`host:port`), why in words (a service error code, a refused connection, a
+//! name that does not resolve, which timeout and after how long), and the fix. Also which
+//! failures are worth retrying. Never includes request bodies, headers or URLs with queries, and
+//! never an SDK error's debug form, so no secret and no `DispatchFailure(…)` reaches a user.
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
-use aws_sdk_ssooidc::config::http::HttpResponse;
-use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// Where a client sends its requests, for messages.
 #[derive(Debug, Clone)]
@@ -23,104 +26,161 @@ impl Endpoint {
         let url = overridden.clone().unwrap_or(default);
         Endpoint { overridden, url }
     }
+
+    /// `host:port` of the URL (the scheme's port when none is written).
+    pub fn place(&self) -> String {
+        place(&self.url)
+    }
 }
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.url)
+        f.write_str(&self.place())
     }
 }
 
-/// No SDK-level retries: ssox's own loops decide what to retry, and a failing server fails the
-/// command at once (predictably, leaving every cache file as it was).
-pub fn retry_config() -> aws_sdk_ssooidc::config::retry::RetryConfig {
-    aws_sdk_ssooidc::config::retry::RetryConfig::disabled()
+/// `host:port` of a URL: `https://oidc.us-east-1.amazonaws.com` → `oidc.us-east-1.amazonaws.com:443`.
+/// Never anything after the authority (a path or query could hold a secret).
+pub fn place(url: &str) -> String {
+    let (default_port, rest) = if let Some(r) = url.strip_prefix("https://") {
+        ("443", r)
+    } else if let Some(r) = url.strip_prefix("http://") {
+        ("80", r)
+    } else {
+        ("443", url)
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    // Drop any user info (`user:pass@host`).
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let has_port = match host_port.rfind(']') {
+        Some(end) => host_port[end..].contains(':'),
+        None => host_port.contains(':'),
+    };
+    if has_port {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:{default_port}")
+    }
 }
 
-/// One sentence for a failed `op` at `endpoint`.
-pub fn sdk_error<E>(op: &str, endpoint: &Endpoint, err: SdkError<E, HttpResponse>) -> anyhow::Error
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    match &err {
-        SdkError::TimeoutError(_) => anyhow::anyhow!(
-            "{op} at {endpoint} timed out (no answer within {} s)",
-            super::READ_TIMEOUT.as_secs()
-        ),
-        // Connecting (CONNECT_TIMEOUT) or waiting for the answer (READ_TIMEOUT): the chain says
-        // which, e.g. "HTTP read timeout occurred after 30s".
-        SdkError::DispatchFailure(d) if d.is_timeout() => {
-            anyhow::anyhow!("{op} at {endpoint} timed out: {}", chain(&err))
+/// Why a request failed, classified from the SDK's error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The service answered with an error status.
+    Service {
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+    },
+    /// An answer that could not be read (not the service's JSON).
+    Unreadable {
+        status: Option<u16>,
+    },
+    Refused,
+    /// The host name does not resolve.
+    Dns,
+    /// The connection was cut off (reset, aborted, closed early).
+    Reset,
+    Unreachable,
+    /// No connection within the connect timeout.
+    ConnectTimeout(Duration),
+    /// Connected, but no answer within the read timeout.
+    ReadTimeout(Duration),
+    /// The whole operation, retries included, ran out of the command's time.
+    Deadline(Duration),
+    /// Any other failure on the way, in the innermost error's words.
+    Network(String),
+    /// The request could not even be built.
+    Request(String),
+}
+
+impl Failure {
+    /// Worth another attempt: 5xx, 429, a cut-off connection or a timeout.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Failure::Service { status, .. } => *status >= 500 || *status == 429,
+            Failure::Reset | Failure::ConnectTimeout(_) | Failure::ReadTimeout(_) => true,
+            _ => false,
         }
-        SdkError::DispatchFailure(_) => {
-            anyhow::anyhow!("{op}: cannot reach {endpoint}: {}", chain(&err))
+    }
+
+    /// Any failure to reach the service (worth waiting out while a user approves a login).
+    pub fn is_network(&self) -> bool {
+        matches!(
+            self,
+            Failure::Refused
+                | Failure::Dns
+                | Failure::Reset
+                | Failure::Unreachable
+                | Failure::ConnectTimeout(_)
+                | Failure::ReadTimeout(_)
+                | Failure::Network(_)
+        )
+    }
+
+    /// The service's HTTP status, when it answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Failure::Service { status, .. } => Some(*status),
+            Failure::Unreadable { status } => *status,
+            _ => None,
         }
-        SdkError::ServiceError(s) => {
-            let status = s.raw().status().as_u16();
-            let e = s.err();
-            let Some(code) = e.code() else {
-                return anyhow::anyhow!(
-                    "{op} at {endpoint} returned a response ssox cannot read (HTTP {status})"
-                );
-            };
-            match e.message().filter(|m| !m.is_empty()) {
-                Some(m) => {
-                    anyhow::anyhow!("{op} at {endpoint} failed: {code} (HTTP {status}): {m}")
+    }
+
+    /// The failure of an SDK call.
+    pub fn of<E>(err: &SdkError<E, HttpResponse>) -> Failure
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        let timeouts = super::timeouts();
+        match err {
+            SdkError::ServiceError(s) => {
+                let status = s.raw().status().as_u16();
+                let e = s.err();
+                match e.code() {
+                    Some(code) => Failure::Service {
+                        status,
+                        code: Some(code.to_string()),
+                        message: e.message().filter(|m| !m.is_empty()).map(str::to_string),
+                    },
+                    // Gateways and proxies answer 5xx (and 429) with pages of their own.
+                    None if status >= 500 || status == 429 => Failure::Service {
+                        status,
+                        code: None,
+                        message: None,
+                    },
+                    None => Failure::Unreadable {
+                        status: Some(status),
+                    },
                 }
-                None => anyhow::anyhow!("{op} at {endpoint} failed: {code} (HTTP {status})"),
             }
+            SdkError::ResponseError(r) => Failure::Unreadable {
+                status: Some(r.raw().status().as_u16()),
+            },
+            // ssox sets no operation or attempt timeout of the SDK's, so this is unexpected.
+            SdkError::TimeoutError(_) => Failure::Network("the request timed out".into()),
+            SdkError::DispatchFailure(_) => transport(err, timeouts.connect, timeouts.read),
+            SdkError::ConstructionFailure(_) => Failure::Request(innermost(err)),
+            _ => Failure::Network(innermost(err)),
         }
-        SdkError::ResponseError(_) => anyhow::anyhow!(
-            "{op} at {endpoint} returned a response ssox cannot read: {}",
-            chain(&err)
-        ),
-        _ => anyhow::anyhow!("{op} at {endpoint} failed: {}", chain(&err)),
     }
 }
 
-/// An SDK error in one line a user can act on: the service's code and message with the HTTP
-/// status, or what went wrong on the way (connection, timeout). Request URLs, headers and bodies
-/// are never included, so secrets cannot leak through it.
-pub(crate) fn describe<E, R>(e: &SdkError<E, R>) -> String
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-    R: std::fmt::Debug + 'static,
-{
-    match e {
-        SdkError::ServiceError(s) => {
-            let err = s.err();
-            let code = err.code().unwrap_or("unknown error");
-            match err.message() {
-                Some(m) if !m.is_empty() => format!("{code}: {m}"),
-                _ => code.to_string(),
-            }
-        }
-        SdkError::TimeoutError(_) => "the request timed out".to_string(),
-        SdkError::DispatchFailure(d) => {
-            let what = if d.is_timeout() {
-                "timed out"
-            } else if d.is_io() {
-                "connection failed"
-            } else {
-                "request failed"
-            };
-            format!("{what}: {}", chain(e))
-        }
-        SdkError::ResponseError(_) => format!("unreadable response: {}", chain(e)),
-        _ => chain(e),
-    }
+/// A failure on the way to a service, for requests sent without an SDK client (the console's
+/// federation endpoint).
+pub fn transport_failure(err: &(dyn StdError + 'static)) -> Failure {
+    let t = super::timeouts();
+    transport(err, t.connect, t.read)
 }
 
-/// The error's sources joined with `: ` (the SDK's outer wording is generic), or the error itself
-/// when it has none. Repeats (an outer message that embeds its source) are dropped, and so is the
-/// SDK connector's kind (`io error`, `other`), which only repeats what the message says.
-pub(crate) fn chain(e: &(dyn StdError + 'static)) -> String {
+/// The words of an error that is not an SDK call's (a credential provider's): its sources'
+/// messages joined with `: ` (the outer wording is generic), repeats dropped.
+pub fn chain(e: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = e.source();
     while let Some(s) = cur {
         let text = s.to_string();
-        if !text.is_empty() && !s.is::<ConnectorError>() && !parts.iter().any(|p| p.contains(&text))
-        {
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         cur = s.source();
@@ -131,3 +191,186 @@ pub(crate) fn chain(e: &(dyn StdError + 'static)) -> String {
         parts.join(": ")
     }
 }
+
+/// A failure on the way to the service, from the error's source chain.
+fn transport(err: &(dyn StdError + 'static), connect: Duration, read: Duration) -> Failure {
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(err);
+    let mut io_kind = None;
+    while let Some(e) = cur {
+        let text = e.to_string();
+        // aws-smithy-http-client's timeout error: "HTTP read timeout occurred after 30s".
+        if text.starts_with("HTTP read timeout") {
+            return Failure::ReadTimeout(read);
+        }
+        if text.starts_with("HTTP connect timeout") {
+            return Failure::ConnectTimeout(connect);
+        }
+        // hyper-util's connector: ConnectError("dns error", …).
+        if text == "dns error" {
+            return Failure::Dns;
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io_kind = Some(io.kind());
+        }
+        cur = e.source();
+    }
+    use std::io::ErrorKind as K;
+    match io_kind {
+        Some(K::ConnectionRefused) => Failure::Refused,
+        Some(
+            K::ConnectionReset
+            | K::ConnectionAborted
+            | K::BrokenPipe
+            | K::UnexpectedEof
+            | K::NotConnected,
+        ) => Failure::Reset,
+        Some(K::TimedOut) => Failure::ConnectTimeout(connect),
+        Some(K::NetworkUnreachable | K::HostUnreachable | K::NetworkDown) => Failure::Unreachable,
+        _ => Failure::Network(innermost(err)),
+    }
+}
+
+/// The innermost error's own words (the SDK's outer layers say only "dispatch failure").
+fn innermost(err: &(dyn StdError + 'static)) -> String {
+    let mut last = err;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    let text = last.to_string();
+    if text.is_empty() {
+        "unknown failure".into()
+    } else {
+        text
+    }
+}
+
+/// `30 s`, `0.5 s`, `2 min`.
+pub fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms >= 120_000 && ms.is_multiple_of(60_000) {
+        format!("{} min", ms / 60_000)
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        let text = format!("{:.3}", d.as_secs_f64());
+        format!("{} s", text.trim_end_matches('0').trim_end_matches('.'))
+    }
+}
+
+/// A failed request in one line: what, where, why, the fix.
+#[derive(Debug, Clone)]
+pub struct RequestError {
+    pub op: String,
+    /// `host:port`
+    pub place: String,
+    pub failure: Failure,
+    /// How many times it was sent.
+    pub attempts: u32,
+}
+
+impl RequestError {
+    pub fn new(op: &str, endpoint: &Endpoint, failure: Failure, attempts: u32) -> RequestError {
+        RequestError {
+            op: op.to_string(),
+            place: endpoint.place(),
+            failure,
+            attempts,
+        }
+    }
+
+    /// The failure of an SDK call of `op` at `endpoint`, sent `attempts` times.
+    pub fn of<E>(
+        op: &str,
+        endpoint: &Endpoint,
+        err: &SdkError<E, HttpResponse>,
+        attempts: u32,
+    ) -> RequestError
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+    {
+        RequestError::new(op, endpoint, Failure::of(err), attempts)
+    }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (op, at) = (&self.op, &self.place);
+        let times = if self.attempts > 1 {
+            format!(" ({} attempts)", self.attempts)
+        } else {
+            String::new()
+        };
+        let network = "check your network or VPN";
+        match &self.failure {
+            Failure::Service {
+                status,
+                code,
+                message,
+            } => {
+                let what = match code {
+                    Some(c) => format!("{c} (HTTP {status})"),
+                    None => format!("HTTP {status}"),
+                };
+                let message = message.as_deref().map_or(String::new(), |m| format!(": {m}"));
+                write!(f, "{op} at {at} failed: {what}{message}{times}")?;
+                if *status == 429 {
+                    write!(f, "; too many requests, try again in a minute")
+                } else if *status >= 500 {
+                    write!(f, "; the service has a problem, try again in a minute")
+                } else {
+                    Ok(())
+                }
+            }
+            Failure::Unreadable { status: Some(s) } => write!(
+                f,
+                "{op} at {at} returned a response ssox cannot read (HTTP {s}){times}"
+            ),
+            Failure::Unreadable { status: None } => write!(
+                f,
+                "{op} at {at} returned a response ssox cannot read{times}"
+            ),
+            Failure::Refused => write!(
+                f,
+                "{op}: cannot connect to {at}: connection refused{times}; {network}"
+            ),
+            Failure::Dns => write!(
+                f,
+                "{op}: cannot connect to {at}: the host name does not resolve (DNS){times}; \
+                 check the endpoint, your network or VPN"
+            ),
+            Failure::Unreachable => write!(
+                f,
+                "{op}: cannot connect to {at}: the network is unreachable{times}; {network}"
+            ),
+            Failure::Reset => write!(
+                f,
+                "{op}: the connection to {at} was cut off{times}; {network}, then try again"
+            ),
+            Failure::ConnectTimeout(d) => write!(
+                f,
+                "{op}: connect timeout: no connection to {at} within {}{times}; {network}",
+                seconds(*d)
+            ),
+            Failure::ReadTimeout(d) => write!(
+                f,
+                "{op}: read timeout: {at} sent no answer within {} of the request{times}; try again",
+                seconds(*d)
+            ),
+            Failure::Deadline(d) => write!(
+                f,
+                "{op} at {at}: no answer within {}, the limit for the whole command \
+                 (retries included){times}; try again",
+                seconds(*d)
+            ),
+            Failure::Network(why) => {
+                write!(f, "{op}: cannot talk to {at}: {why}{times}; {network}")
+            }
+            Failure::Request(why) => write!(f, "{op} at {at}: cannot build the request: {why}"),
+        }
+    }
+}
+
+impl StdError for RequestError {}
+
+#[cfg(test)]
+mod tests;

@@ -1,16 +1,25 @@
-//! The OIDC side of a login (reference §2–§3, §5): RegisterClient, the device-authorization flow
-//! with its polling rules, and the refresh grant, as a synchronous API over aws-sdk-ssooidc.
+//! The OIDC side of a login (docs/compat.md#registration-cache, #device-flow, #wire-shapes):
+//! RegisterClient, the device-authorization flow with its polling rules, and the refresh grant,
+//! as a synchronous API over aws-sdk-ssooidc (the authorization-code grant is in `authcode`). A
+//! transient failure is retried: twice for RegisterClient, StartDeviceAuthorization and a
+//! refresh, and for as long as the code is valid while polling.
 //! Must not read or write the cache or draw anything: callers get hooks for the UI.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
+use aws_sdk_ssooidc::config::http::HttpResponse;
 use aws_sdk_ssooidc::config::{BehaviorVersion, Region};
+use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenError;
-use aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationError;
+use aws_sdk_ssooidc::operation::start_device_authorization::{
+    StartDeviceAuthorizationError, StartDeviceAuthorizationOutput,
+};
 use time::OffsetDateTime;
 
-use super::{sdk_error, Endpoint};
+use super::errors::{seconds, Failure, RequestError};
+use super::retry::{self, ATTEMPTS};
+use super::Endpoint;
 use crate::cache::{NewToken, Registration};
 use crate::Cancelled;
 
@@ -54,16 +63,27 @@ pub trait DeviceUi {
     fn done(&mut self);
 }
 
+/// Which flow a client is registered for: the service rejects one client for both.
+#[derive(Debug, Clone, Copy)]
+pub enum ClientKind<'a> {
+    /// The device code (no grant types sent, as the CLI does).
+    Device,
+    /// The authorization code with PKCE, issued for this start URL.
+    AuthCode { issuer_url: &'a str },
+}
+
 /// An sso-oidc client for one region and endpoint, with its own current-thread runtime.
 pub struct Oidc {
-    runtime: tokio::runtime::Runtime,
-    client: aws_sdk_ssooidc::Client,
-    endpoint: Endpoint,
+    pub(super) runtime: tokio::runtime::Runtime,
+    pub(super) client: aws_sdk_ssooidc::Client,
+    pub(super) endpoint: Endpoint,
+    /// When set, RegisterClient and refreshes (retries included) give up at this instant.
+    deadline: Option<Instant>,
 }
 
 impl Oidc {
-    /// Build the client (no network yet). Retries are off: the device flow is its own retry
-    /// loop, and a failing server must fail the login at once, leaving the cache untouched.
+    /// Build the client (no network yet). The SDK's retries are off: ssox's own (`retry`) say
+    /// how many attempts were made, and a failing server leaves the cache untouched.
     pub fn new(region: &str, endpoint_override: Option<String>) -> Result<Oidc> {
         let endpoint = Endpoint::new(
             endpoint_override,
@@ -81,41 +101,97 @@ impl Oidc {
             runtime: super::runtime()?,
             client: aws_sdk_ssooidc::Client::from_conf(builder.build()),
             endpoint,
+            deadline: None,
         })
     }
 
-    /// Run `f` to completion, or stop with [`Cancelled`] on Ctrl-C.
-    fn interruptible<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
-        self.runtime.block_on(async {
+    /// Bound RegisterClient and refreshes (retries included) by `deadline`: for commands that
+    /// must answer within their time (a `credential_process`), not for an interactive login.
+    pub fn with_deadline(mut self, deadline: Instant) -> Oidc {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Send `op` with retries (see `retry::send`) within the deadline, or stop with
+    /// [`Cancelled`] on Ctrl-C. A failure is a [`RequestError`]; `typed` may turn the SDK's
+    /// error into another error first (e.g. [`ClientRejected`]).
+    fn call<T, E, F, Fut>(
+        &self,
+        op: &str,
+        send: F,
+        typed: impl Fn(&SdkError<E, HttpResponse>) -> Option<anyhow::Error>,
+    ) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.call_with(op, ATTEMPTS, send, typed)
+    }
+
+    /// [`Self::call`] with `attempts` tries in all (1: a request that must not be repeated, such
+    /// as the exchange of a single-use authorization code).
+    pub(super) fn call_with<T, E, F, Fut>(
+        &self,
+        op: &str,
+        attempts: u32,
+        send: F,
+        typed: impl Fn(&SdkError<E, HttpResponse>) -> Option<anyhow::Error>,
+    ) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let attempt = retry::send(op, attempts, self.deadline, send);
+        let out = self.runtime.block_on(async {
             tokio::select! {
-                out = f => Ok(out),
-                _ = tokio::signal::ctrl_c() => Err(Cancelled.into()),
+                out = attempt => Ok(out),
+                _ = tokio::signal::ctrl_c() => Err(anyhow::Error::from(Cancelled)),
+            }
+        })?;
+        out.map_err(|gave_up| {
+            let err = gave_up.error(op, &self.endpoint);
+            match gave_up.sdk().and_then(&typed) {
+                Some(t) => t.context(err.to_string()),
+                None => err.into(),
             }
         })
     }
 
-    /// RegisterClient as the CLI does for the device flow: `botocore-client-<session>` with the
-    /// given scopes, or `botocore-client-<epoch seconds>` without scopes for legacy profiles.
+    /// RegisterClient as the CLI does: `botocore-client-<session>` with the given scopes, or
+    /// `botocore-client-<epoch seconds>` without scopes for legacy profiles; a PKCE client also
+    /// sends its grant types, the loopback redirect and the issuer (docs/compat.md#pkce).
     pub fn register(
         &self,
         session_name: Option<&str>,
         scopes: Option<&[String]>,
+        kind: ClientKind<'_>,
         now: OffsetDateTime,
     ) -> Result<Registration> {
         let client_name = match session_name {
             Some(s) => format!("botocore-client-{s}"),
             None => format!("botocore-client-{}", now.unix_timestamp()),
         };
-        let out = self
-            .interruptible(
-                self.client
+        let out = self.call(
+            "RegisterClient",
+            || {
+                let mut request = self
+                    .client
                     .register_client()
-                    .client_name(client_name)
+                    .client_name(client_name.clone())
                     .client_type("public")
-                    .set_scopes(scopes.map(<[String]>::to_vec))
-                    .send(),
-            )?
-            .map_err(|e| sdk_error("RegisterClient", &self.endpoint, e))?;
+                    .set_scopes(scopes.map(<[String]>::to_vec));
+                if let ClientKind::AuthCode { issuer_url } = kind {
+                    request = request
+                        .set_grant_types(Some(super::authcode::grant_types()))
+                        .redirect_uris(super::authcode::LOOPBACK_REDIRECT)
+                        .issuer_url(issuer_url);
+                }
+                request.send()
+            },
+            |_| None,
+        )?;
         let (Some(id), Some(secret)) = (out.client_id(), out.client_secret()) else {
             return Err(anyhow!(
                 "RegisterClient at {} returned no client id or secret",
@@ -130,17 +206,24 @@ impl Oidc {
                     out.client_secret_expires_at()
                 )
             })?;
-        Ok(Registration::new(
+        let registration = Registration::new(
             id.to_string(),
             secret.to_string(),
             expires_at,
             scopes.map(<[String]>::to_vec),
-        ))
+        );
+        Ok(match kind {
+            ClientKind::Device => registration,
+            ClientKind::AuthCode { .. } => {
+                registration.with_grant_types(super::authcode::grant_types())
+            }
+        })
     }
 
-    /// The device flow (reference §3): StartDeviceAuthorization, show the code, poll CreateToken
-    /// until approved, denied or expired. Ctrl-C ends it with [`Cancelled`]. `clock` is the
-    /// wall clock (the token's `expiresAt` is counted from the moment it is issued).
+    /// The device flow (docs/compat.md#device-flow): StartDeviceAuthorization, show the code,
+    /// poll CreateToken until approved, denied or expired. Ctrl-C ends it with [`Cancelled`].
+    /// `clock` is the wall clock (the token's `expiresAt` is counted from the moment it is
+    /// issued).
     pub fn device_login(
         &self,
         registration: &Registration,
@@ -148,40 +231,38 @@ impl Oidc {
         clock: &dyn Fn() -> OffsetDateTime,
         ui: &mut dyn DeviceUi,
     ) -> Result<NewToken> {
+        let auth = self.call(
+            "StartDeviceAuthorization",
+            || {
+                self.client
+                    .start_device_authorization()
+                    .client_id(&registration.client_id)
+                    .client_secret(registration.client_secret())
+                    .start_url(start_url)
+                    .send()
+            },
+            |e| {
+                matches!(
+                    e.as_service_error(),
+                    Some(StartDeviceAuthorizationError::InvalidClientException(_))
+                )
+                .then(|| ClientRejected.into())
+            },
+        )?;
         let result = self
             .runtime
-            .block_on(self.device_flow(registration, start_url, clock, ui));
+            .block_on(self.device_flow(&auth, registration, clock, ui));
         ui.done();
         result
     }
 
     async fn device_flow(
         &self,
+        auth: &StartDeviceAuthorizationOutput,
         registration: &Registration,
-        start_url: &str,
         clock: &dyn Fn() -> OffsetDateTime,
         ui: &mut dyn DeviceUi,
     ) -> Result<NewToken> {
-        let auth = self
-            .client
-            .start_device_authorization()
-            .client_id(&registration.client_id)
-            .client_secret(registration.client_secret())
-            .start_url(start_url)
-            .send()
-            .await
-            .map_err(|e| {
-                let rejected = matches!(
-                    e.as_service_error(),
-                    Some(StartDeviceAuthorizationError::InvalidClientException(_))
-                );
-                let err = sdk_error("StartDeviceAuthorization", &self.endpoint, e);
-                if rejected {
-                    anyhow::Error::new(ClientRejected).context(err.to_string())
-                } else {
-                    err
-                }
-            })?;
         let started = clock();
         let (Some(device_code), Some(user_code), Some(uri)) = (
             auth.device_code(),
@@ -207,7 +288,11 @@ impl Oidc {
         });
         let ctrl_c = tokio::signal::ctrl_c();
         tokio::pin!(ctrl_c);
+        // Consecutive polls that failed on the way (5xx, 429, the network): the user may have
+        // approved already, so they are waited out with a growing pause while the code is valid.
+        let mut failed: u32 = 0;
         loop {
+            let mut pause = interval;
             let result = tokio::select! {
                 r = self
                     .client
@@ -222,8 +307,12 @@ impl Oidc {
             match result {
                 Ok(out) => return new_token(&out, clock(), &self.endpoint),
                 Err(e) => match e.as_service_error() {
-                    Some(CreateTokenError::AuthorizationPendingException(_)) => {}
-                    Some(CreateTokenError::SlowDownException(_)) => interval += SLOW_DOWN_STEP,
+                    Some(CreateTokenError::AuthorizationPendingException(_)) => failed = 0,
+                    Some(CreateTokenError::SlowDownException(_)) => {
+                        failed = 0;
+                        interval += SLOW_DOWN_STEP;
+                        pause = interval;
+                    }
                     Some(CreateTokenError::ExpiredTokenException(_)) => {
                         return Err(anyhow!(
                             "the login code {user_code} expired before it was approved; run `ssox login` again"
@@ -234,7 +323,21 @@ impl Oidc {
                             "the login was denied in the browser (code {user_code}); run `ssox login` again to retry"
                         ));
                     }
-                    _ => return Err(sdk_error("CreateToken", &self.endpoint, e)),
+                    _ => {
+                        let failure = Failure::of(&e);
+                        failed += 1;
+                        pause = pause.max(retry::backoff(failed));
+                        let worth_waiting = failure.is_transient() || failure.is_network();
+                        if !worth_waiting || !(expires_at - clock() - pause).is_positive() {
+                            let err = RequestError::of("CreateToken", &self.endpoint, &e, failed);
+                            return Err(err.into());
+                        }
+                        crate::verbose!(
+                            "CreateToken failed ({}); polling again in {}",
+                            retry::short(&failure),
+                            seconds(pause)
+                        );
+                    }
                 },
             }
             let left = expires_at - clock();
@@ -245,35 +348,38 @@ impl Oidc {
             }
             ui.waiting(left.unsigned_abs());
             tokio::select! {
-                () = tokio::time::sleep(interval) => {}
+                () = tokio::time::sleep(pause) => {}
                 _ = &mut ctrl_c => return Err(Cancelled.into()),
             }
         }
     }
 
-    /// Exchange a refresh token for a new access token: exactly one CreateToken request.
+    /// Exchange a refresh token for a new access token: one CreateToken request (sent again
+    /// only after a transient failure, at most twice).
     pub fn refresh(
         &self,
         registration: &Registration,
         refresh_token: &str,
         clock: &dyn Fn() -> OffsetDateTime,
     ) -> Result<NewToken> {
-        let out = self
-            .interruptible(
+        let out = self.call(
+            "CreateToken (refresh)",
+            || {
                 self.client
                     .create_token()
                     .grant_type("refresh_token")
                     .client_id(&registration.client_id)
                     .client_secret(registration.client_secret())
                     .refresh_token(refresh_token)
-                    .send(),
-            )?
-            .map_err(|e| sdk_error("CreateToken (refresh)", &self.endpoint, e))?;
+                    .send()
+            },
+            |_| None,
+        )?;
         new_token(&out, clock(), &self.endpoint)
     }
 }
 
-fn new_token(
+pub(super) fn new_token(
     out: &aws_sdk_ssooidc::operation::create_token::CreateTokenOutput,
     now: OffsetDateTime,
     endpoint: &Endpoint,

@@ -1,6 +1,8 @@
-//! The only module that touches tokio and the AWS SDK: login flow, role credentials, STS. It
-//! offers a small synchronous API; commands that need no network must never call into it.
+//! The only module that touches tokio and the AWS SDK: login flow, role credentials, STS,
+//! credential_process. It offers a small synchronous API; commands that need no network must
+//! never call into it.
 
+pub mod authcode;
 pub mod clock;
 pub mod console;
 pub mod console_pages;
@@ -8,18 +10,55 @@ pub mod endpoints;
 pub mod errors;
 pub mod login;
 pub mod portal;
+pub mod process;
+pub mod retry;
 pub mod role;
 pub mod sts;
 
-pub use errors::{retry_config, sdk_error, Endpoint};
+pub use errors::{Endpoint, Failure, RequestError};
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-/// Bounded network waits: connecting, and any single read.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::settings::Settings;
+
+/// How long to wait for a connection, for the first byte of an answer, and for everything a
+/// non-interactive command sends (retries included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub read: Duration,
+    pub command: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            read: Duration::from_secs(30),
+            command: Duration::from_secs(30),
+        }
+    }
+}
+
+static TIMEOUTS: OnceLock<Timeouts> = OnceLock::new();
+
+/// Take the timeouts from the settings (set once by `run`, before any client is built).
+pub fn configure(settings: &Settings) {
+    let d = Timeouts::default();
+    let _ = TIMEOUTS.set(Timeouts {
+        connect: d.connect,
+        read: settings.read_timeout.unwrap_or(d.read),
+        command: settings.command_timeout.unwrap_or(d.command),
+    });
+}
+
+/// The timeouts in effect.
+pub fn timeouts() -> Timeouts {
+    TIMEOUTS.get().copied().unwrap_or_default()
+}
 
 /// A current-thread tokio runtime, built only by commands that need the network.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -29,10 +68,18 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Timeouts for every SDK client ssox builds.
+/// Per-attempt timeouts for every SDK client ssox builds (the whole command's bound is the
+/// deadline given to `retry::send`).
 pub fn timeout_config() -> aws_config::timeout::TimeoutConfig {
+    let t = timeouts();
     aws_config::timeout::TimeoutConfig::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(READ_TIMEOUT)
+        .connect_timeout(t.connect)
+        .read_timeout(t.read)
         .build()
+}
+
+/// No SDK-level retries: ssox's own loops (`retry`) decide what to retry, so that a message can
+/// say how many attempts were made and the whole command stays within its time.
+pub fn retry_config() -> aws_config::retry::RetryConfig {
+    aws_config::retry::RetryConfig::disabled()
 }

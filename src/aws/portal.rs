@@ -1,7 +1,8 @@
-//! The SSO portal (aws-sdk-sso) behind a synchronous API: `Logout` (revoke a token), a token check
-//! for `status --check`, and the listing of every account and role a token can see
-//! (ListAccounts, ListAccountRoles; docs/compat.md#wire-shapes) with bounded concurrency and its
-//! own retries. Must not touch the cache, the config or the UI: progress goes to a callback.
+//! The SSO portal (aws-sdk-sso) behind a synchronous API: `Logout` (revoke a token) and a token
+//! check for `status --check`, each bounded by the command's time with transient failures retried
+//! (`retry`); and the listing of every account and role a token can see (ListAccounts,
+//! ListAccountRoles; docs/compat.md#wire-shapes) with bounded concurrency and its own backoff.
+//! Must not touch the cache, the config or the UI: progress goes to a callback.
 
 use std::collections::HashSet;
 use std::error::Error as StdError;
@@ -19,7 +20,9 @@ use aws_smithy_runtime_api::client::dns::ResolveDnsError;
 use aws_smithy_types::retry::ErrorKind;
 use futures_util::stream::{self, StreamExt};
 
-use super::{sdk_error, Endpoint};
+use super::errors::RequestError;
+use super::retry::{self, ATTEMPTS};
+use super::Endpoint;
 
 /// Requests in flight at once while listing roles: enough to list 1,000 accounts in seconds,
 /// few enough not to be throttled at once.
@@ -150,27 +153,33 @@ impl Portal {
 
     /// Revoke `access_token` on the server (portal `Logout`).
     pub fn logout(&self, access_token: &str) -> Result<()> {
+        let deadline = Instant::now() + super::timeouts().command;
+        let send = || self.client.logout().access_token(access_token).send();
         self.runtime
-            .block_on(self.client.logout().access_token(access_token).send())
-            .map_err(|e| sdk_error("Logout", &self.endpoint, e))?;
+            .block_on(retry::send("Logout", ATTEMPTS, Some(deadline), send))
+            .map_err(|e| e.error("Logout", &self.endpoint))?;
         Ok(())
     }
 
     /// Whether the portal accepts `access_token` (one ListAccounts page of one): `Ok(false)` when
     /// it answers 401 Unauthorized, an error when it cannot be asked.
     pub fn token_accepted(&self, access_token: &str) -> Result<bool> {
-        let result = self.runtime.block_on(
+        let deadline = Instant::now() + super::timeouts().command;
+        let send = || {
             self.client
                 .list_accounts()
                 .access_token(access_token)
                 .max_results(1)
-                .send(),
-        );
+                .send()
+        };
+        let result =
+            self.runtime
+                .block_on(retry::send("ListAccounts", ATTEMPTS, Some(deadline), send));
         match result {
             Ok(_) => Ok(true),
-            Err(e) => match e.as_service_error() {
+            Err(e) => match e.sdk().and_then(|e| e.as_service_error()) {
                 Some(ListAccountsError::UnauthorizedException(_)) => Ok(false),
-                _ => Err(sdk_error("ListAccounts", &self.endpoint, e)),
+                _ => Err(e.error("ListAccounts", &self.endpoint).into()),
             },
         }
     }
@@ -316,7 +325,7 @@ impl Portal {
                 Verdict::Unauthorized => return Err(ListingError::Unauthorized),
                 Verdict::Fatal => {
                     return Err(ListingError::Failed(
-                        sdk_error(op, &self.endpoint, err).to_string(),
+                        RequestError::of(op, &self.endpoint, &err, attempt).to_string(),
                     ))
                 }
                 Verdict::Retry => {
@@ -324,11 +333,9 @@ impl Portal {
                     if attempt >= self.backoff.attempts
                         || started.elapsed() + delay > self.backoff.budget
                     {
-                        let tries = if attempt == 1 { "try" } else { "tries" };
-                        return Err(ListingError::Failed(format!(
-                            "{}; gave up after {attempt} {tries}, try again later",
-                            sdk_error(op, &self.endpoint, err)
-                        )));
+                        return Err(ListingError::Failed(
+                            RequestError::of(op, &self.endpoint, &err, attempt).to_string(),
+                        ));
                     }
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -378,8 +385,8 @@ enum Verdict {
 
 /// Which failures are worth another try: throttling (429), server errors (5xx) and a connection
 /// the server dropped or reset. Not a refused connection or a name that does not resolve (nothing
-/// to talk to: say so at once), nor a timeout (it has already waited `aws::READ_TIMEOUT`), nor
-/// any other 4xx.
+/// to talk to: say so at once), nor a timeout (it has already waited the read timeout,
+/// `aws::timeouts`), nor any other 4xx.
 fn verdict<E>(e: &SdkError<E, HttpResponse>) -> Verdict
 where
     E: StdError + 'static,

@@ -1,6 +1,6 @@
 //! The AWS CLI v2's client-registration file in `~/.aws/sso/cache`
-//! (docs/compat.md#registration-cache): its name, reading it back (device-flow registrations
-//! only) and writing it as the CLI does. Must not touch the network or the terminal.
+//! (docs/compat.md#registration-cache): its name, reading it back and writing it as the CLI does
+//! (a PKCE registration with its `grantTypes`). Must not touch the network or the terminal.
 
 use std::path::Path;
 
@@ -21,6 +21,8 @@ pub struct Registration {
     pub expires_at: OffsetDateTime,
     /// The scopes registered with; `None` when none were sent.
     pub scopes: Option<Vec<String>>,
+    /// The grant types registered with; `None` for a device-code registration, which sends none.
+    pub grant_types: Option<Vec<String>>,
 }
 
 impl Registration {
@@ -35,7 +37,23 @@ impl Registration {
             client_secret,
             expires_at,
             scopes,
+            grant_types: None,
         }
+    }
+
+    /// The same registration, registered with these grant types (a PKCE client).
+    pub fn with_grant_types(mut self, grant_types: Vec<String>) -> Registration {
+        self.grant_types = Some(grant_types);
+        self
+    }
+
+    /// A registration for the authorization-code flow (PKCE), as the CLI tells them apart
+    /// (`BaseSSOTokenFetcher._is_registration_for_auth_code`): `grantTypes` has
+    /// `authorization_code`. Anything else is a device-code registration.
+    pub fn is_for_auth_code(&self) -> bool {
+        self.grant_types
+            .as_ref()
+            .is_some_and(|g| g.iter().any(|t| t == "authorization_code"))
     }
 
     pub fn client_secret(&self) -> &str {
@@ -54,6 +72,7 @@ impl Registration {
             client_secret: token.client_secret()?.to_string(),
             expires_at: token.registration_expires_at?,
             scopes: None,
+            grant_types: None,
         })
     }
 }
@@ -81,41 +100,40 @@ pub fn registration_file_name(
     ))
 }
 
-/// The device-flow registration in a registration file's JSON object; `Ok(None)` for a PKCE
-/// registration (`grantTypes` with `authorization_code`), which the device flow cannot use.
-fn from_object(obj: &Map<String, Value>) -> Result<Option<Registration>, Unusable> {
-    let pkce = field(obj, "grantTypes")
-        .and_then(Value::as_array)
-        .is_some_and(|g| g.iter().any(|v| v.as_str() == Some("authorization_code")));
-    if pkce {
-        return Ok(None);
-    }
-    let scopes = field(obj, "scopes").and_then(Value::as_array).map(|a| {
+/// A JSON array of strings (other items skipped), or `None` when the key is absent or not an array.
+fn strings(obj: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
+    field(obj, key).and_then(Value::as_array).map(|a| {
         a.iter()
             .filter_map(Value::as_str)
             .map(str::to_string)
             .collect()
-    });
-    Ok(Some(Registration {
+    })
+}
+
+/// The registration in a registration file's JSON object, of either flow (the caller checks
+/// [`Registration::is_for_auth_code`]).
+fn from_object(obj: &Map<String, Value>) -> Result<Registration, Unusable> {
+    Ok(Registration {
         client_id: field_str(obj, "clientId").ok_or(Unusable::Missing("clientId"))?,
         client_secret: field_str(obj, "clientSecret").ok_or(Unusable::Missing("clientSecret"))?,
         expires_at: timestamp(field(obj, "expiresAt"), "expiresAt")?
             .ok_or(Unusable::Missing("expiresAt"))?,
-        scopes,
-    }))
+        scopes: strings(obj, "scopes"),
+        grant_types: strings(obj, "grantTypes"),
+    })
 }
 
-/// Read the CLI's registration file. `None` when missing, a PKCE registration, or unusable (then
-/// with a warning naming the file: the login registers a new client and overwrites it).
+/// Read the CLI's registration file. `None` when missing or unusable (then with a warning naming
+/// the file: the login registers a new client and overwrites it).
 pub fn read_registration(path: &Path) -> Option<Registration> {
     load_object(path)
         .and_then(|obj| obj.as_ref().map(from_object).transpose())
         .map_err(|e| warn_unusable(path, &e, "ssox registers a new client"))
-        .ok()??
+        .ok()?
 }
 
-/// The registration file's JSON text: `{clientId, clientSecret, expiresAt, scopes?}` as the CLI
-/// writes it for the device flow.
+/// The registration file's JSON text as the CLI writes it: `{clientId, clientSecret, expiresAt,
+/// scopes?}` for the device flow, with `grantTypes` after `scopes` for PKCE.
 pub fn registration_json(registration: &Registration) -> String {
     let mut out = Map::new();
     out.insert("clientId".into(), registration.client_id.as_str().into());
@@ -131,6 +149,12 @@ pub fn registration_json(registration: &Registration) -> String {
         out.insert(
             "scopes".into(),
             Value::Array(scopes.iter().map(|s| s.as_str().into()).collect()),
+        );
+    }
+    if let Some(grants) = &registration.grant_types {
+        out.insert(
+            "grantTypes".into(),
+            Value::Array(grants.iter().map(|s| s.as_str().into()).collect()),
         );
     }
     py_json(&Value::Object(out))
@@ -170,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn registration_file_round_trip_and_pkce_is_ignored() {
+    fn registration_file_round_trip_for_both_flows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.json");
         write_registration(&path, &reg("cid")).unwrap();
@@ -184,12 +208,26 @@ mod tests {
         assert_eq!(r.scopes, Some(vec!["sso:account:access".to_string()]));
         assert!(r.usable(datetime!(2027-02-21 09:44:00 UTC)));
         assert!(!r.usable(datetime!(2027-02-21 09:46:00 UTC)));
+        assert!(!r.is_for_auth_code());
+
+        // A PKCE registration, as the CLI v2 writes it: `grantTypes` after `scopes`.
+        let pkce =
+            reg("p").with_grant_types(vec!["authorization_code".into(), "refresh_token".into()]);
+        write_registration(&path, &pkce).unwrap();
+        let text = "{\"clientId\": \"p\", \"clientSecret\": \"sec\", \"expiresAt\": \"2027-02-21T10:00:00Z\", \"scopes\": [\"sso:account:access\"], \"grantTypes\": [\"authorization_code\", \"refresh_token\"]}";
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        let r = read_registration(&path).unwrap();
+        assert!(r.is_for_auth_code());
+        assert_eq!(registration_json(&r), text);
+        // Only `authorization_code` makes it a PKCE registration.
         std::fs::write(
             &path,
-            r#"{"clientId": "c", "clientSecret": "s", "expiresAt": "2027-02-21T10:00:00Z", "grantTypes": ["authorization_code", "refresh_token"]}"#,
+            r#"{"clientId": "c", "clientSecret": "s", "expiresAt": "2027-02-21T10:00:00Z", "grantTypes": ["refresh_token", 7]}"#,
         )
         .unwrap();
-        assert!(read_registration(&path).is_none());
+        let r = read_registration(&path).unwrap();
+        assert!(!r.is_for_auth_code());
+        assert_eq!(r.grant_types, Some(vec!["refresh_token".to_string()]));
     }
 
     #[test]

@@ -115,6 +115,10 @@ pub enum TokenState {
         ago: Duration,
         refreshable: bool,
     },
+    /// Not expired, but the SSO portal refused it (ssox's own record: `session::rejected`).
+    Rejected {
+        refreshable: bool,
+    },
 }
 
 impl TokenState {
@@ -136,10 +140,11 @@ impl TokenState {
         }
     }
 
-    /// `valid 7h12m`, `expired`, `refreshable`, `none`: the short form for tables.
+    /// `valid 7h12m`, `expired`, `refreshable`, `rejected`, `none`: the short form for tables.
     pub fn short(&self) -> String {
         match self {
             TokenState::None => "none".into(),
+            TokenState::Rejected { .. } => "rejected".into(),
             TokenState::Valid { left } => format!("valid {}", human_duration(*left)),
             TokenState::Expired {
                 refreshable: true, ..
@@ -148,14 +153,11 @@ impl TokenState {
         }
     }
 
-    pub fn is_valid(&self) -> bool {
-        matches!(self, TokenState::Valid { .. })
-    }
-
-    /// `valid`, `refreshable`, `expired`, `none`: the stable word for JSON.
+    /// `valid`, `refreshable`, `expired`, `rejected`, `none`: the stable word for JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
             TokenState::None => "none",
+            TokenState::Rejected { .. } => "rejected",
             TokenState::Valid { .. } => "valid",
             TokenState::Expired {
                 refreshable: true, ..

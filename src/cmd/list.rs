@@ -91,7 +91,7 @@ fn table(rows: &[Row], color: bool) -> String {
             let style = match i {
                 0 if r.active => Some(&bold),
                 6 if s.starts_with("valid") => Some(&green),
-                6 if s == "expired" || s == "error" => Some(&red),
+                6 if s == "expired" || s == "rejected" || s == "error" => Some(&red),
                 6 if s == "-" || s == "none" => Some(&dim),
                 _ => None,
             };

@@ -1,13 +1,13 @@
 //! `ssox login [NAME | --all | --use PROFILE]`: choose the session(s), then get each a valid
-//! token (see `session::login`: already logged in, a silent refresh, or the device flow). Must
-//! not print anything but eval-safe shell code on stdout (`--use` only, through `switch`).
+//! token (see `session::login`: already logged in, a silent refresh, or PKCE or the device code).
+//! Must not print anything but eval-safe shell code on stdout (`--use` only, through `switch`).
 
 use anyhow::{bail, Result};
 
 use crate::cli::LoginArgs;
 use crate::config::Config;
 use crate::profiles::load_config;
-use crate::session::{self, Options, Resolved};
+use crate::session::{self, Flow, Options, Resolved};
 use crate::settings::Settings;
 use crate::shell::Shell;
 use crate::switch::{self, Switch};
@@ -16,10 +16,17 @@ use crate::Cancelled;
 
 pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
+    let flow = match (args.device_code, args.pkce) {
+        (true, _) => Some(Flow::Device),
+        (_, true) => Some(Flow::Pkce),
+        _ => None,
+    };
     let opts = Options {
         force: args.force,
         no_browser: args.no_browser,
         quiet_if_valid: false,
+        flow,
+        redirect_port: args.redirect_port,
     };
     if let Some(value) = args.use_profile {
         // `--use PROFILE`, or the older `PROFILE --use`.
@@ -33,11 +40,12 @@ pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
         };
         let profile = config.profile(&name)?;
         let login = config.profile_login(profile)?;
-        if args.force {
-            session::login(&config, &login, Some(&name), settings, opts)?;
-        } else {
-            session::ensure_valid(&config, &login, Some(&name), settings, args.no_browser)?;
-        }
+        // Quiet when already logged in, as `session::ensure_valid`, but with the flow flags.
+        let opts = Options {
+            quiet_if_valid: !args.force,
+            ..opts
+        };
+        session::login(&config, &login, Some(&name), settings, opts)?;
         let how = Switch {
             shell: Shell::chosen(args.shell.shell, settings.shell_name.as_deref()),
             login: false,

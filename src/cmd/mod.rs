@@ -13,6 +13,7 @@ mod list;
 mod login;
 mod logout;
 mod pick;
+mod serve;
 mod status;
 mod sync;
 mod use_;
@@ -36,6 +37,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Whoami(a) => whoami::run(a, settings),
         Command::Creds(a) => creds::run(a, settings),
         Command::Exec(a) => exec::run(a, settings),
+        Command::Serve(a) => serve::run(a, settings),
         Command::Console(a) => console::run(a, settings),
         Command::Configure(a) => configure::run(a, settings),
         Command::Sync(a) => sync::run(a, settings),

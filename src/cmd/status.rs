@@ -16,6 +16,7 @@ use crate::session;
 use crate::session::status::{active_token, check_tokens, Check, Report};
 use crate::settings::Settings;
 use crate::ui::warn;
+use crate::ExitWith;
 
 pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
     let now = super::now();
@@ -36,12 +37,46 @@ pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
                 row["check"] = check.json();
             }
         }
-        return print_stdout(&format!("{:#}\n", v));
+        print_stdout(&format!("{:#}\n", v))?;
+    } else {
+        for w in &report.warnings {
+            warn(w);
+        }
+        print_stdout(&text(&report, checks.as_deref()))?;
     }
-    for w in &report.warnings {
-        warn(w);
+    checked(&report, checks.as_deref())
+}
+
+/// `status --check` fails (exit 1) when the portal refused a token or could not be asked.
+fn checked(report: &Report, checks: Option<&[Check]>) -> Result<()> {
+    let Some(checks) = checks else {
+        return Ok(());
+    };
+    let mut ok = true;
+    for (s, c) in report.sessions.iter().zip(checks) {
+        match c {
+            Check::Rejected => {
+                ok = false;
+                let fix = s
+                    .login
+                    .session_name
+                    .as_deref()
+                    .map_or("ssox login".to_string(), |n| format!("ssox login {n}"));
+                warn(&format!(
+                    "the SSO portal rejected the token of {} (expired or revoked); run: {fix}",
+                    s.login.short_name()
+                ));
+            }
+            // Already said on stderr.
+            Check::Failed(_) => ok = false,
+            Check::Skipped | Check::Accepted => {}
+        }
     }
-    print_stdout(&text(&report, checks.as_deref()))
+    if ok {
+        Ok(())
+    } else {
+        Err(ExitWith(1).into())
+    }
 }
 
 /// What `status --prompt` prints: `blog_admin 7h`, `blog_admin 42m`, `blog_admin expired`,
@@ -75,6 +110,7 @@ pub fn prompt_line(settings: &Settings, now: OffsetDateTime) -> String {
     match state {
         Some(TokenState::Valid { left }) => format!("{name} {}\n", short(left)),
         Some(TokenState::Expired { .. }) => format!("{name} expired\n"),
+        Some(TokenState::Rejected { .. }) => format!("{name} rejected\n"),
         Some(TokenState::None) => format!("{name} logged out\n"),
         None => format!("{name}\n"),
     }
@@ -108,7 +144,11 @@ fn text(report: &Report, checks: Option<&[Check]>) -> String {
         _ => out.push_str("profile: none (AWS_PROFILE is not set)\n"),
     }
     if report.sessions.is_empty() {
-        out.push_str("no sso-sessions configured\n");
+        out.push_str(if report.broken > 0 {
+            "no usable sso-sessions (see the warnings on stderr)\n"
+        } else {
+            "no sso-sessions configured\n"
+        });
         return out;
     }
     let mut rows = vec![vec![

@@ -168,6 +168,16 @@ pub fn sessions(config: &Config, settings: &Settings, now: OffsetDateTime, lines
                 format!("token expired {} ago", human_duration(ago)),
                 login_cmd,
             ),
+            TokenState::Rejected { refreshable } => Line::warn(
+                topic,
+                if refreshable {
+                    "token rejected by the SSO portal (revoked, or the session ended); it can be \
+                     refreshed without a browser"
+                } else {
+                    "token rejected by the SSO portal (revoked, or the session ended)"
+                },
+                login_cmd,
+            ),
             TokenState::None => Line::warn(topic, "not logged in (no cached token)", login_cmd),
         });
     }

@@ -7,13 +7,14 @@ use std::time::Duration;
 use anyhow::Result;
 use time::OffsetDateTime;
 
-use crate::aws::login::{ClientRejected, DevicePrompt, DeviceUi, Oidc};
+use crate::aws::login::{DevicePrompt, DeviceUi, Oidc};
 use crate::cache::{human_duration, NewToken, Registration};
 use crate::config::LoginTarget;
 use crate::settings::Settings;
 use crate::ui::{warn, Spinner};
 
-use super::registration::{cached_or_register, register_client};
+use super::flow::Flow;
+use super::registration::with_registration;
 
 /// The device flow for `login` with a cached or new client registration; a cached registration
 /// the server rejects is replaced once. Returns the new token and the registration it belongs to.
@@ -25,17 +26,10 @@ pub fn login(
     clock: &dyn Fn() -> OffsetDateTime,
 ) -> Result<(NewToken, Registration)> {
     let blocker = browser_blocker(settings, no_browser);
-    let (mut registration, cached) = cached_or_register(oidc, login, settings, clock())?;
-    let mut ui = TerminalUi::new(login, blocker, clock);
-    let mut result = oidc.device_login(&registration, &login.start_url, clock, &mut ui);
-    if cached && result.as_ref().is_err_and(|e| e.is::<ClientRejected>()) {
-        // A registration the server forgot (or revoked): register once more and start over.
-        warn("the server rejected the cached client registration; registering again");
-        registration = register_client(oidc, login, settings, clock())?;
+    with_registration(oidc, login, settings, Flow::Device, clock, |registration| {
         let mut ui = TerminalUi::new(login, blocker, clock);
-        result = oidc.device_login(&registration, &login.start_url, clock, &mut ui);
-    }
-    Ok((result?, registration))
+        oidc.device_login(registration, &login.start_url, clock, &mut ui)
+    })
 }
 
 /// Why no browser may be opened, or `None` when one may.
@@ -87,9 +81,9 @@ impl DeviceUi for TerminalUi<'_> {
         match (self.blocker, complete) {
             (None, Some(url)) => {
                 eprintln!("Opening {url} in your browser…");
-                if let Err(e) = open::that_detached(url) {
+                if let Err(why) = crate::browser::open(url) {
                     warn(&format!(
-                        "cannot open a browser ({e}); open the URL above and enter the code"
+                        "cannot open a browser ({why}); open the URL above and enter the code"
                     ));
                 }
             }

@@ -5,7 +5,7 @@
 use anyhow::Result;
 use time::OffsetDateTime;
 
-use crate::cache::{self, TokenState};
+use crate::cache;
 use crate::config::LoginTarget;
 use crate::settings::Settings;
 use crate::ui::{self, Row};
@@ -27,13 +27,14 @@ pub fn rows(
     let mut rows: Vec<Row> = targets
         .iter()
         .map(|t| {
-            let token = cache::read_token_quietly(&super::token_path(settings, t));
+            let path = super::token_path(settings, t);
+            let token = cache::read_token_quietly(&path);
             Row {
                 cells: vec![
                     t.short_name(),
                     t.start_url.clone(),
                     t.region.clone(),
-                    TokenState::of(token.as_ref(), now).short(),
+                    super::token_state(settings, &path, token.as_ref(), now).short(),
                 ],
                 marked: false,
             }

@@ -1,17 +1,25 @@
 //! The token lifecycle of an sso-session: "give me a valid token for this session". A cached
-//! token with 15 minutes left is used as is (no network, no runtime); else a silent refresh;
-//! else an interactive login (the device flow). The token is written to the AWS CLI's cache
-//! under a per-session lock. Also: which sessions a command means (`targets`), role credentials
-//! built on the token (`role`), what `status` reports (`status`), and how a token's state is
-//! worded. Every command that needs a token asks here.
+//! token with 15 minutes left (and not refused by the portal: `rejected`) is used as is (no
+//! network, no runtime); else a silent refresh; else, for `login` only, an interactive login (PKCE
+//! or the device code, see `flow`). Tokens are written to the AWS CLI's cache under a per-session lock. Also: which
+//! sessions a command means (`targets`), role credentials built on the token (`role`), role
+//! chains (`chain`) and the one entry point for any profile's credentials (`credentials`), what
+//! `status` reports (`status`), and how a token's state is worded. Every command that needs a
+//! token asks here.
 //! Must not touch tokio or the SDK except through `aws`, draw (menu, spinner) except through
 //! `ui`, or write to stdout: its messages go to stderr.
 
+pub mod callback;
+pub mod chain;
+mod credentials;
 pub mod device;
+pub mod flow;
+mod fresh;
 pub mod lock;
 pub mod menu;
-pub mod quiet;
+pub mod pkce;
 pub mod registration;
+pub mod rejected;
 pub mod role;
 pub mod status;
 pub mod targets;
@@ -24,13 +32,18 @@ use time::OffsetDateTime;
 
 use crate::aws::endpoints::{self, Service};
 use crate::aws::login::Oidc;
-use crate::cache::{self, human_duration, CachedToken, Registration, TokenState, MIN_VALIDITY};
+use crate::cache::{
+    self, human_duration, CachedToken, NewToken, Registration, TokenState, MIN_VALIDITY,
+};
 use crate::config::{Config, LoginTarget};
 use crate::settings::Settings;
 use crate::ui::warn;
 use crate::Cancelled;
 
-pub use role::{profile_name, role_credentials, role_failure, TokenRejected};
+pub use credentials::{credentials, signing_keys, ProfileCredentials, FALLBACK_REGION};
+pub use flow::Flow;
+pub use fresh::{fresh_token, LoginRequired};
+pub use role::{profile_name, role_credentials, role_failure, sso_role_credentials, TokenRejected};
 pub use targets::{
     active_profile, login_targets, no_sessions_message, resolve, resolve_target, Resolved,
 };
@@ -44,6 +57,10 @@ pub struct Options {
     pub no_browser: bool,
     /// Say nothing when the cached token is still valid (for [`ensure_valid`]).
     pub quiet_if_valid: bool,
+    /// The interactive flow asked for (`--pkce`, `--device-code`); `None`: chosen by [`flow`].
+    pub flow: Option<Flow>,
+    /// The loopback port of a PKCE login (`--redirect-port`); `None`: a free one.
+    pub redirect_port: Option<u16>,
 }
 
 /// Make sure `login` has a token with at least 15 minutes left: nothing when it has (no network,
@@ -60,13 +77,29 @@ pub fn ensure_valid(
         force: false,
         no_browser,
         quiet_if_valid: true,
+        ..Options::default()
     };
     self::login(config, login, profile, settings, opts)
 }
 
 /// `ssox login` for one session: already logged in (said on stderr unless `quiet_if_valid`), a
-/// refresh, or the device flow; with `force`, always the device flow.
+/// refresh, or an interactive login (PKCE or the device code, see [`flow::choose`]); with `force`,
+/// always an interactive login. Ctrl-C says `cancelled`.
 pub fn login(
+    config: &Config,
+    login: &LoginTarget,
+    profile: Option<&str>,
+    settings: &Settings,
+    opts: Options,
+) -> Result<()> {
+    let result = interactive_login(config, login, profile, settings, opts);
+    if result.as_ref().is_err_and(|e| e.is::<Cancelled>()) {
+        eprintln!("cancelled");
+    }
+    result
+}
+
+fn interactive_login(
     config: &Config,
     login: &LoginTarget,
     profile: Option<&str>,
@@ -84,7 +117,7 @@ pub fn login(
         }
     };
     if !opts.force {
-        if let Some(left) = valid_for(&path, login, now()) {
+        if let Some(left) = valid_for(settings, &path, login) {
             say_valid(left);
             return Ok(());
         }
@@ -92,11 +125,66 @@ pub fn login(
     let lock = lock::acquire(settings, login)?;
     // Whoever held the lock may just have logged in.
     if !opts.force || lock.waited() {
-        if let Some(left) = valid_for(&path, login, now()) {
+        if let Some(left) = valid_for(settings, &path, login) {
             say_valid(left);
             return Ok(());
         }
     }
+    let oidc = oidc(config, login, profile, settings)?;
+    if !opts.force {
+        if let Some(old) = refreshable_token(&path, login) {
+            match fresh::refresh(&oidc, settings, &path, login, &old) {
+                Ok(left) => {
+                    eprintln!(
+                        "refreshed the token of {name} (valid {})",
+                        human_duration(left)
+                    );
+                    return Ok(());
+                }
+                Err(e) if e.is::<Cancelled>() => return Err(e),
+                Err(e) => warn(&format!(
+                    "cannot refresh the token of {name} ({e:#}); starting a new login"
+                )),
+            }
+        }
+    }
+    let (new, registration) = interactive(&oidc, login, settings, opts)?;
+    cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
+    rejected::clear(settings, &path);
+    eprintln!(
+        "logged in to {name} (valid {})",
+        human_duration((new.expires_at - now()).unsigned_abs())
+    );
+    Ok(())
+}
+
+/// An interactive login in the flow chosen for `login` (said with `--verbose`).
+fn interactive(
+    oidc: &Oidc,
+    login: &LoginTarget,
+    settings: &Settings,
+    opts: Options,
+) -> Result<(NewToken, Registration)> {
+    let request = flow::FlowRequest {
+        flow: opts.flow,
+        redirect_port: opts.redirect_port,
+        no_browser: opts.no_browser,
+    };
+    let (chosen, why) = flow::choose(login, settings, request)?;
+    crate::verbose!("login flow: {} ({why})", chosen.name());
+    match chosen {
+        Flow::Device => device::login(oidc, login, settings, opts.no_browser, &now),
+        Flow::Pkce => pkce::login(oidc, login, settings, request, &now),
+    }
+}
+
+/// The sso-oidc client for `login` (the endpoint of `profile`'s `[services]`, if any).
+fn oidc(
+    config: &Config,
+    login: &LoginTarget,
+    profile: Option<&str>,
+    settings: &Settings,
+) -> Result<Oidc> {
     let endpoint = endpoints::resolve(&settings.endpoints, Some(config), profile, Service::SsoOidc);
     crate::verbose!(
         "sso-oidc endpoint {}",
@@ -105,49 +193,12 @@ pub fn login(
             str::to_string
         )
     );
-    let oidc = Oidc::new(&login.region, endpoint)?;
-    if !opts.force && refresh(&oidc, &path, login)? {
-        return Ok(());
-    }
-    let (new, registration) = device::login(&oidc, login, settings, opts.no_browser, &now)?;
-    cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
-    eprintln!(
-        "logged in to {name} (valid {})",
-        human_duration((new.expires_at - now()).unsigned_abs())
-    );
-    Ok(())
+    Oidc::new(&login.region, endpoint)
 }
 
-/// Refresh the cached token of `login` when it can be refreshed; `true` when it was. A failed
-/// refresh is a warning (the caller starts a new login), except Ctrl-C.
-fn refresh(oidc: &Oidc, path: &Path, login: &LoginTarget) -> Result<bool> {
-    let Some(old) = cached_token(path, login).filter(|t| t.refreshable(now())) else {
-        return Ok(false);
-    };
-    let (Some(registration), Some(refresh_token)) =
-        (Registration::of_token(&old), old.refresh_token())
-    else {
-        return Ok(false);
-    };
-    let name = login.short_name();
-    crate::verbose!("refreshing the cached token of {name}");
-    match oidc.refresh(&registration, refresh_token, &now) {
-        Ok(new) => {
-            cache::write_token(path, &login.start_url, &login.region, &new, &registration)?;
-            eprintln!(
-                "refreshed the token of {name} (valid {})",
-                human_duration((new.expires_at - now()).unsigned_abs())
-            );
-            Ok(true)
-        }
-        Err(e) if e.is::<Cancelled>() => Err(e),
-        Err(e) => {
-            warn(&format!(
-                "cannot refresh the token of {name} ({e:#}); starting a new login"
-            ));
-            Ok(false)
-        }
-    }
+/// The cached token of `login` when it can be refreshed (refresh token, client, registration).
+fn refreshable_token(path: &Path, login: &LoginTarget) -> Option<CachedToken> {
+    cached_token(path, login).filter(|t| t.refreshable(now()))
 }
 
 /// The wall clock: a login's token expiry is counted from the moment it is issued.
@@ -170,12 +221,45 @@ fn cached_token(path: &Path, login: &LoginTarget) -> Option<CachedToken> {
     })
 }
 
-/// How long the token at `path` is still valid, when it is for `login` and has at least
-/// [`MIN_VALIDITY`] left.
-fn valid_for(path: &Path, login: &LoginTarget, now: OffsetDateTime) -> Option<Duration> {
+/// How long the token at `path` is still valid, when it is for `login`, has at least
+/// [`MIN_VALIDITY`] left and was not refused by the portal.
+fn valid_for(settings: &Settings, path: &Path, login: &LoginTarget) -> Option<Duration> {
     let token = cached_token(path, login)?;
-    let left = token.expires_at - now;
-    (left >= MIN_VALIDITY).then(|| left.unsigned_abs())
+    lasting(settings, path, &token).then(|| (token.expires_at - now()).unsigned_abs())
+}
+
+/// At least [`MIN_VALIDITY`] left and not refused by the portal.
+fn lasting(settings: &Settings, path: &Path, token: &CachedToken) -> bool {
+    token.expires_at - now() >= MIN_VALIDITY && !rejected::is_rejected(settings, path, token)
+}
+
+/// The state of the token at `path` as a user cares about it: [`TokenState::of`], and
+/// `Rejected` for a token the SSO portal refused.
+pub fn token_state(
+    settings: &Settings,
+    path: &Path,
+    token: Option<&CachedToken>,
+    now: OffsetDateTime,
+) -> TokenState {
+    let state = TokenState::of(token, now);
+    match (state, token) {
+        (TokenState::Valid { .. }, Some(t)) if rejected::is_rejected(settings, path, t) => {
+            TokenState::Rejected {
+                refreshable: t.refreshable(now),
+            }
+        }
+        _ => state,
+    }
+}
+
+/// Why a session's token cannot be used, with the fix.
+pub(crate) fn unusable_message(login: &LoginTarget, state: TokenState) -> String {
+    let label = login.label();
+    match state {
+        TokenState::None => format!("{label} has no cached token; run: ssox login"),
+        TokenState::Rejected { .. } => TokenRejected(label).to_string(),
+        _ => format!("{label} {}; run: ssox login", describe(state)),
+    }
 }
 
 /// Why the profile's SSO token is not usable right now, worded for the user; `None` when it is
@@ -191,17 +275,16 @@ pub fn token_warning(
         Ok(l) => l,
         Err(e) => return Some(e.to_string()),
     };
-    let token = cache::read_token(&token_path(settings, &login));
-    let state = TokenState::of(token.as_ref(), now);
-    let label = login.label();
-    match state {
+    let path = token_path(settings, &login);
+    let token = cache::read_token(&path);
+    match token_state(settings, &path, token.as_ref(), now) {
         TokenState::Valid { .. } => None,
-        TokenState::None => Some(format!("{label} has no cached token; run: ssox login")),
-        TokenState::Expired { .. } => Some(format!("{label} {}; run: ssox login", describe(state))),
+        state => Some(unusable_message(&login, state)),
     }
 }
 
-/// `valid for 7h12m`, `expired 2h3m ago (refreshable)`, `expired 5m ago`, `none`.
+/// `valid for 7h12m`, `expired 2h3m ago (refreshable)`, `expired 5m ago`, `rejected by the SSO
+/// portal`, `none`.
 pub fn describe(state: TokenState) -> String {
     match state {
         TokenState::None => "none".into(),
@@ -209,6 +292,10 @@ pub fn describe(state: TokenState) -> String {
         TokenState::Expired { ago, refreshable } => format!(
             "expired {} ago{}",
             human_duration(ago),
+            if refreshable { " (refreshable)" } else { "" }
+        ),
+        TokenState::Rejected { refreshable } => format!(
+            "rejected by the SSO portal{}",
             if refreshable { " (refreshable)" } else { "" }
         ),
     }
@@ -257,5 +344,9 @@ mod tests {
             "expired 5m ago (refreshable)"
         );
         assert_eq!(TokenState::None.as_str(), "none");
+        assert_eq!(
+            describe(TokenState::Rejected { refreshable: false }),
+            "rejected by the SSO portal"
+        );
     }
 }

@@ -13,7 +13,8 @@ use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::settings::Settings;
 use crate::ui::warn;
 
-use super::{login_targets, token_path};
+use super::targets::login_targets_and_problems;
+use super::{rejected, token_path, token_state};
 
 /// One session and its cached token.
 pub struct SessionRow {
@@ -31,6 +32,8 @@ pub struct Report {
     /// The active profile's session (short name), when it is an SSO profile.
     pub profile_session: Option<String>,
     pub warnings: Vec<String>,
+    /// How many of the warnings are sessions that cannot be used (no `sso_region`, …).
+    pub broken: usize,
     pub sessions: Vec<SessionRow>,
     pub now: OffsetDateTime,
 }
@@ -76,12 +79,15 @@ impl Report {
                 Some(_) => {}
             }
         }
-        let sessions = login_targets(config, false)
+        let (targets, problems) = login_targets_and_problems(config);
+        let broken = problems.len();
+        warnings.extend(problems.into_iter().map(|e| e.to_string()));
+        let sessions = targets
             .into_iter()
             .map(|login| {
                 let path = token_path(settings, &login);
                 let token = cache::read_token(&path);
-                let state = TokenState::of(token.as_ref(), now);
+                let state = token_state(settings, &path, token.as_ref(), now);
                 SessionRow {
                     cache_file: settings.display_path(&path),
                     login,
@@ -95,6 +101,7 @@ impl Report {
             profile_source,
             profile_session,
             warnings,
+            broken,
             sessions,
             now,
         }
@@ -145,8 +152,9 @@ pub fn active_token(
         return None;
     }
     let login = config.profile_login(profile).ok()?;
-    let token = cache::read_token_quietly(&token_path(settings, &login));
-    Some(TokenState::of(token.as_ref(), now))
+    let path = token_path(settings, &login);
+    let token = cache::read_token_quietly(&path);
+    Some(token_state(settings, &path, token.as_ref(), now))
 }
 
 /// The portal's verdict on a session's token (`status --check`).
@@ -180,8 +188,9 @@ impl Check {
     }
 }
 
-/// Ask the SSO portal about every valid token of the report (ListAccounts with it); a failure is
-/// also a warning on stderr.
+/// Ask the SSO portal about every unexpired token of the report (ListAccounts with it), including
+/// one it refused before, and remember its answer (`rejected`); a failure is also a warning on
+/// stderr.
 pub fn check_tokens(config: &Config, settings: &Settings, report: &Report) -> Vec<Check> {
     let profile = report
         .profile
@@ -192,15 +201,26 @@ pub fn check_tokens(config: &Config, settings: &Settings, report: &Report) -> Ve
         .sessions
         .iter()
         .map(|s| {
-            let Some(token) = s.token.as_ref().filter(|_| s.state.is_valid()) else {
+            let unexpired = matches!(
+                s.state,
+                TokenState::Valid { .. } | TokenState::Rejected { .. }
+            );
+            let Some(token) = s.token.as_ref().filter(|_| unexpired) else {
                 return Check::Skipped;
             };
             let region = token.region.as_deref().unwrap_or(&s.login.region);
+            let path = token_path(settings, &s.login);
             match Portal::new(region, endpoint.clone())
                 .and_then(|p| p.token_accepted(token.access_token()))
             {
-                Ok(true) => Check::Accepted,
-                Ok(false) => Check::Rejected,
+                Ok(true) => {
+                    rejected::clear(settings, &path);
+                    Check::Accepted
+                }
+                Ok(false) => {
+                    rejected::record(settings, &path, token, report.now);
+                    Check::Rejected
+                }
                 Err(e) => {
                     warn(&format!("{}: {e:#}", s.login.short_name()));
                     Check::Failed(format!("{e:#}"))

@@ -1,14 +1,14 @@
 //! Which sessions a command means: NAME (an sso-session, else a profile), else the session of
 //! the active profile (`AWS_PROFILE`), else the only one, else a menu on a terminal (see
 //! `menu`: the only part that reads token files); or every session the config defines
-//! (`--all`). No network.
+//! (`--all`), and why the broken ones cannot be used. No network.
 
 use std::io::IsTerminal;
 
 use anyhow::{anyhow, bail, Result};
 use time::OffsetDateTime;
 
-use crate::config::{closest, Config, LoginTarget};
+use crate::config::{closest, Config, ConfigError, LoginTarget};
 use crate::settings::Settings;
 use crate::ui::warn;
 
@@ -24,12 +24,24 @@ pub fn active_profile(config: &Config, settings: &Settings) -> Option<String> {
 /// Every login the config defines: sso-sessions by name, then legacy start URLs (deduplicated).
 /// Broken entries are skipped (with a warning when `warn_broken`).
 pub fn login_targets(config: &Config, warn_broken: bool) -> Vec<LoginTarget> {
+    let (targets, broken) = login_targets_and_problems(config);
+    if warn_broken {
+        for e in broken {
+            warn(&e.to_string());
+        }
+    }
+    targets
+}
+
+/// Every login the config defines (as [`login_targets`]) and why the broken ones cannot be used
+/// (an sso-session without `sso_region`, …), each naming its file and line and the fix.
+pub fn login_targets_and_problems(config: &Config) -> (Vec<LoginTarget>, Vec<ConfigError>) {
     let mut out: Vec<LoginTarget> = Vec::new();
+    let mut broken = Vec::new();
     for name in config.sessions.keys() {
         match config.session_login(name) {
             Ok(l) => out.push(l),
-            Err(e) if warn_broken => warn(&e.to_string()),
-            Err(_) => {}
+            Err(e) => broken.push(e),
         }
     }
     for p in config.profiles.values() {
@@ -39,11 +51,10 @@ pub fn login_targets(config: &Config, warn_broken: bool) -> Vec<LoginTarget> {
         match config.profile_login(p) {
             Ok(l) if !out.iter().any(|o| o.cache_key == l.cache_key) => out.push(l),
             Ok(_) => {}
-            Err(e) if warn_broken => warn(&e.to_string()),
-            Err(_) => {}
+            Err(e) => broken.push(e),
         }
     }
-    out
+    (out, broken)
 }
 
 /// The error for a config without any session, with an example to paste.
@@ -130,9 +141,20 @@ pub fn resolve(
             Some(p.to_string()),
         ));
     }
-    let mut targets = login_targets(config, false);
+    let (mut targets, broken) = login_targets_and_problems(config);
+    if targets.is_empty() {
+        // Sessions that are there but broken (no sso_region, …) say so, not "add one".
+        let mut problems = broken.iter().map(ToString::to_string);
+        match (problems.next(), broken.len()) {
+            (None, _) => bail!("{}", no_sessions_message(config)),
+            (Some(first), 1) => bail!("{first}"),
+            (Some(first), n) => bail!("{first} (and {} more problems; see ssox status)", n - 1),
+        }
+    }
+    for e in &broken {
+        warn(&e.to_string());
+    }
     match targets.len() {
-        0 => bail!("{}", no_sessions_message(config)),
         1 => Ok(Resolved::One(targets.remove(0), None)),
         _ if std::io::stderr().is_terminal() => {
             match super::menu::choose(&targets, settings, offer_all, now)? {

@@ -1,5 +1,5 @@
 //! `ssox sync`, driven: which sso-sessions, each one's token (never an interactive login:
-//! `session::quiet`), the portal's listing of every account and role (`aws::portal`, with a
+//! `session::fresh_token`), the portal's listing of every account and role (`aws::portal`, with a
 //! progress bar on stderr past a handful of accounts), the plan, and the config file written
 //! under ssox's lock (`file`), or with `--dry-run` the diff on stdout and nothing written.
 //! Removing profiles asks first on a terminal unless `--yes`; without a terminal they are kept
@@ -159,14 +159,23 @@ fn sync_session(
 ) -> Result<()> {
     let login = config.session_login(name)?;
     let profile = session::active_profile(config, settings);
-    let token = session::quiet::token_without_login(config, &login, profile.as_deref(), settings)?;
+    let deadline = Instant::now() + crate::aws::timeouts().command;
+    let token = session::fresh_token(config, &login, profile.as_deref(), settings, deadline)?;
     let endpoint = endpoints::resolve(
         &settings.endpoints,
         Some(config),
         profile.as_deref(),
         Service::Sso,
     );
-    let accounts = list(&login, endpoint, &token, settings)?;
+    let accounts = match list(&login, endpoint, &token, settings) {
+        Err(e) if e.is::<TokenRejected>() => {
+            // So that the next `ssox login` logs in rather than trusting the token's date.
+            let path = session::token_path(settings, &login);
+            session::rejected::record(settings, &path, &token, time::OffsetDateTime::now_utc());
+            return Err(e);
+        }
+        r => r?,
+    };
     apply(settings, name, &accounts, opts, prefix)
 }
 

@@ -49,7 +49,7 @@ pub fn configure(settings: &Settings, opts: &Options) -> Result<()> {
         let login_opts = session::Options {
             force: false,
             no_browser: opts.no_browser,
-            quiet_if_valid: false,
+            ..session::Options::default()
         };
         session::login(&config, &login, profile.as_deref(), settings, login_opts)?;
     }

@@ -381,9 +381,8 @@ fn a_role_cache_file_with_a_bad_expiration_is_fetched_anew_and_overwritten() {
 #[test]
 fn role_credentials_expiring_at_the_calendars_ends_never_panic() {
     let env = signed_in::Env::new();
-    let now = OffsetDateTime::now_utc().unix_timestamp();
     // Year 9999: written and printed as it is.
-    env.fake.script().role_expires_in = 253_402_300_799 - now;
+    env.fake.script().role_expires_at = Some(253_402_300_799);
     let o = run_signed_in(&env, &["creds", "blog_admin", "--format", "env"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -397,12 +396,12 @@ fn role_credentials_expiring_at_the_calendars_ends_never_panic() {
         "{cached}"
     );
     // Epoch milliseconds near i64::MAX are beyond the calendar: a clear error, nothing cached.
-    env.fake.script().role_expires_in = i64::MAX / 1000 - now;
+    env.fake.script().role_expires_at = Some(i64::MAX / 1000);
     let o = run_signed_in(&env, &["creds", "blog_ro", "--format", "env"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_ne!(o.status.code(), Some(101));
     assert!(
-        stderr(&o).contains("the SSO portal's expiration is out of range"),
+        stderr(&o).contains("answered with an expiration out of range"),
         "{}",
         stderr(&o)
     );

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
+mod chains;
 mod configure;
 mod console;
 mod creds;
@@ -9,14 +10,18 @@ mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod login;
+mod login_pkce;
+mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
 mod pick_screen;
 mod portal_list;
+mod serve;
 mod shells;
 mod support;
 mod switching;
 mod sync;
+mod tokens;
 mod use_list;
 mod whoami;

@@ -318,7 +318,10 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
     };
     assert_eq!(names("Daily"), ["login", "use", "pick", "status", "list"]);
     assert_eq!(names("Setup"), ["configure", "sync", "init", "completions"]);
-    assert_eq!(names("Credentials"), ["whoami", "creds", "exec", "console"]);
+    assert_eq!(
+        names("Credentials"),
+        ["whoami", "creds", "exec", "serve", "console"]
+    );
     assert_eq!(names("Maintenance"), ["logout", "doctor"]);
     for sub in [
         "use",
@@ -332,6 +335,7 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
         "whoami",
         "creds",
         "exec",
+        "serve",
         "console",
         "doctor",
         "configure",

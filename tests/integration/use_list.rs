@@ -173,11 +173,11 @@ source_profile = blog_admin
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "  PROFILE     KIND         ACCOUNT       ROLE                                SESSION         REGION     TOKEN
-  blog_admin  sso          111111111111  AdministratorAccess                 my_sso_session  us-east-1  valid 8h0m
-  broken      sso          222222222222  Dev                                 nope            -          error
-* ops         assume-role  -             arn:aws:iam::333333333333:role/Ops  blog_admin      -          -
-  static      static       -             -                                   -               -          -
+        "  PROFILE     KIND         ACCOUNT       ROLE                 SESSION         REGION     TOKEN
+  blog_admin  sso          111111111111  AdministratorAccess  my_sso_session  us-east-1  valid 8h0m
+  broken      sso          222222222222  Dev                  nope            -          error
+* ops         assume-role  333333333333  Ops                  my_sso_session  -          valid 8h0m
+  static      static       -             -                    -               -          -
 "
     );
     assert_eq!(

@@ -94,8 +94,12 @@ fn whoami_for_a_denied_role_reports_the_403() {
     assert_eq!(stdout(&o), "");
     assert_eq!(
         stderr(&o),
-        "ssox: cannot get credentials for role ReadOnlyAccess in account 111111111111 \
-         (profile \"blog_ro\"): ForbiddenException: No access\n"
+        format!(
+            "ssox: cannot get credentials for role ReadOnlyAccess in account 111111111111 \
+             (profile \"blog_ro\"): GetRoleCredentials at {} failed: ForbiddenException \
+             (HTTP 403): No access\n",
+            env.fake.place()
+        )
     );
     assert_eq!(env.fake.ops(), ["GetRoleCredentials"]);
 }
@@ -162,9 +166,13 @@ fn a_wrong_secret_fails_sts_signature_check() {
     assert_eq!(stdout(&o), "");
     assert_eq!(
         stderr(&o),
-        "ssox: STS GetCallerIdentity failed for profile \"wrong_secret\": SignatureDoesNotMatch: \
-         The request signature we calculated does not match the signature you provided. Check your \
-         AWS Secret Access Key and signing method. Consult the service documentation for details.\n"
+        format!(
+            "ssox: whoami for profile \"wrong_secret\": GetCallerIdentity at {} failed: \
+             SignatureDoesNotMatch (HTTP 403): The request signature we calculated does not match \
+             the signature you provided. Check your AWS Secret Access Key and signing method. \
+             Consult the service documentation for details.\n",
+            env.fake.place()
+        )
     );
     assert!(!stderr(&o).contains("aWrongSecret"));
 }

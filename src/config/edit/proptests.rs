@@ -1,3 +1,4 @@
+//! Compiled only under #[cfg(test)] (declared so in `edit.rs`).
 //! Property test of the editor: generated configs (comments, odd spacing, tabs, CRLF, a BOM,
 //! unknown and `[services]` sections, nested blocks, continuation lines, quoted and indented
 //! headers) with a random sequence of edits. After the edits the text parses with no problem into

@@ -1,3 +1,5 @@
+//! Unit tests of the menu (compiled only under #[cfg(test)], from `menu.rs`).
+
 use console::Key;
 
 use super::*;

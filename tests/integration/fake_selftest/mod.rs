@@ -6,6 +6,7 @@
 mod console;
 mod interop;
 mod oidc;
+mod pkce;
 mod portal;
 mod sts;
 

@@ -1,5 +1,7 @@
 //! A sandbox for tests that log in: the seed config (or another), a running fake AWS, and a fake
-//! browser first on PATH that visits what it is given; nothing cached yet.
+//! browser first on PATH that visits what it is given; nothing cached yet. Its commands log in
+//! with the device code (`SSOX_LOGIN_FLOW=device`) although a display is set, so that device-flow
+//! tests keep their flow; [`Env::auto_cmd`] leaves the choice to ssox (PKCE here).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -28,8 +30,16 @@ impl Env {
         Env { sb, fake, browser }
     }
 
-    /// `ssox ARGS` pointed at the fake, with a display and the fake browser first on PATH.
+    /// `ssox ARGS` pointed at the fake, with a display and the fake browser first on PATH, logging
+    /// in with the device code.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = self.auto_cmd(args);
+        c.env("SSOX_LOGIN_FLOW", "device");
+        c
+    }
+
+    /// Like [`Env::cmd`] but with the login flow left to ssox: PKCE, since a display is set.
+    pub fn auto_cmd(&self, args: &[&str]) -> Command {
         let mut c = self.sb.cmd();
         c.envs(self.fake.env())
             .env(

@@ -28,6 +28,19 @@ sso_role_name = AdministratorAccess
 region = us-east-1
 ";
 
+/// The keys of a token file as the AWS CLI writes them, in its order
+/// (docs/compat.md#token-cache).
+pub const CLI_TOKEN_KEYS: [&str; 8] = [
+    "startUrl",
+    "region",
+    "accessToken",
+    "expiresAt",
+    "clientId",
+    "clientSecret",
+    "registrationExpiresAt",
+    "refreshToken",
+];
+
 pub struct Sandbox {
     pub dir: TempDir,
     pub home: PathBuf,

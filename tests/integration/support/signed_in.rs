@@ -2,16 +2,19 @@
 //! running fake AWS, and a valid token for `my_sso_session` in the CLI's cache; with the role-cache
 //! helpers the creds, exec, console and whoami tests share.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 
 use super::fake_aws::FakeAws;
-use super::{stamp, Sandbox};
+use super::{interop_script, scrub, stamp, Sandbox};
 
 pub const TOKEN: &str = "creds-test-access-token";
+pub const CLIENT_ID: &str = "creds-test-client";
+pub const CLIENT_SECRET: &str = "creds-test-client-secret";
+pub const REFRESH_TOKEN: &str = "creds-test-refresh-token";
 pub const ACCOUNT: &str = "111111111111";
 
 /// The seed config plus a read-only profile, one the fake denies, and a legacy profile.
@@ -68,6 +71,36 @@ impl Env {
         );
     }
 
+    /// Write a token file for `my_sso_session` that can be refreshed (client registered and
+    /// refresh token issued in the fake), as the AWS CLI writes one.
+    pub fn write_refreshable_token(&self, expires_at: OffsetDateTime) {
+        self.fake
+            .register_client(CLIENT_ID, CLIENT_SECRET, &["sso:account:access"]);
+        self.fake.issue_refresh_token(REFRESH_TOKEN, CLIENT_ID);
+        self.sb.write(
+            &format!(".aws/sso/cache/{}", sha1_name("my_sso_session")),
+            &format!(
+                "{{\"startUrl\": \"https://my-sso-portal.awsapps.com/start\", \"region\": \"us-east-1\", \
+                 \"accessToken\": \"{TOKEN}\", \"expiresAt\": \"{}\", \"clientId\": \"{CLIENT_ID}\", \
+                 \"clientSecret\": \"{CLIENT_SECRET}\", \"registrationExpiresAt\": \"{}\", \
+                 \"refreshToken\": \"{REFRESH_TOKEN}\"}}",
+                stamp(expires_at),
+                stamp(OffsetDateTime::now_utc() + time::Duration::days(30))
+            ),
+        );
+    }
+
+    /// The token file of `my_sso_session`.
+    pub fn token_path(&self) -> PathBuf {
+        self.sb
+            .path(&format!(".aws/sso/cache/{}", sha1_name("my_sso_session")))
+    }
+
+    /// ssox's lock directory (under `XDG_STATE_HOME`).
+    pub fn lock_dir(&self) -> PathBuf {
+        self.sb.path(".local/state/ssox/locks")
+    }
+
     /// `ssox` pointed at the fake.
     pub fn cmd(&self) -> Command {
         let mut c = self.sb.cmd();
@@ -77,6 +110,17 @@ impl Env {
 
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().unwrap()
+    }
+
+    /// Run an interop script with the venv's Python against the fake, in the sandbox's HOME.
+    pub fn python(&self, py: &Path, script: &str, args: &[&str]) -> Output {
+        let mut c = Command::new(py);
+        scrub(&mut c, &self.sb.home);
+        c.envs(self.fake.env())
+            .arg(interop_script(script))
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     /// The role cache file of a `my_sso_session` role in account `ACCOUNT`.

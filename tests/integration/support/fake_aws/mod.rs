@@ -1,6 +1,6 @@
 //! A loopback fake of AWS, scriptable per test, speaking the wire shapes of
 //! docs/compat.md#wire-shapes. One file per endpoint: `oidc` (sso-oidc), `portal` (the sso portal),
-//! `sts` (GetCallerIdentity with a real SigV4 check), `console` (the federation endpoint), and
+//! `sts` (GetCallerIdentity and AssumeRole with a real SigV4 check), `console` (the federation endpoint), and
 //! `browser` (the fake browser on PATH), over the small HTTP/1.1 server in `http`. This file holds
 //! what they share: the script, the recorded requests, the issued state and the router.
 //! Owns only test-side state; never touches the ssox sources or anything outside 127.0.0.1.
@@ -61,9 +61,20 @@ impl Recorded {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v)
     }
+
+    /// A parameter of a query-protocol request (STS): from the query, or the form body of a POST.
+    pub fn form_param(&self, name: &str) -> Option<String> {
+        self.query_param(name).or_else(|| {
+            sigv4::form_decode(&self.body)
+                .into_iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v)
+        })
+    }
 }
 
-/// When a device code gets approved.
+/// When a device code gets approved; for PKCE, what the authorize page answers (`Deny`:
+/// `error=access_denied`, `Never`: no redirect, anything else: a code at once).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Approval {
     /// When the browser visits `verificationUriComplete` (or on [`FakeAws::approve_all`]).
@@ -74,6 +85,9 @@ pub enum Approval {
     Deny,
     /// Every poll answers ExpiredTokenException.
     Expire,
+    /// Never approved: device codes stay pending, and the authorize page (PKCE) shows its
+    /// sign-in page without ever redirecting back.
+    Never,
 }
 
 /// The fake's behaviour; change it at any time through [`FakeAws::script`].
@@ -105,7 +119,11 @@ pub struct Script {
     pub page_size: usize,
     /// (accountId, roleName) for which GetRoleCredentials answers 403.
     pub deny_roles: Vec<(String, String)>,
+    /// Role ARNs whose trust policy refuses every caller: AssumeRole answers AccessDenied.
+    pub deny_assume: Vec<String>,
     pub role_expires_in: i64,
+    /// When set, GetRoleCredentials' expiry in epoch seconds (instead of now + role_expires_in).
+    pub role_expires_at: Option<i64>,
     /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
     /// behind).
     pub date_offset: i64,
@@ -133,19 +151,25 @@ impl Default for Script {
             )],
             page_size: 1,
             deny_roles: Vec::new(),
+            deny_assume: Vec::new(),
             role_expires_in: 3600,
+            role_expires_at: None,
             date_offset: 0,
         }
     }
 }
 
-/// Role credentials the portal issued; STS and the sign-in endpoint accept them.
+/// Credentials the fake issued (the portal's role credentials, STS AssumeRole's, or an IAM
+/// user's keys); STS and the sign-in endpoint accept them.
 #[derive(Debug, Clone)]
 struct RoleCreds {
     secret: String,
+    /// Empty for an IAM user's long-term keys.
     session_token: String,
     account_id: String,
-    role_name: String,
+    /// What GetCallerIdentity answers for them.
+    arn: String,
+    user_id: String,
     expires_at: i64,
 }
 
@@ -156,6 +180,8 @@ struct Inner {
     counter: u64,
     clients: HashMap<String, oidc::Client>,
     devices: HashMap<String, oidc::Device>,
+    /// authorization code -> what it was issued for
+    auth_codes: HashMap<String, oidc::AuthCode>,
     /// access token -> expiry (epoch s), `None` = never expires
     access_tokens: HashMap<String, Option<i64>>,
     /// refresh token -> client id
@@ -230,6 +256,11 @@ impl FakeAws {
 
     pub fn url(&self) -> String {
         self.state.url.clone()
+    }
+
+    /// `127.0.0.1:PORT`, as ssox's messages name where a request went.
+    pub fn place(&self) -> String {
+        self.state.url.trim_start_matches("http://").to_string()
     }
 
     /// The endpoint overrides that point ssox (and every AWS SDK) at this fake.

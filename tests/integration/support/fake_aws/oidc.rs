@@ -1,13 +1,23 @@
 //! The fake sso-oidc endpoint: RegisterClient, StartDeviceAuthorization, CreateToken (device
-//! code and refresh grants) and the verification page a browser visits (`GET /device`), with the
-//! typed errors of docs/compat.md#wire-shapes. It issues clients, device codes and tokens.
+//! code, authorization code and refresh grants), the verification page a browser visits
+//! (`GET /device`) and the authorize page of PKCE logins (`GET /authorize`, which redirects the
+//! browser to the loopback callback), with the typed errors of docs/compat.md#wire-shapes. It
+//! issues clients, device codes, authorization codes and tokens, and checks what
+//! docs/compat.md#pkce asks: one flow per client, the S256 challenge against the verifier, the
+//! loopback redirect.
 
+use base64::Engine;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use super::{
     body_json, html_escape, malformed_json, now, plain_failure, str_field, Answer, Approval, Ctx,
     Endpoint, FakeAws, Inner, Recorded, Script,
 };
+
+const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// The redirect a PKCE client registers (any port may be used with it).
+const LOOPBACK_REDIRECT: &str = "http://127.0.0.1/oauth/callback";
 
 /// A registered client.
 #[derive(Debug, Clone)]
@@ -15,6 +25,28 @@ pub(super) struct Client {
     secret: String,
     scopes: Vec<String>,
     secret_expires_at: i64,
+    /// As registered; empty = the service's default (device code and refresh token).
+    grant_types: Vec<String>,
+    redirect_uris: Vec<String>,
+}
+
+impl Client {
+    fn allows(&self, grant: &str) -> bool {
+        if self.grant_types.is_empty() {
+            grant == DEVICE_GRANT || grant == "refresh_token"
+        } else {
+            self.grant_types.iter().any(|g| g == grant)
+        }
+    }
+}
+
+/// An authorization code the authorize page issued.
+#[derive(Debug, Clone)]
+pub(super) struct AuthCode {
+    client_id: String,
+    challenge: String,
+    redirect_uri: String,
+    used: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +79,7 @@ fn op(rq: &Recorded) -> Option<&'static str> {
         ("POST", "/device_authorization") => Some("StartDeviceAuthorization"),
         ("POST", "/token") => Some("CreateToken"),
         ("GET", "/device") => Some("Verify"),
+        ("GET", "/authorize") => Some("Authorize"),
         _ => None,
     }
 }
@@ -56,12 +89,13 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
         "RegisterClient" => register_client(ctx.script, ctx.inner, rq),
         "StartDeviceAuthorization" => start_device(ctx.url, ctx.script, ctx.inner, rq),
         "CreateToken" => create_token(ctx.script, ctx.inner, rq),
+        "Authorize" => authorize(ctx.script, ctx.inner, rq),
         _ => verify(ctx.script, ctx.inner, rq),
     }
 }
 
 fn failure(op: &str, status: u16, _request_id: &str) -> Answer {
-    if op == "Verify" {
+    if op == "Verify" || op == "Authorize" {
         return plain_failure(status);
     }
     let (kind, error) = match status {
@@ -75,7 +109,7 @@ fn failure(op: &str, status: u16, _request_id: &str) -> Answer {
 
 fn malformed(op: &str) -> Answer {
     match op {
-        "Verify" => Answer::new(200, "text/html", "<html><body"),
+        "Verify" | "Authorize" => Answer::new(200, "text/html", "<html><body"),
         _ => malformed_json(),
     }
 }
@@ -113,6 +147,8 @@ impl FakeAws {
                 secret: secret.to_string(),
                 scopes: scopes.iter().map(|s| s.to_string()).collect(),
                 secret_expires_at: expires,
+                grant_types: Vec::new(),
+                redirect_uris: Vec::new(),
             },
         );
     }
@@ -146,16 +182,27 @@ fn register_client(script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer 
             "clientName and clientType are required",
         );
     }
-    let scopes: Vec<String> = m
-        .get("scopes")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let scopes = strings(&m, "scopes");
+    let grant_types = strings(&m, "grantTypes");
+    let redirect_uris = strings(&m, "redirectUris");
+    let auth_code = grant_types.iter().any(|g| g == "authorization_code");
+    if auth_code && grant_types.iter().any(|g| g == DEVICE_GRANT) {
+        // Identity Center will not register one client for both flows.
+        return oidc_error(
+            400,
+            "InvalidClientMetadataException",
+            "invalid_client_metadata",
+            "authorization_code and device_code grants cannot be combined",
+        );
+    }
+    if auth_code && (redirect_uris.is_empty() || str_field(&m, "issuerUrl").is_none()) {
+        return oidc_error(
+            400,
+            "InvalidRequestException",
+            "invalid_request",
+            "authorization_code clients need redirectUris and issuerUrl",
+        );
+    }
     let n = inner.next();
     let id = format!("fake-client-{n}");
     let secret = format!("fake-client-secret-{n}-c2VjcmV0");
@@ -167,11 +214,35 @@ fn register_client(script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer 
             secret: secret.clone(),
             scopes,
             secret_expires_at: expires,
+            grant_types,
+            redirect_uris,
         },
     );
     Answer::json(
         200,
         json!({"clientId": id, "clientSecret": secret, "clientIdIssuedAt": t, "clientSecretExpiresAt": expires}),
+    )
+}
+
+/// A JSON array of strings (empty when absent).
+fn strings(m: &serde_json::Map<String, Value>, k: &str) -> Vec<String> {
+    m.get(k)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn unauthorized_client(grant: &str) -> Answer {
+    oidc_error(
+        400,
+        "UnauthorizedClientException",
+        "unauthorized_client",
+        &format!("The client is not registered for the {grant} grant"),
     )
 }
 
@@ -216,8 +287,10 @@ fn start_device(url: &str, script: &Script, inner: &mut Inner, rq: &Recorded) ->
         );
     };
     let client_id = str_field(&m, "clientId").unwrap_or_default();
-    if let Err(a) = check_client(inner, &m) {
-        return a;
+    match check_client(inner, &m) {
+        Err(a) => return a,
+        Ok(c) if !c.allows(DEVICE_GRANT) => return unauthorized_client("device code"),
+        Ok(_) => {}
     }
     if str_field(&m, "startUrl").is_none() {
         return oidc_error(
@@ -285,7 +358,13 @@ fn create_token(script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer {
         Err(a) => return a,
     };
     let client_id = str_field(&m, "clientId").unwrap_or_default();
+    let grant = str_field(&m, "grantType").unwrap_or_default();
+    let known = [DEVICE_GRANT, "authorization_code", "refresh_token"];
+    if known.contains(&grant.as_str()) && !client.allows(&grant) {
+        return unauthorized_client(&grant);
+    }
     match str_field(&m, "grantType").as_deref() {
+        Some("authorization_code") => exchange_code(script, inner, &m, &client_id, &client),
         Some("urn:ietf:params:oauth:grant-type:device_code") => {
             let code = str_field(&m, "deviceCode").unwrap_or_default();
             let slow = inner.slow_downs_served < script.slow_down_polls;
@@ -386,6 +465,143 @@ fn create_token(script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer {
             "invalid_request",
             "grantType is required",
         ),
+    }
+}
+
+/// CreateToken with an authorization code: the code must be this client's, unused, for the same
+/// redirect URI, and the verifier must hash to the challenge the authorize page was given.
+fn exchange_code(
+    script: &Script,
+    inner: &mut Inner,
+    m: &serde_json::Map<String, Value>,
+    client_id: &str,
+    client: &Client,
+) -> Answer {
+    let invalid = |why: &str| oidc_error(400, "InvalidGrantException", "invalid_grant", why);
+    let code = str_field(m, "code").unwrap_or_default();
+    let redirect = str_field(m, "redirectUri").unwrap_or_default();
+    let verifier = str_field(m, "codeVerifier").unwrap_or_default();
+    let Some(issued) = inner.auth_codes.get_mut(&code) else {
+        return invalid("Invalid authorization code");
+    };
+    if issued.used || issued.client_id != client_id {
+        return invalid("Invalid authorization code");
+    }
+    if issued.redirect_uri != redirect {
+        return invalid("redirectUri does not match the authorization request");
+    }
+    let verifier_ok = (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    if !verifier_ok || s256(&verifier) != issued.challenge {
+        return invalid("codeVerifier does not match the code challenge");
+    }
+    issued.used = true;
+    Answer::json(200, issue_tokens(script, inner, client_id, client))
+}
+
+/// base64url(sha256(verifier)) without padding.
+pub(super) fn s256(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// An HTML error page of the authorize endpoint (no redirect: the client or redirect is bad).
+fn authorize_page(status: u16, text: &str) -> Answer {
+    Answer::new(
+        status,
+        "text/html",
+        format!(
+            "<html><body><h1>Fake AWS</h1><p>{}</p></body></html>\n",
+            html_escape(text)
+        ),
+    )
+}
+
+/// `http://127.0.0.1:<port>/oauth/callback` matches the registered loopback redirect (any port,
+/// RFC 8252 §7.3).
+fn loopback_redirect_ok(client: &Client, redirect: &str) -> bool {
+    let Some(rest) = redirect.strip_prefix("http://127.0.0.1:") else {
+        return false;
+    };
+    let Some((port, path)) = rest.split_once('/') else {
+        return false;
+    };
+    port.parse::<u16>().is_ok_and(|p| p > 0)
+        && path == "oauth/callback"
+        && client.redirect_uris.iter().any(|u| u == LOOPBACK_REDIRECT)
+}
+
+/// The authorize page (GET /authorize): checks the request, then sends the browser back to the
+/// redirect with `code` and `state` (or `error=access_denied` under [`Approval::Deny`]); under
+/// [`Approval::Never`] it shows a sign-in page and never redirects.
+fn authorize(script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer {
+    let q = |k: &str| rq.query_param(k).unwrap_or_default();
+    let client_id = q("client_id");
+    let Some(client) = inner.clients.get(&client_id).cloned() else {
+        return authorize_page(400, "Unknown client_id");
+    };
+    if !client.allows("authorization_code") {
+        return authorize_page(
+            400,
+            "The client is not registered for the authorization code",
+        );
+    }
+    let redirect = q("redirect_uri");
+    if !loopback_redirect_ok(&client, &redirect) {
+        return authorize_page(400, "redirect_uri is not a registered loopback callback");
+    }
+    let challenge = q("code_challenge");
+    let challenge_ok = challenge.len() == 43
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let state = q("state");
+    if q("response_type") != "code"
+        || q("code_challenge_method") != "S256"
+        || !challenge_ok
+        || state.is_empty()
+    {
+        return authorize_page(
+            400,
+            "response_type=code, code_challenge_method=S256, a code_challenge and a state are required",
+        );
+    }
+    let back = |query: String| {
+        Answer::new(302, "text/html", "").header("Location", &format!("{redirect}?{query}"))
+    };
+    let enc = |v: &str| super::sigv4::uri_encode(v, false);
+    let scopes = q("scopes");
+    if scopes
+        .split(' ')
+        .any(|s| !client.scopes.iter().any(|c| c == s))
+    {
+        return back(format!(
+            "error=invalid_scope&error_description={}&state={}",
+            enc("The requested scopes were not registered"),
+            enc(&state)
+        ));
+    }
+    match script.approval {
+        Approval::Never => authorize_page(200, "Sign in to continue."),
+        Approval::Deny => back(format!(
+            "error=access_denied&error_description={}&state={}",
+            enc("The user denied the authorization request"),
+            enc(&state)
+        )),
+        _ => {
+            let code = format!("fake-auth-code-{}", inner.next());
+            inner.auth_codes.insert(
+                code.clone(),
+                AuthCode {
+                    client_id,
+                    challenge,
+                    redirect_uri: redirect.clone(),
+                    used: false,
+                },
+            );
+            back(format!("code={}&state={}", enc(&code), enc(&state)))
+        }
     }
 }
 

@@ -6,7 +6,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    malformed_json, now, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded, RoleCreds, Script,
+    malformed_json, now, plain_failure, sts, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded,
+    RoleCreds, Script,
 };
 
 pub(super) const ENDPOINT: Endpoint = Endpoint {
@@ -31,6 +32,10 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
 }
 
 fn failure(_op: &str, status: u16, _request_id: &str) -> Answer {
+    // 502 is what a gateway in front of the portal answers: a page of its own, no error type.
+    if status == 502 {
+        return plain_failure(status);
+    }
     let kind = match status {
         401 => "UnauthorizedException",
         403 => "ForbiddenException",
@@ -51,6 +56,11 @@ impl FakeAws {
     /// Whether the portal would accept `token` now (issued, not expired, not logged out).
     pub fn token_valid(&self, token: &str) -> bool {
         token_ok(&self.inner(), token)
+    }
+
+    /// Revoke `token` on the server, as the portal does when the session ends: it answers 401.
+    pub fn revoke_token(&self, token: &str) {
+        self.inner().access_tokens.remove(token);
     }
 
     /// The role credentials issued under this access key id: (akid, secret, session token).
@@ -79,7 +89,8 @@ impl FakeAws {
                 secret: secret.to_string(),
                 session_token: session_token.to_string(),
                 account_id: account_id.to_string(),
-                role_name: role_name.to_string(),
+                arn: sts::role_arn(account_id, role_name, "ssox-user"),
+                user_id: sts::role_user_id(account_id, role_name, "ssox-user"),
                 expires_at: now() + 3600,
             },
         );
@@ -237,14 +248,17 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
             let secret = format!("fakeSecretAccessKey/{n:08}+abcdefghijklmnopqr");
             let session =
                 format!("FakeSessionToken//{n}//IQoJb3JpZ2luX2VjEFAaCXVzLWVhc3QtMSJHMEUCIQ");
-            let expires_at = now() + script.role_expires_in;
+            let expires_at = script
+                .role_expires_at
+                .unwrap_or_else(|| now().saturating_add(script.role_expires_in));
             inner.role_creds.insert(
                 akid.clone(),
                 RoleCreds {
                     secret: secret.clone(),
                     session_token: session.clone(),
+                    arn: sts::role_arn(&account, &role, "ssox-user"),
+                    user_id: sts::role_user_id(&account, &role, "ssox-user"),
                     account_id: account,
-                    role_name: role,
                     expires_at,
                 },
             );
@@ -254,7 +268,7 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
                     "accessKeyId": akid,
                     "secretAccessKey": secret,
                     "sessionToken": session,
-                    "expiration": expires_at * 1000,
+                    "expiration": expires_at.saturating_mul(1000),
                 }}),
             )
         }

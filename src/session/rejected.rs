@@ -1,0 +1,111 @@
+//! Tokens the SSO portal refused (401 while `expiresAt` is still in the future: revoked, or the
+//! session ended on the server), remembered so that such a token is not "valid" to ssox: `login`
+//! replaces it, the commands refresh it or say `run: ssox login`, `status` and `list` show it as
+//! `rejected`. Kept in ssox's own state directory, one small file per token cache file, holding a
+//! SHA-1 of the refused access token (never the token): a new token in that file (from a login,
+//! a refresh, or the AWS CLI) is not rejected. The AWS CLI's cache file is never edited.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use sha1::{Digest, Sha1};
+use time::OffsetDateTime;
+
+use crate::cache::{format_timestamp, CachedToken};
+use crate::fsutil;
+use crate::settings::Settings;
+use crate::ui::warn;
+
+/// The record for the token file at `token_path`.
+fn record_path(settings: &Settings, token_path: &Path) -> Option<PathBuf> {
+    let name = token_path.file_name()?;
+    Some(settings.state_dir.join("rejected").join(name))
+}
+
+fn digest(token: &CachedToken) -> String {
+    Sha1::digest(token.access_token().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether the portal refused the very token now in `token_path`.
+pub fn is_rejected(settings: &Settings, token_path: &Path, token: &CachedToken) -> bool {
+    let Some(path) = record_path(settings, token_path) else {
+        return false;
+    };
+    let Ok(Some(text)) = fsutil::read_cache_text(&path) else {
+        return false;
+    };
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.get("accessTokenSha1")?.as_str().map(str::to_string))
+        .is_some_and(|h| h == digest(token))
+}
+
+/// Remember that the portal refused `token` (the one in `token_path`). A failure to write is a
+/// warning: the command fails anyway, only the next one will not know.
+pub fn record(settings: &Settings, token_path: &Path, token: &CachedToken, now: OffsetDateTime) {
+    let Some(path) = record_path(settings, token_path) else {
+        return;
+    };
+    let text = json!({
+        "tokenFile": token_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "accessTokenSha1": digest(token),
+        "rejectedAt": format_timestamp(now),
+    })
+    .to_string();
+    if let Err(e) = fsutil::write_private(&path, text.as_bytes()) {
+        warn(&format!("cannot remember the rejected token: {e:#}"));
+    }
+}
+
+/// Forget any rejection of the token file at `token_path` (a new token was written).
+pub fn clear(settings: &Settings, token_path: &Path) {
+    if let Some(path) = record_path(settings, token_path) {
+        let _ = fsutil::remove_file(&path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::parse_token;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_rejection_holds_for_that_token_only_and_never_stores_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            state_dir: dir.path().join("state"),
+            ..Settings::default()
+        };
+        let file = dir.path().join("cache").join("abc.json");
+        let token = |at: &str| {
+            parse_token(&format!(
+                r#"{{"accessToken": "{at}", "expiresAt": "2026-11-24T04:34:20Z"}}"#
+            ))
+            .unwrap()
+        };
+        let old = token("at-secret-1");
+        assert!(!is_rejected(&settings, &file, &old));
+        record(&settings, &file, &old, datetime!(2026-11-23 21:00:00 UTC));
+        assert!(is_rejected(&settings, &file, &old));
+        assert!(!is_rejected(&settings, &file, &token("at-secret-2")));
+        assert!(!is_rejected(
+            &settings,
+            &dir.path().join("cache").join("other.json"),
+            &old
+        ));
+        let stored = dir.path().join("state/rejected/abc.json");
+        let text = std::fs::read_to_string(&stored).unwrap();
+        assert!(!text.contains("at-secret"), "{text}");
+        assert!(
+            text.contains("\"rejectedAt\":\"2026-11-23T21:00:00Z\""),
+            "{text}"
+        );
+        clear(&settings, &file);
+        assert!(!stored.exists());
+        assert!(!is_rejected(&settings, &file, &old));
+    }
+}
