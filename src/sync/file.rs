@@ -1,7 +1,7 @@
 //! The config file as `configure` and `sync` rewrite it: taken under ssox's lock (so that two of
 //! them never lose each other's work), read as its exact bytes (not the lossy text
-//! `config::load` gives), and written back only when the text changed and the file still holds
-//! what was read: atomically, through a symlink to its target (dotfiles repositories link
+//! `config::load` gives), and written back (callers write only a changed text) only while the
+//! file still holds what was read: atomically, through a symlink to its target (dotfiles repositories link
 //! `~/.aws/config`), keeping the file's mode; a new file is 0600 in a 0700 `~/.aws`.
 //! Reads the credentials file for profile names; never writes it.
 
