@@ -71,11 +71,13 @@ fn list_json_has_stable_keys() {
             "token",
             "token_expires_at",
             "active",
-            "error"
+            "error",
+            "account_name"
         ]
     );
     assert_eq!(rows[0]["name"], "blog_admin");
     assert_eq!(rows[0]["token"], "none");
+    assert_eq!(rows[0]["account_name"], serde_json::Value::Null);
 }
 
 #[test]
