@@ -109,7 +109,7 @@ fn missing_config_is_a_friendly_error() {
     assert_eq!(stdout(&o), "");
     assert!(
         stderr(&o).starts_with(
-            "ssox: no AWS config file at ~/.aws/config\ncreate one with `aws configure sso`"
+            "ssox: no AWS config file at ~/.aws/config\ncreate one with `ssox configure` (then `ssox sync`)"
         ),
         "{}",
         stderr(&o)
