@@ -1,5 +1,6 @@
 //! Command-line definitions (clap derive) and nothing else: no I/O, no env reads, no logic.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -53,18 +54,26 @@ pub enum Command {
     Creds(CredsArgs),
     /// Run a command with a profile's role credentials in its environment
     Exec(ExecArgs),
+    /// Serve credentials to containers and long-running programs (the SDKs' container provider)
+    Serve(ServeArgs),
     /// Open (or print) an AWS console sign-in URL for a profile's role
     Console(ConsoleArgs),
     /// Check the config, tokens, environment, shell integration and browser; print the fixes
     Doctor(DoctorArgs),
+    /// Write an sso-session to the config (asked for on a terminal), log in, and offer to sync
+    Configure(ConfigureArgs),
+    /// Write a profile for every account and role the session's token can see (network)
+    Sync(SyncArgs),
 }
 
-/// The command groups of `ssox --help`, in order. `configure` and `sync` belong in "Setup"
-/// (before `init`) once they exist.
+/// The command groups of `ssox --help`, in order.
 pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
-    ("Setup", &["init", "completions"]),
-    ("Credentials", &["whoami", "creds", "exec", "console"]),
+    ("Setup", &["configure", "sync", "init", "completions"]),
+    (
+        "Credentials",
+        &["whoami", "creds", "exec", "serve", "console"],
+    ),
     ("Maintenance", &["logout", "doctor"]),
 ];
 
@@ -315,15 +324,53 @@ pub struct CredsArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  ssox exec blog_admin -- aws s3 ls   one command with the role's credentials
-  ssox exec -- terraform plan         the same for $AWS_PROFILE
-  ssox exec blog_admin                a new $SHELL with them (`exit` to leave)")]
+  ssox exec blog_admin -- aws s3 ls              one command with the role's credentials
+  ssox exec blog_admin                           a new $SHELL with them (`exit` to leave)
+  ssox exec --server blog_admin -- npm run dev   fresh credentials for as long as it runs")]
 pub struct ExecArgs {
     /// Profile whose role credentials the command gets [default: $AWS_PROFILE]
     pub profile: Option<String>,
+    /// Serve the credentials to CMD from a private endpoint on 127.0.0.1 (the container
+    /// credential variables only, no keys), so that a long-running CMD keeps getting fresh ones
+    #[arg(long)]
+    pub server: bool,
     /// Command and arguments [default: $SHELL, with SSOX_EXEC_PROFILE set for the prompt]
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Runs in the foreground, logging one line per request on stderr; Ctrl-C \
+(or SIGTERM) stops it. The shell code (or env file) goes to stdout, which is closed afterwards so \
+that `$(…)` and `<(…)` see its end. Any profile is served at /profiles/NAME. README.md shows the \
+Docker and SSH recipes.
+
+Examples:
+  ssox serve --profile blog_admin                 shell code for other shells, then serve
+  ssox serve --print-env --port 9911 > ssox.env   for docker run --network host --env-file ssox.env
+  ssox serve --token-file ~/.ssox-serve-token     the same token after a restart"
+)]
+pub struct ServeArgs {
+    /// Profile that `/` serves and the printed URI names [default: $AWS_PROFILE]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Port to listen on [default: a free one]
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Address to listen on. SDKs take plain http only from loopback addresses and
+    /// 169.254.170.2; 0.0.0.0 listens everywhere
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Print the variables as a Docker --env-file (NAME=value lines) instead of shell code
+    #[arg(long, conflicts_with = "shell")]
+    pub print_env: bool,
+    /// Take the bearer token from this file, so clients keep working across restarts; a missing
+    /// file is created (0600) with a new random token [default: a new random token]
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub shell: ShellOpt,
 }
 
 #[derive(Debug, Args)]
@@ -368,6 +415,78 @@ pub struct DoctorArgs {
     /// Also compare the clock with the SSO portal's and ask it about each valid token (network)
     #[arg(long)]
     pub network: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without --session, --start-url and --region, asks for what is missing on a \
+terminal: the start URL (`my-org` stands for https://my-org.awsapps.com/start), the region, the \
+session's name and its registration scopes.
+
+Examples:
+  ssox configure               ask, write [sso-session NAME], log in, offer to sync
+  ssox configure --session corp --start-url corp --region eu-west-1 --sync"
+)]
+pub struct ConfigureArgs {
+    /// sso-session name [default: from the start URL, e.g. my-org]
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// AWS access portal URL; `my-org` or `d-1234567890` stands for https://NAME.awsapps.com/start
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// IAM Identity Center's region (sso_region), e.g. us-east-1
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Registration scopes, comma-separated [default: sso:account:access, which makes tokens
+    /// refreshable]
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+    /// Only write the session; do not log in
+    #[arg(long)]
+    pub no_login: bool,
+    /// Then sync its profiles without asking
+    #[arg(long)]
+    pub sync: bool,
+    /// Do not open a browser for the login; print the URL and code only
+    #[arg(long, conflicts_with = "no_login")]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each profile gets sso_session, sso_account_id, sso_role_name, region, \
+sso_account_name and sso_auto_populated = true. Only profiles sync wrote (sso_auto_populated = \
+true) are ever updated or removed; a profile for the same account and role, hand-written or not, \
+is left as it is. Names: --name with {account_name}, {account_id}, {role_name} and {session}, \
+remembered in the session's section (ssox_profile_template).
+
+Examples:
+  ssox sync                    the active profile's session, the only one, or a menu
+  ssox sync --dry-run          the change to the config file as a diff; nothing written
+  ssox sync --all --prune      every session; remove profiles whose account or role is gone"
+)]
+pub struct SyncArgs {
+    /// sso-sessions to sync [default: the active profile's session, the only one, or a menu]
+    #[arg(value_name = "SESSION", conflicts_with = "all")]
+    pub sessions: Vec<String>,
+    /// Sync every sso-session in the config
+    #[arg(long)]
+    pub all: bool,
+    /// Profile name template [default: the session's last, else {account_name}_{role_name}]
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name: Option<String>,
+    /// Region of the profiles written [default: the session's sso_region]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Remove generated profiles whose account or role is gone (asks first on a terminal)
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the change to the config file as a unified diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove without asking (with --prune); needed without a terminal
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod history;
 pub mod output;
 pub mod profiles;
+pub mod serve;
 pub mod session;
 pub mod settings;
 pub mod shell;

@@ -5,7 +5,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::settings::Settings;
 
@@ -26,6 +26,22 @@ pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) 
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r?),
     }
+}
+
+/// Point stdout at `/dev/null`, so that whoever reads it (`$(…)`, `<(…)`, a pipe) sees its end
+/// while ssox keeps running (`ssox serve`). Later writes to stdout are discarded.
+pub fn detach_stdout() -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let null = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/null")
+        .context("cannot open /dev/null")?;
+    // SAFETY: dup2 replaces descriptor 1 with a duplicate of an open descriptor in one step;
+    // `null` itself is closed when dropped.
+    if unsafe { libc::dup2(null.as_raw_fd(), libc::STDOUT_FILENO) } < 0 {
+        return Err(std::io::Error::last_os_error()).context("cannot close stdout");
+    }
+    Ok(())
 }
 
 /// Rows of cells as a plain table: each column as wide as its widest cell, two spaces apart,

@@ -3,6 +3,7 @@
 //! shape, and the menu row `pick` draws. Reads files only (the config, each session's token file
 //! once); no network, no drawing.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -12,8 +13,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+use crate::cache::assumed::arn_account;
 use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
+use crate::session::chain::{self, Chain, Root};
 use crate::settings::Settings;
 use crate::{session, ui};
 
@@ -35,16 +38,28 @@ pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
     )
 }
 
+/// `load_config_for` for a command that needs a profile's credentials: when they come from
+/// another profile (`source_profile`), every profile is read, since a role chain may pass
+/// through any of them.
+pub fn load_config_chain(settings: &Settings, profile: &str) -> Result<Config> {
+    let config = load_config_for(settings, profile)?;
+    match config.profiles.get(profile) {
+        Some(p) if p.get("source_profile").is_some() => load_config(settings),
+        _ => Ok(config),
+    }
+}
+
 /// One profile as `list` and `pick` show it, borrowing its strings from the config.
 pub struct Row<'a> {
     pub name: &'a str,
     pub kind: &'static str,
     pub account: Option<&'a str>,
-    /// The SSO role name, or an assume-role profile's `role_arn`.
+    /// The account's name as the portal gave it to `ssox sync` (`sso_account_name` of this
+    /// profile, or of another for the same account id).
+    pub account_name: Option<&'a str>,
     pub role: Option<&'a str>,
     pub region: Option<&'a str>,
-    /// The session as the profile names it when there is no resolved SSO login: a broken SSO
-    /// profile's `sso_session`, an assume-role profile's `source_profile` or `credential_source`.
+    /// A broken SSO profile's `sso_session` as written (a working one shows its login's name).
     named_session: Option<&'a str>,
     /// The SSO login and token this profile uses, shared by every profile of its session.
     pub sso: Option<Rc<SessionState>>,
@@ -58,7 +73,7 @@ impl Row<'_> {
     }
 
     /// The SESSION cell: the sso-session name or the legacy start URL's host (see
-    /// `LoginTarget::short_name`), else what the profile names.
+    /// `LoginTarget::short_name`), or a broken profile's `sso_session`.
     pub fn session(&self) -> Option<&str> {
         match &self.sso {
             Some(s) => Some(&s.short_name),
@@ -74,6 +89,15 @@ impl Row<'_> {
             (None, Some(s)) => Some(&s.token_text),
             (None, None) => None,
         }
+    }
+
+    /// The ACCOUNT cell of `list` and `pick`: `111111111111 (Prod)`, or the id alone.
+    pub fn account_cell(&self) -> Option<Cow<'_, str>> {
+        let id = self.account?;
+        Some(match self.account_name {
+            Some(name) if name != id => Cow::Owned(format!("{id} ({name})")),
+            _ => Cow::Borrowed(id),
+        })
     }
 
     /// The profile in `list --json` (serialized as it is: no JSON tree is built).
@@ -92,11 +116,13 @@ impl Row<'_> {
             token_expires_at: sso.and_then(|s| s.expires_at.as_deref()),
             active: self.active,
             error: self.error.as_deref(),
+            account_name: self.account_name,
         }
     }
 }
 
-/// One profile of `list --json`, keys in this order (a stable interface).
+/// One profile of `list --json`, keys in this order (a stable interface: `account_name` came
+/// later, so it is last).
 #[derive(Serialize)]
 pub struct RowJson<'a> {
     name: &'a str,
@@ -111,6 +137,7 @@ pub struct RowJson<'a> {
     token_expires_at: Option<&'a str>,
     active: bool,
     error: Option<&'a str>,
+    account_name: Option<&'a str>,
 }
 
 /// What every profile of one sso-session (or legacy start URL) shares: worked out once.
@@ -213,7 +240,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
     let mut tokens = Tokens::new(settings);
     let mut sessions: HashMap<&str, Result<Rc<SessionState>, String>> = HashMap::new();
     let active = settings.active_profile();
-    config
+    let mut rows: Vec<Row> = config
         .profiles
         .values()
         .map(|p| {
@@ -222,6 +249,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                 name: &p.name,
                 kind: p.kind.as_str(),
                 account: f.account,
+                account_name: f.account_name,
                 role: f.role,
                 region: f.region,
                 named_session: None,
@@ -248,15 +276,29 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                         }
                     }
                 }
-                ProfileKind::AssumeRole => {
-                    r.role = p.get("role_arn");
-                    r.named_session = p.get("source_profile").or(p.get("credential_source"));
-                }
+                ProfileKind::AssumeRole => chained(&mut r, config, p, &mut tokens, now),
                 _ => {}
             }
             r
         })
-        .collect()
+        .collect();
+    name_accounts(&mut rows);
+    rows
+}
+
+/// Give the rows of an account without `sso_account_name` the name another profile of that
+/// account has (a hand-written profile beside the ones `sync` wrote).
+fn name_accounts(rows: &mut [Row]) {
+    let names: HashMap<&str, &str> = rows
+        .iter()
+        .filter_map(|r| Some((r.account?, r.account_name?)))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    for r in rows.iter_mut().filter(|r| r.account_name.is_none()) {
+        r.account_name = r.account.and_then(|a| names.get(a)).copied();
+    }
 }
 
 /// The keys every row shows, read in one pass over the profile's keys (a lookup each scanned them
@@ -265,6 +307,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
 #[derive(Default)]
 struct Fields<'a> {
     account: Option<&'a str>,
+    account_name: Option<&'a str>,
     role: Option<&'a str>,
     region: Option<&'a str>,
     session: Option<&'a str>,
@@ -278,6 +321,7 @@ impl<'a> Fields<'a> {
         for (k, v) in p.keys.iter() {
             let slot = match k {
                 "sso_account_id" => &mut f.account,
+                "sso_account_name" => &mut f.account_name,
                 "sso_role_name" => &mut f.role,
                 "region" => &mut f.region,
                 "sso_session" => &mut f.session,
@@ -301,19 +345,44 @@ fn session_state(
     Ok(Rc::new(tokens.state(login, now)))
 }
 
-/// Column titles of the `pick` menu, in the order of [`menu_row`]'s cells. (An account name,
-/// once one is cached from ListAccounts, belongs in the ACCOUNT cell beside the id: every cell
-/// is searched.)
+/// The cells of a role-chain profile: the account and role of its `role_arn`, and the session
+/// and token of the chain's root when that is an SSO role (or why the chain is broken).
+fn chained<'a>(
+    r: &mut Row<'a>,
+    config: &Config,
+    p: &'a Profile,
+    tokens: &mut Tokens,
+    now: OffsetDateTime,
+) {
+    if let Some(arn) = p.get("role_arn") {
+        r.account = arn_account(arn);
+        r.role = Some(chain::role_name(arn));
+    }
+    match chain::resolve(config, &p.name) {
+        Ok(Chain {
+            root: Root::Sso(target),
+            ..
+        }) => {
+            r.sso = Some(Rc::new(tokens.state(target.login, now)));
+        }
+        Ok(_) => {}
+        Err(e) => r.error = Some(e.to_string()),
+    }
+}
+
+/// Column titles of the `pick` menu, in the order of [`menu_row`]'s cells. The ACCOUNT cell
+/// holds the account's name beside its id (`111111111111 (Prod)`), so the filter, which searches
+/// every cell, matches on it.
 pub const MENU_HEADER: [&str; 6] = ["PROFILE", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN"];
 
-/// The menu cells for one profile: name, account, role, session, region, token state. Every
-/// cell is searched. Empty when unknown.
+/// The menu cells for one profile: name, account (with its name), role, session, region, token
+/// state. Every cell is searched. Empty when unknown.
 pub fn menu_row(r: &Row) -> ui::Row {
     let cell = |s: Option<&str>| s.unwrap_or_default().to_string();
     ui::Row {
         cells: vec![
             r.name.to_string(),
-            cell(r.account),
+            r.account_cell().map(Cow::into_owned).unwrap_or_default(),
             cell(r.role),
             cell(r.session()),
             cell(r.region),

@@ -1,5 +1,6 @@
-//! The only module that touches tokio and the AWS SDK: login flow, role credentials, STS. It
-//! offers a small synchronous API; commands that need no network must never call into it.
+//! The only module that touches tokio and the AWS SDK: login flow, role credentials, STS,
+//! credential_process. It offers a small synchronous API; commands that need no network must
+//! never call into it.
 
 pub mod authcode;
 pub mod clock;
@@ -9,6 +10,7 @@ pub mod endpoints;
 pub mod errors;
 pub mod login;
 pub mod portal;
+pub mod process;
 pub mod retry;
 pub mod role;
 pub mod sts;

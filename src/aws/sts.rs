@@ -1,24 +1,114 @@
-//! STS GetCallerIdentity through the SDK's own credential chain: aws-config reads the profile
-//! from the given files and, for SSO profiles, the token cache, exactly as any Rust SDK program
-//! would. Blocking API, bounded by the command's time. Must not read ssox's caches itself or word
-//! errors with secrets in them.
+//! STS with credentials that ssox resolved itself (the SDK is handed keys, never a profile name):
+//! GetCallerIdentity, and AssumeRole (docs/compat.md#assume-role) with the answer botocore would
+//! cache. Blocking API, each call bounded by the command's deadline; AssumeRole retries transient
+//! failures (`retry`). Must not read config or caches, and must never put a secret in an error.
 
-use std::error::Error as StdError;
-use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::{anyhow, Result};
-use aws_config::profile::ProfileFileCredentialsProvider;
-use aws_config::provider_config::ProviderConfig;
-use aws_config::BehaviorVersion;
-use aws_credential_types::provider::ProvideCredentials;
-use aws_sdk_sso::error::SdkError;
-use aws_sdk_sso::operation::get_role_credentials::GetRoleCredentialsError;
-use aws_sdk_sts::config::Region;
+use aws_credential_types::Credentials;
+use aws_sdk_sts::config::{BehaviorVersion, Region};
+use aws_sdk_sts::operation::RequestId;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use time::OffsetDateTime;
 
-use super::errors::{chain, Failure, RequestError};
-use super::role::RoleError;
+use super::errors::{Failure, RequestError};
+use super::retry::{self, ATTEMPTS};
 use super::Endpoint;
+use crate::cache::assumed::{arn_account, AssumeRoleArgs, AssumedRole, ResponseMetadata};
+use crate::cache::role::RoleCredentials;
+
+/// Keys to sign requests with: long-term (no session token) or temporary. The secret is private
+/// and there is no `Debug`, so it cannot end up in a message by accident.
+#[derive(Clone)]
+pub struct Keys {
+    pub access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+impl Keys {
+    pub fn new(
+        access_key_id: String,
+        secret_access_key: String,
+        session_token: Option<String>,
+    ) -> Keys {
+        Keys {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        }
+    }
+
+    fn sdk(&self) -> Credentials {
+        Credentials::new(
+            &self.access_key_id,
+            &self.secret_access_key,
+            self.session_token.clone(),
+            None,
+            "ssox",
+        )
+    }
+}
+
+impl From<&RoleCredentials> for Keys {
+    fn from(c: &RoleCredentials) -> Keys {
+        Keys::new(
+            c.access_key_id.clone(),
+            c.secret_access_key().to_string(),
+            Some(c.session_token().to_string()),
+        )
+    }
+}
+
+/// Where STS is called.
+pub struct Sts<'a> {
+    /// The signing region (and the default endpoint's).
+    pub region: &'a str,
+    /// Endpoint override, already resolved (`aws::endpoints::resolve`).
+    pub endpoint: Option<&'a str>,
+    /// Give up (retries included) at this instant.
+    pub deadline: Instant,
+}
+
+impl Sts<'_> {
+    /// STS's URL for the region (or the override), for messages.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint::new(
+            self.endpoint.map(str::to_string),
+            format!("https://sts.{}.amazonaws.com", self.region),
+        )
+    }
+
+    fn client(&self, keys: &Keys) -> aws_sdk_sts::Client {
+        let mut conf = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(self.region.to_string()))
+            .credentials_provider(keys.sdk())
+            .timeout_config(super::timeout_config())
+            .retry_config(super::retry_config())
+            .http_client(super::http_client());
+        if let Some(url) = self.endpoint {
+            conf = conf.endpoint_url(url);
+        }
+        aws_sdk_sts::Client::from_conf(conf.build())
+    }
+
+    /// The error for running out of the command's time in `op`.
+    fn out_of_time(&self, op: &str) -> anyhow::Error {
+        anyhow!(RequestError::new(
+            op,
+            &self.endpoint(),
+            Failure::Deadline(super::timeouts().command),
+            1,
+        ))
+    }
+}
 
 /// Who the credentials belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,112 +118,22 @@ pub struct CallerIdentity {
     pub user_id: String,
 }
 
-/// Where the profile comes from and which STS region to call.
-pub struct WhoamiRequest<'a> {
-    pub config_file: &'a Path,
-    pub credentials_file: &'a Path,
-    pub profile: &'a str,
-    pub region: &'a str,
-    /// Where the SDK sends GetRoleCredentials for an SSO profile, and STS requests (for messages).
-    pub sso_endpoint: &'a Endpoint,
-    pub sts_endpoint: &'a Endpoint,
-    /// Give up (credentials and STS, retries included) at this instant.
-    pub deadline: Instant,
-}
-
-/// Why `caller_identity` failed.
-#[derive(Debug)]
-pub enum WhoamiError {
-    /// The SSO portal answered GetRoleCredentials with an error (or could not be reached).
-    Role(RoleError),
-    /// Any other failure to get credentials from the profile.
-    Credentials(String),
-    /// STS itself failed (e.g. `SignatureDoesNotMatch`).
-    Sts(RequestError),
-}
-
-impl std::fmt::Display for WhoamiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WhoamiError::Role(e) => write!(f, "{e}"),
-            WhoamiError::Sts(e) => write!(f, "{e}"),
-            WhoamiError::Credentials(s) => f.write_str(s),
-        }
-    }
-}
-
-impl StdError for WhoamiError {}
-
-/// Resolve the profile's credentials with aws-config, then call STS GetCallerIdentity with them.
-/// Endpoint overrides (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_STS`, `[services]`…) are
-/// applied by the SDK itself.
-pub fn caller_identity(req: &WhoamiRequest) -> Result<CallerIdentity> {
+/// GetCallerIdentity signed with `keys` (one attempt: `whoami` reports what STS says).
+pub fn caller_identity(keys: &Keys, sts: &Sts) -> Result<CallerIdentity> {
+    const OP: &str = "GetCallerIdentity";
     let rt = super::runtime()?;
-    let deadline = tokio::time::Instant::from_std(req.deadline);
-    match rt.block_on(async { tokio::time::timeout_at(deadline, call(req)).await }) {
-        Ok(result) => result.map_err(|e| anyhow!(e)),
-        Err(_) => Err(anyhow!(WhoamiError::Sts(RequestError::new(
-            "GetCallerIdentity",
-            req.sts_endpoint,
-            Failure::Deadline(super::timeouts().command),
-            1,
-        )))),
-    }
-}
-
-#[allow(deprecated)] // the aliases in aws_config::profile name the same aws-runtime types
-fn profile_files(req: &WhoamiRequest) -> aws_config::profile::profile_file::ProfileFiles {
-    use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
-    let files = ProfileFiles::builder().with_file(ProfileFileKind::Config, req.config_file);
-    // aws-config refuses a named file that does not exist; a missing credentials file is normal.
-    if req.credentials_file.is_file() {
-        files
-            .with_file(ProfileFileKind::Credentials, req.credentials_file)
-            .build()
-    } else {
-        files.build()
-    }
-}
-
-async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {
-    let region = Region::new(req.region.to_string());
-    let files = profile_files(req);
-    let provider_config = ProviderConfig::default()
-        .with_region(Some(region.clone()))
-        .with_timeout_config(super::timeout_config())
-        .with_http_client(super::http_client());
-    // The profile provider, not the default chain: static keys in the environment must not
-    // answer for a profile named on the command line.
-    let provider = ProfileFileCredentialsProvider::builder()
-        .configure(&provider_config)
-        .profile_files(files.clone())
-        .profile_name(req.profile)
-        .build();
-    let creds = provider
-        .provide_credentials()
-        .await
-        .map_err(|e| credentials_error(e, req.sso_endpoint))?;
-    let sdk = aws_config::defaults(BehaviorVersion::latest())
-        .region(region)
-        .profile_files(files)
-        .profile_name(req.profile)
-        .timeout_config(super::timeout_config())
-        .http_client(super::http_client())
-        .credentials_provider(creds)
-        .load()
-        .await;
-    let out = aws_sdk_sts::Client::new(&sdk)
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| {
-            WhoamiError::Sts(RequestError::of(
-                "GetCallerIdentity",
-                req.sts_endpoint,
-                &e,
-                1,
-            ))
-        })?;
+    let client = sts.client(keys);
+    let call = async {
+        client
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| anyhow!(RequestError::of(OP, &sts.endpoint(), &e, 1)))
+    };
+    let deadline = tokio::time::Instant::from_std(sts.deadline);
+    let out = rt
+        .block_on(async { tokio::time::timeout_at(deadline, call).await })
+        .map_err(|_| sts.out_of_time(OP))??;
     Ok(CallerIdentity {
         account: out.account.unwrap_or_default(),
         arn: out.arn.unwrap_or_default(),
@@ -141,23 +141,95 @@ async fn call(req: &WhoamiRequest<'_>) -> Result<CallerIdentity, WhoamiError> {
     })
 }
 
-/// Find the SSO portal's error inside the credential chain's error, if that is what failed.
-fn credentials_error(
-    e: aws_credential_types::provider::error::CredentialsError,
-    sso_endpoint: &Endpoint,
-) -> WhoamiError {
-    let mut cur: Option<&(dyn StdError + 'static)> = Some(&e);
-    while let Some(err) = cur {
-        if let Some(sdk) = err.downcast_ref::<SdkError<GetRoleCredentialsError>>() {
-            return WhoamiError::Role(RoleError::of(sso_endpoint, sdk, 1));
-        }
-        cur = err.source();
-    }
-    let inner = chain(&e);
-    let outer = e.to_string();
-    WhoamiError::Credentials(if inner.contains(&outer) {
-        inner
-    } else {
-        format!("{outer}: {inner}")
+/// AssumeRole signed with `keys`: `args` plus `session_name` (the profile's, or the generated
+/// default). `args.serial_number` is not sent: ssox asks for no MFA code, and its caller assumes
+/// no role that needs one. The credentials' account is the assumed role's.
+pub fn assume_role(
+    keys: &Keys,
+    sts: &Sts,
+    args: &AssumeRoleArgs,
+    session_name: &str,
+) -> Result<AssumedRole> {
+    const OP: &str = "AssumeRole";
+    let rt = super::runtime()?;
+    let client = sts.client(keys);
+    let endpoint = sts.endpoint();
+    let headers = Arc::new(Mutex::new(Vec::new()));
+    let attempts = std::cell::Cell::new(0u32);
+    let duration = args
+        .duration_seconds
+        .map(|d| i32::try_from(d).unwrap_or(i32::MAX));
+    let send = || {
+        attempts.set(attempts.get() + 1);
+        client
+            .assume_role()
+            .role_arn(&args.role_arn)
+            .role_session_name(session_name)
+            .set_external_id(args.external_id.clone())
+            .set_duration_seconds(duration)
+            .customize()
+            .interceptor(KeepHeaders(headers.clone()))
+            .send()
+    };
+    let out = rt
+        .block_on(retry::send(OP, ATTEMPTS, Some(sts.deadline), send))
+        .map_err(|gave_up| anyhow!(gave_up.error(OP, &endpoint)))?;
+    let answer = |what: &str| anyhow!("{OP} at {endpoint} answered {what}");
+    let request_id = out.request_id().map(str::to_string);
+    let user = out
+        .assumed_role_user
+        .ok_or_else(|| answer("without AssumedRoleUser"))?;
+    let c = out
+        .credentials
+        .ok_or_else(|| answer("without Credentials"))?;
+    let expiration = OffsetDateTime::from_unix_timestamp(c.expiration.secs())
+        .map_err(|_| answer("with an Expiration out of range"))?;
+    let account = arn_account(&user.arn).unwrap_or_default().to_string();
+    #[allow(deprecated)] // botocore still caches PackedPolicySize when STS sends it
+    let packed_policy_size = out.packed_policy_size.map(i64::from);
+    let headers = std::mem::take(&mut *headers.lock().unwrap_or_else(PoisonError::into_inner));
+    Ok(AssumedRole {
+        credentials: RoleCredentials::new(
+            c.access_key_id,
+            c.secret_access_key,
+            c.session_token,
+            expiration,
+            account,
+        ),
+        assumed_role_id: user.assumed_role_id,
+        arn: user.arn,
+        packed_policy_size,
+        source_identity: out.source_identity,
+        metadata: ResponseMetadata {
+            request_id,
+            headers,
+            retry_attempts: attempts.get().saturating_sub(1),
+        },
     })
+}
+
+/// Keeps the headers of the last answer (botocore caches them as `HTTPHeaders`).
+#[derive(Debug)]
+struct KeepHeaders(Arc<Mutex<Vec<(String, String)>>>);
+
+impl Intercept for KeepHeaders {
+    fn name(&self) -> &'static str {
+        "KeepHeaders"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let headers = context
+            .response()
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+            .collect();
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = headers;
+        Ok(())
+    }
 }

@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use crate::aws::{console, console_pages};
 use crate::cli::ConsoleArgs;
 use crate::output::print_stdout;
-use crate::profiles::load_config_for;
+use crate::profiles::load_config_chain;
 use crate::session;
 use crate::settings::Settings;
 use crate::switch::check_region;
@@ -21,20 +21,16 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
         console_pages::check_service(service)?;
     }
     let name = session::profile_name(args.profile.as_deref(), settings, "console")?;
-    let config = load_config_for(settings, &name)?;
-    let (creds, target) = session::role_credentials(&config, &name, settings, super::now())?;
-    let (default_endpoint, default_destination) = console::partition_defaults(
-        target
-            .region
-            .as_deref()
-            .or(Some(target.login.region.as_str())),
-    );
+    let config = load_config_chain(settings, &name)?;
+    let got = session::credentials(&config, &name, settings, super::now())?;
+    let (default_endpoint, default_destination) =
+        console::partition_defaults(got.region.as_deref().or(got.sso_region.as_deref()));
     let endpoint = settings
         .signin_endpoint
         .as_deref()
         .unwrap_or(default_endpoint);
     let page = if args.service.is_some() || args.region.is_some() {
-        let region = args.region.as_deref().or(target.region.as_deref());
+        let region = args.region.as_deref().or(got.region.as_deref());
         Some(console_pages::page_url(
             default_destination,
             args.service.as_deref(),
@@ -49,7 +45,7 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
         .or(page.as_deref())
         .unwrap_or(default_destination);
     crate::verbose!("federation getSigninToken at {endpoint}");
-    let token = console::signin_token(endpoint, &creds)?;
+    let token = console::signin_token(endpoint, &got.credentials)?;
     let url = console::login_url(endpoint, destination, &token);
     if args.print {
         return print_stdout(&format!("{url}\n"));
@@ -61,7 +57,7 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
     }
     eprintln!(
         "ssox: opened the AWS console as {} in account {}",
-        target.role_name, target.account_id
+        got.role_name, got.account_id
     );
     Ok(())
 }

@@ -1,21 +1,21 @@
-//! `ssox creds`: a profile's role credentials (see `session::role`) in the AWS CLI's
-//! `export-credentials` formats. Every value is eval-safe in the format's shell.
+//! `ssox creds`: a profile's credentials (an SSO role or a role chain, see `session::credentials`)
+//! in the AWS CLI's `export-credentials` formats. Every value is eval-safe in the format's shell.
 
 use anyhow::{Context, Result};
 
 use crate::cache::role::RoleCredentials;
 use crate::cli::{CredsArgs, CredsFormat};
 use crate::output::print_stdout;
-use crate::profiles::load_config_for;
+use crate::profiles::load_config_chain;
 use crate::session;
 use crate::settings::Settings;
 use crate::shell::Shell;
 
 pub fn run(args: CredsArgs, settings: &Settings) -> Result<()> {
     let name = session::profile_name(args.profile.as_deref(), settings, "creds")?;
-    let config = load_config_for(settings, &name)?;
-    let (creds, _) = session::role_credentials(&config, &name, settings, super::now())?;
-    print_stdout(&render(args.format, &creds)?)
+    let config = load_config_chain(settings, &name)?;
+    let got = session::credentials(&config, &name, settings, super::now())?;
+    print_stdout(&render(args.format, &got.credentials)?)
 }
 
 /// Characters the AWS CLI's unquoted output is safe with in every format (access keys, base64

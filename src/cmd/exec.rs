@@ -1,27 +1,46 @@
 //! `ssox exec [PROFILE] [-- CMD…]`: run CMD (else the user's `$SHELL`) with the profile's
 //! (else `$AWS_PROFILE`'s) role credentials and region in its environment, no
 //! AWS_PROFILE/AWS_DEFAULT_PROFILE, and `SSOX_EXEC_PROFILE` for `status --prompt`; wait for it
-//! and exit with its status (see `child` for signals). Must not print secrets.
+//! and exit with its status (see `child` for signals). With `--server`, CMD gets no keys but a
+//! private credential endpoint for its lifetime (see `serve`), so that it never runs out of
+//! fresh credentials. Must not print secrets.
 
 use std::ffi::OsString;
 use std::process::Command;
+use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{anyhow, Result};
 
 use crate::cache::role::RoleCredentials;
 use crate::child;
 use crate::cli::ExecArgs;
-use crate::profiles::load_config_for;
+use crate::config::Config;
+use crate::profiles::load_config_chain;
+use crate::serve::{self, Log, Options, Provider, Server, Token};
 use crate::session;
 use crate::settings::{Settings, EXEC_PROFILE_VAR};
 
 /// The shell started when `$SHELL` is unset.
 const FALLBACK_SHELL: &str = "/bin/sh";
 
+/// The child's environment changes, and what it holds, for messages.
+type ChildEnv = (Vec<(&'static str, Option<OsString>)>, String);
+
 pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
     let name = session::profile_name(args.profile.as_deref(), settings, "exec")?;
-    let config = load_config_for(settings, &name)?;
-    let (creds, target) = session::role_credentials(&config, &name, settings, super::now())?;
+    let config = load_config_chain(settings, &name)?;
+    let (env, holding) = if args.server {
+        served_env(&config, &name, settings)?
+    } else {
+        let got = session::credentials(&config, &name, settings, super::now())?;
+        let holding = format!(
+            "role {} in account {}, until {}",
+            got.role_name,
+            got.account_id,
+            got.credentials.expiration_string()
+        );
+        (child_env(&got.credentials, got.region.as_deref()), holding)
+    };
     let (program, rest): (OsString, &[OsString]) = match args.command.split_first() {
         Some((program, rest)) => (program.clone(), rest),
         None => {
@@ -30,19 +49,15 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
                 .clone()
                 .unwrap_or_else(|| FALLBACK_SHELL.into());
             eprintln!(
-                "ssox: starting {} with the credentials of {name} (role {} in account {}, \
-                 until {}); `exit` returns",
+                "ssox: starting {} with the credentials of {name} ({holding}); `exit` returns",
                 shell.display(),
-                target.role_name,
-                target.account_id,
-                creds.expiration_string()
             );
             (shell.into_os_string(), &[])
         }
     };
     let mut cmd = Command::new(&program);
     cmd.args(rest);
-    for (k, v) in child_env(&creds, target.region.as_deref()) {
+    for (k, v) in env {
         match v {
             Some(v) => cmd.env(k, v),
             None => cmd.env_remove(k),
@@ -50,12 +65,36 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
     }
     cmd.env(EXEC_PROFILE_VAR, &name);
     crate::verbose!(
-        "running {} with role {} in account {}",
+        "running {} with the credentials of {name} ({holding})",
         program.to_string_lossy(),
-        target.role_name,
-        target.account_id
     );
     child::run(&mut cmd, &program)
+}
+
+/// Start a private server for `name` (127.0.0.1, a free port, a random token) that lives as long
+/// as ssox, and the child's environment pointing at it. The first credentials are fetched
+/// before, so a profile that needs a login fails here, before CMD starts.
+fn served_env(config: &Config, name: &str, settings: &Settings) -> Result<ChildEnv> {
+    let region = config.profile(name)?.region().map(str::to_string);
+    let provider = Arc::new(Provider::for_settings(settings.clone()));
+    provider
+        .get(name, super::now())
+        .map_err(|f| anyhow!(f.message))?;
+    let opts = Options {
+        bind: serve::LOOPBACK,
+        port: 0,
+        token: Token::random()?,
+        default_profile: Some(name.to_string()),
+        log: Log::Verbose,
+    };
+    let server = Server::bind(opts, provider)?;
+    let uri = serve::env::uri(server.addr()?, name);
+    let env = serve::env::changes(&uri, server.token().expose(), region.as_deref())
+        .into_iter()
+        .map(|(k, v)| (k, v.map(OsString::from)))
+        .collect();
+    server.spawn()?;
+    Ok((env, format!("served at {uri}")))
 }
 
 /// The environment changes for the child: credentials and region set, profile variables removed.

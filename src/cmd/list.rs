@@ -1,6 +1,7 @@
 //! `ssox list`: every profile (or sso-session) with its target and token state, as a table,
 //! JSON or bare names. Reads files only; no network.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -62,15 +63,16 @@ impl Serialize for JsonRows<'_> {
 }
 
 /// The cells of a row in table order; `-` for what is unknown.
-fn cells<'r>(r: &'r Row) -> [&'r str; 7] {
+fn cells<'r>(r: &'r Row) -> [Cow<'r, str>; 7] {
+    let cell = |s: Option<&'r str>| Cow::Borrowed(s.unwrap_or("-"));
     [
-        r.name,
-        r.kind,
-        r.account.unwrap_or("-"),
-        r.role.unwrap_or("-"),
-        r.session().unwrap_or("-"),
-        r.region.unwrap_or("-"),
-        r.token_cell().unwrap_or("-"),
+        Cow::Borrowed(r.name),
+        Cow::Borrowed(r.kind),
+        r.account_cell().unwrap_or(Cow::Borrowed("-")),
+        cell(r.role),
+        cell(r.session()),
+        cell(r.region),
+        cell(r.token_cell()),
     ]
 }
 
@@ -86,7 +88,7 @@ fn table(rows: &[Row], color: bool, out: &mut dyn Write) -> std::io::Result<()> 
     let mut widths = header.map(str::len);
     for r in rows {
         for (w, s) in widths.iter_mut().zip(cells(r)) {
-            *w = (*w).max(width(s));
+            *w = (*w).max(width(&s));
         }
     }
     let style = |s: Style| s.force_styling(color);
@@ -106,7 +108,8 @@ fn table(rows: &[Row], color: bool, out: &mut dyn Write) -> std::io::Result<()> 
     for r in rows {
         line.clear();
         line.push_str(if r.active { "* " } else { "  " });
-        for (i, (s, w)) in cells(r).into_iter().zip(widths).enumerate() {
+        for (i, (s, w)) in cells(r).iter().zip(widths).enumerate() {
+            let s: &str = s;
             if i > 0 {
                 line.push_str("  ");
             }

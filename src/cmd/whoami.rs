@@ -1,69 +1,40 @@
-//! `ssox whoami`: STS GetCallerIdentity for a profile through the SDK's own credential chain
-//! (aws-config reading the config and the SSO token cache, refreshed first by `session` when
-//! needed), printed as a table or JSON. Must not fetch role credentials itself.
+//! `ssox whoami`: STS GetCallerIdentity for a profile, signed with the keys ssox resolved for it
+//! from its own config model (`session::signing_keys`: SSO role, role chain, keys, or
+//! credential_process; the SDK never sees the profile's name), printed as a table or JSON.
 
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::json;
 
 use crate::aws::endpoints::{self, Service};
-use crate::aws::role::{self, RoleError};
-use crate::aws::sts::{self, WhoamiError, WhoamiRequest};
-use crate::aws::Endpoint;
+use crate::aws::sts::{self, Sts};
 use crate::cli::WhoamiArgs;
-use crate::config::ProfileKind;
 use crate::output::print_stdout;
-use crate::profiles::load_config_for;
-use crate::session::{self, TokenRejected};
+use crate::profiles::load_config_chain;
+use crate::session::{self, FALLBACK_REGION};
 use crate::settings::Settings;
-
-/// STS is global; this region is used when the profile sets none.
-const FALLBACK_REGION: &str = "us-east-1";
 
 pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
     let name = session::profile_name(args.profile.as_deref(), settings, "whoami")?;
-    let config = load_config_for(settings, &name)?;
-    let profile = config.profile(&name)?;
+    let config = load_config_chain(settings, &name)?;
     let deadline = Instant::now() + crate::aws::timeouts().command;
-    let region = profile.region().unwrap_or(FALLBACK_REGION);
-    let resolve =
-        |service| endpoints::resolve(&settings.endpoints, Some(&config), Some(&name), service);
-    let mut target = None;
-    let mut sso_endpoint = role::endpoint(region, None);
-    if profile.kind == ProfileKind::Sso {
-        // A token the SDK can use, refreshed first when needed; else "run: ssox login".
-        let t = config.role_target(profile)?;
-        let token = session::fresh_token(&config, &t.login, Some(&name), settings, deadline)?;
-        sso_endpoint = role::endpoint(&t.login.region, resolve(Service::Sso).as_deref());
-        target = Some((t, token));
-    }
-    let sts_endpoint = Endpoint::new(
-        resolve(Service::Sts),
-        format!("https://sts.{region}.amazonaws.com"),
+    let keys = session::signing_keys(&config, &name, settings, super::now(), deadline)?;
+    let region = config.profile(&name)?.region().unwrap_or(FALLBACK_REGION);
+    let endpoint = endpoints::resolve(
+        &settings.endpoints,
+        Some(&config),
+        Some(&name),
+        Service::Sts,
     );
-    crate::verbose!(
-        "STS GetCallerIdentity for profile {name:?} (region {region}) via the SDK credential chain"
-    );
-    let id = sts::caller_identity(&WhoamiRequest {
-        config_file: &settings.config_file,
-        credentials_file: &settings.credentials_file,
-        profile: &name,
+    crate::verbose!("STS GetCallerIdentity for profile {name:?} (region {region})");
+    let sts = Sts {
         region,
-        sso_endpoint: &sso_endpoint,
-        sts_endpoint: &sts_endpoint,
+        endpoint: endpoint.as_deref(),
         deadline,
-    })
-    .map_err(|e| match (e.downcast_ref::<WhoamiError>(), &target) {
-        (Some(WhoamiError::Role(RoleError::Unauthorized)), Some((t, token))) => {
-            let path = session::token_path(settings, &t.login);
-            session::rejected::record(settings, &path, token, super::now());
-            TokenRejected(t.login.label()).into()
-        }
-        (Some(WhoamiError::Role(_)), Some((t, _))) => e.context(session::role_failure(t, &name)),
-        (Some(WhoamiError::Sts(_)), _) => e.context(format!("whoami for profile {name:?}")),
-        _ => e.context(format!("cannot get credentials for profile {name:?}")),
-    })?;
+    };
+    let id = sts::caller_identity(&keys, &sts)
+        .with_context(|| format!("whoami for profile {name:?}"))?;
     let text = if args.json {
         let v = json!({
             "profile": name,

@@ -27,7 +27,9 @@ use std::collections::HashMap;
 mod lines;
 
 use super::{ini, Config, ConfigError, FileId};
-use lines::{check_key, check_value, header_end, separator, split_lines, value_span};
+use lines::{
+    check_key, check_line_ends, check_value, header_end, separator, split_lines, value_span,
+};
 use lines::{Block, Kind, Line};
 
 pub use lines::value_round_trips;
@@ -110,6 +112,7 @@ impl ConfigDoc {
     /// Split a config file's text into sections. A text with any problem the parser reports is
     /// refused: the error names the file, the line and the fix.
     pub fn parse(text: &str, path: &str) -> Result<ConfigDoc, ConfigError> {
+        check_line_ends(text, path)?;
         let cfg = Config::parse(text, None, path.to_string(), String::new());
         if let Some(first) = cfg.problems.first() {
             let mut message = first.0.clone();

@@ -19,6 +19,13 @@ use super::{
     cached_token, lasting, lock, now, oidc, rejected, token_path, token_state, unusable_message,
 };
 
+/// No usable token without an interactive login (expired, rejected, none, or the refresh
+/// failed): the message ends with `run: ssox login`. Typed so that callers that cannot log in
+/// (`ssox serve`) can tell it from a failed request.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LoginRequired(pub String);
+
 /// Refresh `old` (the cached token of `login`): one CreateToken request (more only after a
 /// transient failure), the new token written as `login` writes it. Returns its lifetime.
 pub(super) fn refresh(
@@ -93,10 +100,11 @@ pub fn fresh_token(
             ));
             Ok(old.clone())
         }
-        Err(e) => bail!(
+        Err(e) => Err(LoginRequired(format!(
             "cannot refresh the token of {}: {e:#}; run: ssox login",
             login.short_name()
-        ),
+        ))
+        .into()),
     }
 }
 
@@ -109,10 +117,11 @@ fn still_valid(
 ) -> Result<CachedToken> {
     match token {
         Some(t) if usable(settings, path, &t) => Ok(t),
-        t => bail!(unusable_message(
+        t => Err(LoginRequired(unusable_message(
             login,
-            token_state(settings, path, t.as_ref(), now())
-        )),
+            token_state(settings, path, t.as_ref(), now()),
+        ))
+        .into()),
     }
 }
 

@@ -1,8 +1,9 @@
 //! ssox's locks: one per session's token (one ssox at a time logs in to or refreshes a session;
 //! another one waits, then re-checks the cached token, since whoever held the lock may just have
-//! written a new one) and one per role-credential cache file (one GetRoleCredentials for many
-//! processes at once). Lock files live in ssox's state dir (`Settings::lock_dir`), never beside
-//! the AWS CLI's cache files, and are removed when released.
+//! written a new one) and one per role-credential or assume-role cache file (one
+//! GetRoleCredentials or AssumeRole for many processes at once). Lock files live in ssox's state
+//! dir (`Settings::lock_dir`), never beside the AWS CLI's cache files, and are removed when
+//! released.
 
 use std::time::Instant;
 
@@ -66,21 +67,17 @@ pub fn acquire_until(
     }
 }
 
-/// Take the lock of one role-credential cache file (named `file` in `~/.aws/cli/cache`), waiting
-/// no later than `deadline`. Returns the lock and whether another ssox held it first.
-pub fn role(settings: &Settings, file: &str, deadline: Instant) -> Result<(Lock, bool)> {
-    let mut waited = false;
+/// Take the lock of one role-credential or assume-role cache file (named `file` in
+/// `~/.aws/cli/cache`), waiting no later than `deadline`.
+pub fn role(settings: &Settings, file: &str, deadline: Instant) -> Result<Lock> {
     let name = file.trim_end_matches(".json");
     let lock = Lock::acquire_until(
         &settings.lock_dir().join(format!("role-{name}.lock")),
         deadline,
-        || {
-            waited = true;
-            crate::verbose!("waiting for another ssox fetching the same role credentials");
-        },
+        || crate::verbose!("waiting for another ssox fetching the same role credentials"),
     )?;
     match lock {
-        Some(lock) => Ok((lock, waited)),
+        Some(lock) => Ok(lock),
         None => bail!(
             "another ssox is fetching the same role credentials and did not finish in time; try again"
         ),

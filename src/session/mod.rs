@@ -2,13 +2,16 @@
 //! token with 15 minutes left (and not refused by the portal: `rejected`) is used as is (no
 //! network, no runtime); else a silent refresh; else, for `login` only, an interactive login (PKCE
 //! or the device code, see `flow`). Tokens are written to the AWS CLI's cache under a per-session lock. Also: which
-//! sessions a command means (`targets`), role credentials built on the token (`role`), what
+//! sessions a command means (`targets`), role credentials built on the token (`role`), role
+//! chains (`chain`) and the one entry point for any profile's credentials (`credentials`), what
 //! `status` reports (`status`), and how a token's state is worded. Every command that needs a
 //! token asks here.
 //! Must not touch tokio or the SDK except through `aws`, draw (menu, spinner) except through
 //! `ui`, or write to stdout: its messages go to stderr.
 
 pub mod callback;
+pub mod chain;
+mod credentials;
 pub mod device;
 pub mod flow;
 mod fresh;
@@ -37,8 +40,9 @@ use crate::settings::Settings;
 use crate::ui::warn;
 use crate::Cancelled;
 
+pub use credentials::{credentials, signing_keys, ProfileCredentials, FALLBACK_REGION};
 pub use flow::Flow;
-pub use fresh::fresh_token;
+pub use fresh::{fresh_token, LoginRequired};
 pub use role::{profile_name, role_credentials, role_failure, sso_role_credentials, TokenRejected};
 pub use targets::{
     active_profile, login_targets, no_sessions_message, resolve, resolve_target, Resolved,

@@ -90,12 +90,11 @@ pub fn sso_role_credentials(
     if let Some(c) = cached(now) {
         return Ok(c);
     }
-    let (_lock, waited) = lock::role(settings, &file, deadline)?;
-    if waited {
-        // Whoever held the lock has most likely just fetched them.
-        if let Some(c) = cached(OffsetDateTime::now_utc()) {
-            return Ok(c);
-        }
+    let _lock = lock::role(settings, &file, deadline)?;
+    // Whoever held the lock (even one that let go between our look and our lock) may just have
+    // fetched them.
+    if let Some(c) = cached(OffsetDateTime::now_utc()) {
+        return Ok(c);
     }
     let profile = Some(target.profile.as_str());
     let token = fresh_token(config, login, profile, settings, deadline)?;

@@ -3,7 +3,7 @@
 //! through a `credential_process` profile.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use time::OffsetDateTime;
 
@@ -301,17 +301,6 @@ fn boto3_accepts_process_output_through_credential_process() {
     assert_eq!(env.fake.ops(), ["GetRoleCredentials", "GetCallerIdentity"]);
 }
 
-/// Run an interop script with the venv's Python against the fake, in the sandbox's HOME.
-fn run_python(env: &Env, py: &Path, script: &str, args: &[&str]) -> Output {
-    let mut c = Command::new(py);
-    scrub(&mut c, &env.sb.home);
-    c.envs(env.fake.env())
-        .arg(interop_script(script))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn the_role_cache_is_shared_with_botocore_configured_as_the_cli() {
     let Some(py) = venv_python() else { return };
@@ -325,14 +314,14 @@ fn the_role_cache_is_shared_with_botocore_configured_as_the_cli() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let akid = v["AccessKeyId"].as_str().unwrap().to_string();
-    let o = run_python(&env, &py, "creds_cli_role_cache.py", &["blog_admin"]);
+    let o = env.python(&py, "creds_cli_role_cache.py", &["blog_admin"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), format!("{akid}\n{} same\n", name(&admin)));
     assert_eq!(env.fake.ops(), ["GetRoleCredentials"]);
 
     // botocore fetches and writes; ssox reuses it without a request.
     env.fake.clear_requests();
-    let o = run_python(&env, &py, "creds_cli_role_cache.py", &["blog_ro"]);
+    let o = env.python(&py, "creds_cli_role_cache.py", &["blog_ro"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let botocore_akid = stdout(&o).lines().next().unwrap().to_string();
     assert_eq!(env.fake.ops(), ["GetRoleCredentials"]);

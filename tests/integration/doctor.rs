@@ -110,7 +110,7 @@ fn doctor_names_a_config_file_that_is_not_there() {
     let o = sb.run(&["doctor"]);
     assert_eq!(
         lines_of(&o)[0],
-        "fail  config: ~/.aws/config does not exist; fix: run aws configure sso, or write an [sso-session] and a [profile] by hand (see README.md)"
+        "fail  config: ~/.aws/config does not exist; fix: run ssox configure (then ssox sync), or write an [sso-session] and a [profile] by hand (see README.md)"
     );
 }
 
@@ -261,10 +261,10 @@ fn doctor_network_compares_the_clock_and_checks_tokens() {
     let (code, clock, verdict) = run(0);
     // Warnings only (no shell integration here): exit 0.
     assert_eq!(code, Some(0), "{clock}");
+    // The `Date` header has one-second resolution and the request takes a while on a loaded
+    // machine: allow a few seconds either way.
     assert!(
-        [0, 1]
-            .iter()
-            .any(|s| clock == format!("ok    clock: within {s}s of the SSO portal's ({url})")),
+        (0..=3).any(|s| clock == format!("ok    clock: within {s}s of the SSO portal's ({url})")),
         "{clock}"
     );
     assert_eq!(
@@ -280,14 +280,14 @@ fn doctor_network_compares_the_clock_and_checks_tokens() {
     // Ten minutes behind the portal: a failure; two: a warning.
     let (_, clock, _) = run(600);
     assert!(
-        ["9m59s", "10m0s"].iter().any(|d| clock == format!(
+        ["9m57s", "9m58s", "9m59s", "10m0s", "10m1s"].iter().any(|d| clock == format!(
             "fail  clock: this machine's clock is {d} behind the SSO portal's ({url}): token lifetimes are off and AWS rejects signed requests; fix: turn on time synchronisation (e.g. sudo timedatectl set-ntp true)"
         )),
         "{clock}"
     );
     let (_, clock, _) = run(-120);
     assert!(
-        ["2m0s", "2m1s"].iter().any(|d| clock == format!(
+        ["1m59s", "2m0s", "2m1s", "2m2s", "2m3s"].iter().any(|d| clock == format!(
             "warn  clock: this machine's clock is {d} ahead of the SSO portal's ({url}); fix: turn on time synchronisation (e.g. sudo timedatectl set-ntp true)"
         )),
         "{clock}"

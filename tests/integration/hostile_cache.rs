@@ -5,8 +5,8 @@
 //! fatal; stale temp files of ssox's naming are swept when ssox writes beside them.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::process::Output;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -23,8 +23,6 @@ const SESSION_FILE: &str = "0f48d88342f931565c13babcf62a17530cf43d9d.json";
 const REGISTRATION_FILE: &str = "f6adf31edb632233494b8c355577e728e917d5fc.json";
 const NO_TOKEN: &str =
     "ssox: sso-session \"my_sso_session\" has no cached token; run: ssox login\n";
-/// No command may take longer than this; a hang is forever.
-const LIMIT: Duration = Duration::from_secs(15);
 
 /// A login sandbox (seed config, fake AWS, fake browser) with an empty token cache directory.
 fn login_env() -> Env {
@@ -45,39 +43,8 @@ fn run_signed_in(env: &signed_in::Env, args: &[&str]) -> Output {
     run_bounded(c, &args.join(" "))
 }
 
-/// Run `c` with stdin closed; fail if it is still running after `LIMIT` (then kill it) or if it
-/// panicked (exit code 101 or "panicked" on stderr).
-fn run_bounded(mut c: Command, what: &str) -> Output {
-    c.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`ssox {what}` did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let o = child.wait_with_output().unwrap();
-    assert_ne!(o.status.code(), Some(101), "`ssox {what}`: {}", stderr(&o));
-    assert!(
-        !stderr(&o).contains("panicked"),
-        "`ssox {what}`: {}",
-        stderr(&o)
-    );
-    o
-}
-
 fn stamp_in(secs: i64) -> String {
     stamp(OffsetDateTime::now_utc() + time::Duration::seconds(secs))
-}
-
-fn make_fifo(path: &Path) {
-    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }
 
 fn set_old(path: &Path) {

@@ -1,12 +1,15 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
+mod chains;
+mod configure;
 mod console;
 mod creds;
 mod doctor;
 mod exec;
 mod fake_selftest;
 mod hostile_cache;
+mod hostile_config;
 mod login;
 mod login_pkce;
 mod net_errors;
@@ -15,9 +18,11 @@ mod no_runtime;
 mod pick;
 mod pick_screen;
 mod portal_list;
+mod serve;
 mod shells;
 mod support;
 mod switching;
+mod sync;
 mod tokens;
 mod use_list;
 mod whoami;

@@ -72,6 +72,8 @@ fn offline_commands_build_no_runtime_and_open_no_socket() {
         &["completions", "zsh"],
         &["doctor"],
         &["use", "blog_admin", "--region", "eu-west-1"],
+        // A network command's help is still instant (`serve` itself listens on a socket).
+        &["serve", "--help"],
     ] {
         assert_eq!(
             runtime_syscalls(&sb, args),

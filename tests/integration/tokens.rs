@@ -369,12 +369,28 @@ fn a_rejected_token_that_can_be_refreshed_is_refreshed() {
         .fake
         .token_valid(token_json(&env)["accessToken"].as_str().unwrap()));
 
-    // whoami's 401 (through the SDK) is remembered; then `login` refreshes, no browser needed.
+    // whoami takes the same way as creds: the 401, one refresh, the fetch again, then STS.
     env.write_refreshable_token(now() + Duration::hours(8));
     env.fake.revoke_token(TOKEN);
     let _ = std::fs::remove_dir_all(env.sb.path(".aws/cli/cache"));
+    env.fake.clear_requests();
     let o = env.run(&["whoami", "blog_admin"]);
-    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(1), REJECTED));
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    assert_eq!(
+        env.fake.ops(),
+        [
+            "GetRoleCredentials",
+            "CreateToken",
+            "GetRoleCredentials",
+            "GetCallerIdentity"
+        ]
+    );
+
+    // A rejection `status --check` saw is remembered; then `login` refreshes, no browser needed.
+    env.write_refreshable_token(now() + Duration::hours(8));
+    env.fake.revoke_token(TOKEN);
+    let o = env.run(&["status", "--check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     env.fake.clear_requests();
     let o = env.run(&["login"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

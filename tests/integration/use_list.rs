@@ -71,11 +71,13 @@ fn list_json_has_stable_keys() {
             "token",
             "token_expires_at",
             "active",
-            "error"
+            "error",
+            "account_name"
         ]
     );
     assert_eq!(rows[0]["name"], "blog_admin");
     assert_eq!(rows[0]["token"], "none");
+    assert_eq!(rows[0]["account_name"], serde_json::Value::Null);
 }
 
 #[test]
@@ -107,7 +109,7 @@ fn missing_config_is_a_friendly_error() {
     assert_eq!(stdout(&o), "");
     assert!(
         stderr(&o).starts_with(
-            "ssox: no AWS config file at ~/.aws/config\ncreate one with `aws configure sso`"
+            "ssox: no AWS config file at ~/.aws/config\ncreate one with `ssox configure` (then `ssox sync`)"
         ),
         "{}",
         stderr(&o)
@@ -171,11 +173,11 @@ source_profile = blog_admin
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "  PROFILE     KIND         ACCOUNT       ROLE                                SESSION         REGION     TOKEN
-  blog_admin  sso          111111111111  AdministratorAccess                 my_sso_session  us-east-1  valid 8h0m
-  broken      sso          222222222222  Dev                                 nope            -          error
-* ops         assume-role  -             arn:aws:iam::333333333333:role/Ops  blog_admin      -          -
-  static      static       -             -                                   -               -          -
+        "  PROFILE     KIND         ACCOUNT       ROLE                 SESSION         REGION     TOKEN
+  blog_admin  sso          111111111111  AdministratorAccess  my_sso_session  us-east-1  valid 8h0m
+  broken      sso          222222222222  Dev                  nope            -          error
+* ops         assume-role  333333333333  Ops                  my_sso_session  -          valid 8h0m
+  static      static       -             -                    -               -          -
 "
     );
     assert_eq!(

@@ -79,7 +79,20 @@ pub(super) fn value_span(text: &str) -> Option<(usize, usize)> {
     Some((start, start + ini::trim_blank(after).len()))
 }
 
-/// Split text into lines with their endings (the tokenizer's split: on `\n`, less one `\r`).
+/// Refuse a text with a lone `\r` before its last byte: the tokenizer ends a line there (as
+/// botocore does) but `split_lines` does not, so the editor's lines would not be the parser's.
+pub(super) fn check_line_ends(text: &str, path: &str) -> Result<(), ConfigError> {
+    let b = text.as_bytes();
+    let lone = (0..b.len().saturating_sub(1)).find(|&i| b[i] == b'\r' && b[i + 1] != b'\n');
+    let Some(i) = lone else { return Ok(()) };
+    let line = b[..i].iter().filter(|&&c| c == b'\n').count() + 1;
+    Err(ConfigError(format!(
+        "{path}:{line}: this line ends with a lone carriage return (old Mac line endings); ssox \
+         reads such a file but does not rewrite it: convert its line endings to \\n and run again"
+    )))
+}
+
+/// Split text into lines with their endings: on `\n`, less one `\r` (see `check_line_ends`).
 pub(super) fn split_lines(text: &str) -> Vec<Line> {
     text.split_inclusive('\n')
         .map(|raw| {

@@ -300,3 +300,26 @@ fn value_round_trips_matches_the_parser() {
         assert!(!value_round_trips(v), "{v:?}");
     }
 }
+
+#[test]
+fn a_lone_carriage_return_before_the_end_is_refused() {
+    // The parser reads `\r` alone as a line break (as botocore does); the editor's lines only
+    // know a final one, so it refuses rather than rewrite such a file with lines that disagree.
+    for (text, line) in [
+        ("[profile a]\rk = 1\r", 1),
+        ("[profile a]\r\nk = 1\nj = 2\r\r\n", 3),
+    ] {
+        assert_eq!(
+            ConfigDoc::parse(text, PATH).unwrap_err().0,
+            format!(
+                "{PATH}:{line}: this line ends with a lone carriage return (old Mac line \
+                 endings); ssox reads such a file but does not rewrite it: convert its line \
+                 endings to \\n and run again"
+            )
+        );
+    }
+    assert_eq!(
+        doc("[default]\nregion = x\r").text(),
+        "[default]\nregion = x\r"
+    );
+}

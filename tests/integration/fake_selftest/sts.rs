@@ -14,7 +14,25 @@ fn amz_now() -> String {
 
 /// Sign and send GetCallerIdentity with the given credentials.
 fn sts_call(fake: &FakeAws, akid: &str, secret: &str, token: &str, region: &str) -> Resp {
-    let body = "Action=GetCallerIdentity&Version=2011-06-15";
+    sts_post(
+        fake,
+        "Action=GetCallerIdentity&Version=2011-06-15",
+        akid,
+        secret,
+        Some(token),
+        region,
+    )
+}
+
+/// Sign and send an STS query-protocol request with this form body.
+fn sts_post(
+    fake: &FakeAws,
+    body: &str,
+    akid: &str,
+    secret: &str,
+    token: Option<&str>,
+    region: &str,
+) -> Resp {
     let hostport = fake.url().trim_start_matches("http://").to_string();
     let headers = vec![
         (
@@ -31,7 +49,7 @@ fn sts_call(fake: &FakeAws, akid: &str, secret: &str, token: &str, region: &str)
         body.as_bytes(),
         akid,
         secret,
-        Some(token),
+        token,
         region,
         "sts",
         &amz_now(),
@@ -231,5 +249,109 @@ fn sigv4_matches_external_vectors() {
     assert_eq!(
         sigv4::canonical_query("b=a%20b&a=x+y&a=%7e"),
         "a=x%2By&a=~&b=a%20b"
+    );
+}
+
+/// The text of the first `<tag>…</tag>` in an XML answer.
+fn between(body: &str, tag: &str) -> String {
+    let open = format!("<{tag}>");
+    let start = body.find(&open).unwrap() + open.len();
+    let end = body[start..].find(&format!("</{tag}>")).unwrap();
+    body[start..start + end].to_string()
+}
+
+const ASSUME: &str = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A333333333333%3Arole%2Fteam%2FChainRole";
+
+#[test]
+fn assume_role_mints_credentials_that_sts_accepts_in_turn() {
+    let fake = FakeAws::start();
+    let (akid, secret, token) = issued_role(&fake);
+    let body = format!("{ASSUME}&RoleSessionName=me&DurationSeconds=900");
+    let r = sts_post(&fake, &body, &akid, &secret, Some(&token), "us-east-1");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(fake.ops().last().unwrap(), "AssumeRole");
+    assert_eq!(
+        between(&r.body, "Arn"),
+        "arn:aws:sts::333333333333:assumed-role/ChainRole/me"
+    );
+    assert!(between(&r.body, "AssumedRoleId").ends_with(":me"));
+    assert!(r.body.contains("<PackedPolicySize>6</PackedPolicySize>"));
+    let expiration = time::OffsetDateTime::parse(
+        &between(&r.body, "Expiration"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let left = expiration - time::OffsetDateTime::now_utc();
+    assert!(
+        left.whole_seconds() > 890 && left.whole_seconds() <= 900,
+        "{left}"
+    );
+    let (new_akid, new_secret, new_token) = (
+        between(&r.body, "AccessKeyId"),
+        between(&r.body, "SecretAccessKey"),
+        between(&r.body, "SessionToken"),
+    );
+    assert_ne!(new_akid, akid);
+    // The new credentials sign in turn, as the role.
+    let r = sts_call(&fake, &new_akid, &new_secret, &new_token, "eu-west-1");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        between(&r.body, "Arn"),
+        "arn:aws:sts::333333333333:assumed-role/ChainRole/me"
+    );
+    assert_eq!(between(&r.body, "Account"), "333333333333");
+    assert_sts_error(
+        &sts_call(&fake, &new_akid, "wrong", &new_token, "eu-west-1"),
+        403,
+        "SignatureDoesNotMatch",
+    );
+    // IAM user keys sign without a session token.
+    fake.issue_user_keys(
+        "AKIAFAKEUSER00000001",
+        "userSecret",
+        "555555555555",
+        "alice",
+    );
+    let r = sts_post(
+        &fake,
+        "Action=GetCallerIdentity&Version=2011-06-15",
+        "AKIAFAKEUSER00000001",
+        "userSecret",
+        None,
+        "us-east-1",
+    );
+    assert_eq!(
+        between(&r.body, "Arn"),
+        "arn:aws:iam::555555555555:user/alice"
+    );
+}
+
+#[test]
+fn assume_role_validates_as_sts_does() {
+    let fake = FakeAws::start();
+    let (akid, secret, token) = issued_role(&fake);
+    let call = |body: &str| sts_post(&fake, body, &akid, &secret, Some(&token), "us-east-1");
+    for bad in [
+        format!("{ASSUME}&RoleSessionName=me&DurationSeconds=7200"),
+        format!("{ASSUME}&RoleSessionName=me&DurationSeconds=60"),
+        format!("{ASSUME}&RoleSessionName=a%20b"),
+        ASSUME.to_string(),
+        "Action=AssumeRole&Version=2011-06-15&RoleArn=nope&RoleSessionName=me".to_string(),
+    ] {
+        let r = call(&bad);
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert!(
+            r.body.contains("<Code>ValidationError</Code>"),
+            "{bad}: {}",
+            r.body
+        );
+    }
+    fake.script()
+        .deny_assume
+        .push("arn:aws:iam::333333333333:role/team/ChainRole".into());
+    assert_sts_error(
+        &call(&format!("{ASSUME}&RoleSessionName=me")),
+        403,
+        "AccessDenied",
     );
 }

@@ -11,7 +11,8 @@ pub mod pty;
 pub mod signed_in;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -132,6 +133,22 @@ pub fn with_integration(sb: &Sandbox, shell: &str, body: &str) -> Command {
     c
 }
 
+/// Run `c` in a new session: it has no controlling terminal, so `/dev/tty` cannot be opened
+/// either, and ssox cannot ask anything (whatever terminal the test runner has).
+pub fn no_terminal(c: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe and touches no memory of this process.
+    unsafe {
+        c.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c
+}
+
 /// Whether an external tool is available. Under CI (`CI` set) a missing tool fails the test,
 /// since `.ci/run` installs it; elsewhere the test is skipped with a printed reason.
 pub fn require_tool(name: &str) -> bool {
@@ -199,4 +216,39 @@ pub fn stamp(t: time::OffsetDateTime) -> String {
         t.minute(),
         t.second()
     )
+}
+
+/// No command may take longer than this in [`run_bounded`]; a hang is forever.
+pub const LIMIT: Duration = Duration::from_secs(15);
+
+/// Run `c` with stdin closed; fail if it is still running after `LIMIT` (then kill it) or if it
+/// panicked (exit code 101 or "panicked" on stderr).
+pub fn run_bounded(mut c: Command, what: &str) -> Output {
+    c.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`ssox {what}` did not finish within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_ne!(o.status.code(), Some(101), "`ssox {what}`: {}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("panicked"),
+        "`ssox {what}`: {}",
+        stderr(&o)
+    );
+    o
+}
+
+/// A FIFO at `path` (reading one blocks until a writer comes: a hang, unless refused).
+pub fn make_fifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
 }

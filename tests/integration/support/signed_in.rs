@@ -2,14 +2,14 @@
 //! running fake AWS, and a valid token for `my_sso_session` in the CLI's cache; with the role-cache
 //! helpers the creds, exec, console and whoami tests share.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 
 use super::fake_aws::FakeAws;
-use super::{stamp, Sandbox};
+use super::{interop_script, scrub, stamp, Sandbox};
 
 pub const TOKEN: &str = "creds-test-access-token";
 pub const CLIENT_ID: &str = "creds-test-client";
@@ -110,6 +110,17 @@ impl Env {
 
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().unwrap()
+    }
+
+    /// Run an interop script with the venv's Python against the fake, in the sandbox's HOME.
+    pub fn python(&self, py: &Path, script: &str, args: &[&str]) -> Output {
+        let mut c = Command::new(py);
+        scrub(&mut c, &self.sb.home);
+        c.envs(self.fake.env())
+            .arg(interop_script(script))
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     /// The role cache file of a `my_sso_session` role in account `ACCOUNT`.

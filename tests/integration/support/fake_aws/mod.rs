@@ -1,6 +1,6 @@
 //! A loopback fake of AWS, scriptable per test, speaking the wire shapes of
 //! docs/compat.md#wire-shapes. One file per endpoint: `oidc` (sso-oidc), `portal` (the sso portal),
-//! `sts` (GetCallerIdentity with a real SigV4 check), `console` (the federation endpoint), and
+//! `sts` (GetCallerIdentity and AssumeRole with a real SigV4 check), `console` (the federation endpoint), and
 //! `browser` (the fake browser on PATH), over the small HTTP/1.1 server in `http`. This file holds
 //! what they share: the script, the recorded requests, the issued state and the router.
 //! Owns only test-side state; never touches the ssox sources or anything outside 127.0.0.1.
@@ -61,6 +61,16 @@ impl Recorded {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v)
     }
+
+    /// A parameter of a query-protocol request (STS): from the query, or the form body of a POST.
+    pub fn form_param(&self, name: &str) -> Option<String> {
+        self.query_param(name).or_else(|| {
+            sigv4::form_decode(&self.body)
+                .into_iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v)
+        })
+    }
 }
 
 /// When a device code gets approved; for PKCE, what the authorize page answers (`Deny`:
@@ -109,6 +119,8 @@ pub struct Script {
     pub page_size: usize,
     /// (accountId, roleName) for which GetRoleCredentials answers 403.
     pub deny_roles: Vec<(String, String)>,
+    /// Role ARNs whose trust policy refuses every caller: AssumeRole answers AccessDenied.
+    pub deny_assume: Vec<String>,
     pub role_expires_in: i64,
     /// When set, GetRoleCredentials' expiry in epoch seconds (instead of now + role_expires_in).
     pub role_expires_at: Option<i64>,
@@ -139,6 +151,7 @@ impl Default for Script {
             )],
             page_size: 1,
             deny_roles: Vec::new(),
+            deny_assume: Vec::new(),
             role_expires_in: 3600,
             role_expires_at: None,
             date_offset: 0,
@@ -146,13 +159,17 @@ impl Default for Script {
     }
 }
 
-/// Role credentials the portal issued; STS and the sign-in endpoint accept them.
+/// Credentials the fake issued (the portal's role credentials, STS AssumeRole's, or an IAM
+/// user's keys); STS and the sign-in endpoint accept them.
 #[derive(Debug, Clone)]
 struct RoleCreds {
     secret: String,
+    /// Empty for an IAM user's long-term keys.
     session_token: String,
     account_id: String,
-    role_name: String,
+    /// What GetCallerIdentity answers for them.
+    arn: String,
+    user_id: String,
     expires_at: i64,
 }
 

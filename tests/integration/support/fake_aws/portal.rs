@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    malformed_json, now, plain_failure, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded, RoleCreds,
-    Script,
+    malformed_json, now, plain_failure, sts, Answer, Ctx, Endpoint, FakeAws, Inner, Recorded,
+    RoleCreds, Script,
 };
 
 pub(super) const ENDPOINT: Endpoint = Endpoint {
@@ -89,7 +89,8 @@ impl FakeAws {
                 secret: secret.to_string(),
                 session_token: session_token.to_string(),
                 account_id: account_id.to_string(),
-                role_name: role_name.to_string(),
+                arn: sts::role_arn(account_id, role_name, "ssox-user"),
+                user_id: sts::role_user_id(account_id, role_name, "ssox-user"),
                 expires_at: now() + 3600,
             },
         );
@@ -255,8 +256,9 @@ fn portal(op: &str, script: &Script, inner: &mut Inner, rq: &Recorded) -> Answer
                 RoleCreds {
                     secret: secret.clone(),
                     session_token: session.clone(),
+                    arn: sts::role_arn(&account, &role, "ssox-user"),
+                    user_id: sts::role_user_id(&account, &role, "ssox-user"),
                     account_id: account,
-                    role_name: role,
                     expires_at,
                 },
             );

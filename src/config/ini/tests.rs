@@ -1,0 +1,63 @@
+//! Tokenizer tests: line breaks of every kind, and `skip_section` against reading every line.
+//! Compiled only in tests.
+
+use super::{events, Event};
+
+fn section(header: &str, line: usize) -> Option<Event<'_>> {
+    Some(Event::Section { header, line })
+}
+
+#[test]
+fn lines_end_at_lf_crlf_and_a_lone_cr() {
+    let got: Vec<Event> = events("[a]\rk = 1\r\nj = 2\n\rl = 3\r\r\nm = 4").collect();
+    let key = |name, value, line| Event::Key { name, value, line };
+    assert_eq!(
+        got,
+        [
+            Event::Section {
+                header: "a",
+                line: 1
+            },
+            key("k", "1", 2),
+            key("j", "2", 3),
+            key("l", "3", 5),
+            key("m", "4", 7),
+        ]
+    );
+}
+
+#[test]
+fn skip_section_counts_every_kind_of_line_break() {
+    let text = "[x]\ra\r\n\rb = c\n  d\r\n[y]\r\n[z]";
+    let mut e = events(text);
+    assert_eq!(e.next(), section("x", 1));
+    e.skip_section();
+    assert_eq!(e.next(), section("y", 6));
+    e.skip_section();
+    assert_eq!(e.next(), section("z", 7));
+    e.skip_section();
+    assert_eq!(e.next(), None);
+}
+
+#[test]
+fn skip_section_stops_at_an_indented_header_only_when_nothing_is_open() {
+    // After a value (or a `key =` block) an indented `[..]` line continues it; after the header,
+    // a comment, or a line that is not a key, it is a header.
+    let text = "[x]\nk = v\n  [no1]\nb =\n  [no2]\n  s = t\n  [no3]\nbad\n  [yes]\n";
+    let mut e = events(text);
+    assert_eq!(e.next(), section("x", 1));
+    e.skip_section();
+    assert_eq!(e.next(), section("yes", 9));
+    let mut e = events("[x]\n# c\n\t[yes] # c\n");
+    e.next();
+    e.skip_section();
+    assert_eq!(e.next(), section("yes", 3));
+}
+
+#[test]
+fn skip_section_ignores_brackets_inside_lines() {
+    let mut e = events("[x]\nk = [v]\nj = a [b]\n#[c]\n  # [d]\n[y]\n");
+    e.next();
+    e.skip_section();
+    assert_eq!(e.next(), section("y", 6));
+}

@@ -1,0 +1,214 @@
+//! Section headers of the config file: what a header names (a profile, an sso-session, a
+//! services block, or nothing ssox reads), and names as botocore reads them (`shlex.split`, as in
+//! `[profile "a b"]`) and writes them back. Pure string work; the problems found are returned
+//! worded for the user, never printed.
+
+use std::borrow::Cow;
+
+use super::ini::trim_blank;
+
+/// What a config-file section header means.
+pub(super) enum SectionKind<'t> {
+    Profile(Cow<'t, str>),
+    BareDefault,
+    Session(String),
+    Services(String),
+    /// Not ours (`[plugins]`, a bare `[name]`) or unusable (already reported).
+    Ignored,
+}
+
+/// What a config-file header (the text between the brackets) means. `Err` for a header that is
+/// not read as a section of ours, with the problem to report when it looks meant as one
+/// (`[profile a b]`, `[profile "x]`); `Err(None)` for a legal section that is not ours
+/// (`[plugins]`, a bare `[dev]`, `[Profile x]`).
+pub(super) fn config_section(header: &str) -> Result<SectionKind<'_>, Option<String>> {
+    if header == "default" {
+        return Ok(SectionKind::BareDefault);
+    }
+    // The common case, no quotes or backslashes: split on blanks byte-wise, without allocating.
+    match plain_words(header) {
+        Some((Some(p @ ("profile" | "sso-session" | "services")), Some(name), false)) => {
+            Ok(kind_of(p, Cow::Borrowed(name)))
+        }
+        Some((Some("profile" | "sso-session" | "services"), _, _)) | None => quoted_section(header),
+        // A bare `[name]` is not a profile in the config file; `[Profile x]` is not either.
+        Some(_) => Err(None),
+    }
+}
+
+/// A header with quotes, or a prefix without exactly one name: read it with `shlex_split`.
+fn quoted_section(header: &str) -> Result<SectionKind<'static>, Option<String>> {
+    let Some(words) = shlex_split(header) else {
+        return Err(Some(format!(
+            "[{header}] has an unbalanced quote or a trailing `\\`, so it is ignored; close the quote"
+        )));
+    };
+    let prefix = match words.first().map(String::as_str) {
+        Some("profile") => "profile",
+        Some("sso-session") => "sso-session",
+        Some("services") => "services",
+        _ => return Err(None),
+    };
+    if words.len() != 2 {
+        return Err(Some(if words.len() == 1 {
+            format!("[{header}] has no name; write [{prefix} NAME]")
+        } else {
+            let name = words[1..].join(" ");
+            format!(
+                "[{header}] is not read as a {prefix} by the AWS tools: a name with spaces \
+                 must be quoted, as in [{prefix} {}]",
+                quote_name(&name)
+            )
+        }));
+    }
+    let mut words = words;
+    let name = words.pop().unwrap_or_default();
+    if name.is_empty() {
+        return Err(Some(format!(
+            "[{header}] has an empty name; write [{prefix} NAME]"
+        )));
+    }
+    Ok(kind_of(prefix, Cow::Owned(name)))
+}
+
+fn kind_of<'t>(prefix: &str, name: Cow<'t, str>) -> SectionKind<'t> {
+    match prefix {
+        "profile" => SectionKind::Profile(name),
+        "sso-session" => SectionKind::Session(name.into_owned()),
+        _ => SectionKind::Services(name.into_owned()),
+    }
+}
+
+/// A header split on spaces, tabs and `\r`: (first word, second word, whether there are more),
+/// or `None` when it has a quote or backslash (for `shlex_split`).
+fn plain_words(header: &str) -> Option<(Option<&str>, Option<&str>, bool)> {
+    let mut words = [None, None];
+    let mut n = 0;
+    let mut start = None;
+    let mut word_end = |start: usize, end: usize, n: &mut usize| {
+        if let Some(w) = words.get_mut(*n) {
+            *w = header.get(start..end);
+        }
+        *n += 1;
+    };
+    for (i, &c) in header.as_bytes().iter().enumerate() {
+        match c {
+            b'"' | b'\'' | b'\\' => return None,
+            b' ' | b'\t' | b'\r' => {
+                if let Some(s) = start.take() {
+                    word_end(s, i, &mut n);
+                }
+            }
+            _ => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        word_end(s, header.len(), &mut n);
+    }
+    Some((words[0], words[1], n > 2))
+}
+
+/// `profile NAME` with a plain NAME (no blanks, quotes or backslashes) → NAME.
+pub fn plain_profile_name(header: &str) -> Option<&str> {
+    let rest = header.strip_prefix("profile")?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let name = trim_blank(rest);
+    let plain = !name.is_empty()
+        && !name
+            .bytes()
+            .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'"' | b'\'' | b'\\'));
+    plain.then_some(name)
+}
+
+/// Python's `shlex.split` whitespace (not Unicode's: a no-break space is part of a name).
+fn is_shlex_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Split a section header the way Python's `shlex.split` (POSIX mode) does, as botocore reads
+/// `[profile "a b"]`. `None` for unbalanced quotes or a trailing `\`.
+pub fn shlex_split(s: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if is_shlex_space(c) => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\') => cur.push(c),
+                            c => {
+                                cur.push('\\');
+                                cur.push(c);
+                            }
+                        },
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                cur.push(chars.next()?);
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Some(words)
+}
+
+/// A section name written so that `shlex_split` reads it back: bare when it can be, else quoted.
+pub fn quote_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !name.is_empty()
+        && !name
+            .chars()
+            .any(|c| is_shlex_space(c) || matches!(c, '"' | '\'' | '\\'));
+    if plain {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    if !name.contains(['"', '\\']) {
+        return format!("\"{name}\"").into();
+    }
+    if !name.contains('\'') {
+        return format!("'{name}'").into();
+    }
+    let mut out = String::from("\"");
+    for c in name.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out.into()
+}

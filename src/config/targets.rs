@@ -1,0 +1,229 @@
+//! What a profile needs from the outside world: the login (`LoginTarget`: which token, from which
+//! start URL and region), the SSO role (`RoleTarget`), and the endpoint its `[services]` block
+//! sets. Pure lookups over a parsed `Config`; errors name the file, line and fix. Must not touch
+//! files, the network or the token cache.
+
+use super::sections::quote_name;
+use super::suggest::{closest, quoted_list};
+use super::{Config, ConfigError, Profile};
+
+/// What a login needs: where the token lives and how to get one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginTarget {
+    /// The token cache key: the sso-session name, or the legacy start URL as written.
+    pub cache_key: String,
+    /// `Some` for sso-session configs, `None` for legacy profiles.
+    pub session_name: Option<String>,
+    pub start_url: String,
+    pub region: String,
+    /// `sso_registration_scopes`, split on `,` and trimmed; `None` when unset.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl LoginTarget {
+    /// `sso-session "corp"`, or `start URL https://…` for legacy profiles.
+    pub fn label(&self) -> String {
+        match &self.session_name {
+            Some(n) => format!("sso-session {n:?}"),
+            None => format!("start URL {}", self.start_url),
+        }
+    }
+
+    /// Short name for tables: the session name, or the start URL's host.
+    pub fn short_name(&self) -> String {
+        match &self.session_name {
+            Some(n) => n.clone(),
+            None => url_host(&self.start_url).to_string(),
+        }
+    }
+}
+
+/// A profile's SSO role: the login plus the account and role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleTarget {
+    pub profile: String,
+    pub login: LoginTarget,
+    pub account_id: String,
+    pub role_name: String,
+    pub region: Option<String>,
+}
+
+pub fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+fn split_scopes(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+impl Config {
+    /// The login an sso-session needs.
+    pub fn session_login(&self, name: &str) -> Result<LoginTarget, ConfigError> {
+        let s = self.session(name)?;
+        let start_url = s.get("sso_start_url");
+        let region = s.get("sso_region");
+        let (Some(start_url), Some(region)) = (start_url, region) else {
+            let missing = missing_keys(&[
+                ("sso_start_url", start_url.is_none()),
+                ("sso_region", region.is_none()),
+            ]);
+            return Err(ConfigError(format!(
+                "sso-session {name:?} is missing {} ({}); add {} to {}",
+                missing.names,
+                self.at(s.source),
+                missing.examples,
+                s.section()
+            )));
+        };
+        Ok(LoginTarget {
+            cache_key: name.to_string(),
+            session_name: Some(name.to_string()),
+            start_url: start_url.to_string(),
+            region: region.to_string(),
+            scopes: s.get("sso_registration_scopes").map(split_scopes),
+        })
+    }
+
+    /// The login a profile needs: its sso-session's, or its legacy start URL's.
+    pub fn profile_login(&self, profile: &Profile) -> Result<LoginTarget, ConfigError> {
+        let name = &profile.name;
+        let key_at = |key: &str| self.at(profile.line(key).unwrap_or(profile.source));
+        if let Some(session) = profile.get("sso_session") {
+            if !self.sessions.contains_key(session) {
+                let close = closest(session, self.sessions.keys().map(String::as_str), 3);
+                let fix = if close.is_empty() {
+                    format!(
+                        "add an [sso-session {}] section or fix the name",
+                        quote_name(session)
+                    )
+                } else {
+                    format!(
+                        "did you mean {}? Otherwise add an [sso-session {}] section",
+                        quoted_list(&close),
+                        quote_name(session)
+                    )
+                };
+                return Err(ConfigError(format!(
+                    "profile {name:?} uses sso-session {session:?}, which does not exist ({}); {fix}",
+                    key_at("sso_session")
+                )));
+            }
+            let login = self.session_login(session)?;
+            for (key, ours) in [
+                ("sso_start_url", &login.start_url),
+                ("sso_region", &login.region),
+            ] {
+                if let Some(theirs) = profile.get(key) {
+                    if theirs != ours {
+                        return Err(ConfigError(format!(
+                            "profile {name:?} sets {key} = {theirs} but its sso-session {session:?} \
+                             has {ours} ({}); remove {key} from {}",
+                            key_at(key),
+                            profile.section()
+                        )));
+                    }
+                }
+            }
+            return Ok(login);
+        }
+        let Some(start_url) = profile.get("sso_start_url") else {
+            let example = match self.sessions.keys().next() {
+                Some(s) if self.sessions.len() == 1 => s.as_str(),
+                _ => "NAME",
+            };
+            return Err(ConfigError(format!(
+                "profile {name:?} has neither sso_session nor sso_start_url ({}); \
+                 add `sso_session = {example}` to {}",
+                self.at(profile.source),
+                profile.section()
+            )));
+        };
+        let region = profile.get("sso_region").ok_or_else(|| {
+            ConfigError(format!(
+                "profile {name:?} is missing sso_region ({}); add `sso_region = us-east-1` \
+                 (your IAM Identity Center region) to {}",
+                key_at("sso_start_url"),
+                profile.section()
+            ))
+        })?;
+        Ok(LoginTarget {
+            cache_key: start_url.to_string(),
+            session_name: None,
+            start_url: start_url.to_string(),
+            region: region.to_string(),
+            scopes: None,
+        })
+    }
+
+    /// The SSO role a profile assumes.
+    pub fn role_target(&self, profile: &Profile) -> Result<RoleTarget, ConfigError> {
+        let login = self.profile_login(profile)?;
+        let account = profile.get("sso_account_id");
+        let role = profile.get("sso_role_name");
+        let (Some(account), Some(role)) = (account, role) else {
+            let missing = missing_keys(&[
+                ("sso_account_id", account.is_none()),
+                ("sso_role_name", role.is_none()),
+            ]);
+            return Err(ConfigError(format!(
+                "profile {:?} is missing {} ({}); add {} to {}",
+                profile.name,
+                missing.names,
+                self.at(profile.source),
+                missing.examples,
+                profile.section()
+            )));
+        };
+        Ok(RoleTarget {
+            profile: profile.name.clone(),
+            account_id: account.to_string(),
+            role_name: role.to_string(),
+            region: profile.region().map(str::to_string),
+            login,
+        })
+    }
+
+    /// The endpoint a profile's config sets for `service` (`sso_oidc`, `sso`, `sts`): its
+    /// `[services]` block first, then a top-level `endpoint_url`. Env overrides are not applied here.
+    pub fn configured_endpoint(&self, profile: Option<&str>, service: &str) -> Option<String> {
+        let p = self.profiles.get(profile?)?;
+        let from_services = p
+            .get("services")
+            .and_then(|s| self.services.get(s))
+            .and_then(|svc| svc.get(&service.replace('-', "_")))
+            .and_then(|block| block.get("endpoint_url"))
+            .filter(|v| !v.is_empty())
+            .cloned();
+        from_services.or_else(|| p.get("endpoint_url").map(str::to_string))
+    }
+}
+
+struct Missing {
+    /// `sso_start_url and sso_region`
+    names: String,
+    /// `` `sso_start_url = https://…` and `sso_region = us-east-1` ``
+    examples: String,
+}
+
+fn missing_keys(keys: &[(&str, bool)]) -> Missing {
+    let example = |k: &str| match k {
+        "sso_start_url" => "https://my-sso-portal.awsapps.com/start",
+        "sso_region" => "us-east-1",
+        "sso_account_id" => "111111111111",
+        "sso_role_name" => "AdministratorAccess",
+        _ => "…",
+    };
+    let missing: Vec<&str> = keys.iter().filter(|(_, m)| *m).map(|(k, _)| *k).collect();
+    let examples: Vec<String> = missing
+        .iter()
+        .map(|k| format!("`{k} = {}`", example(k)))
+        .collect();
+    Missing {
+        names: missing.join(" and "),
+        examples: examples.join(" and "),
+    }
+}
