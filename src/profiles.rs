@@ -27,6 +27,13 @@ pub fn load_config(settings: &Settings) -> Result<Config> {
     })
 }
 
+/// The name of every profile, sorted: `load_config(…).profiles.keys()`, read faster.
+pub fn load_names(settings: &Settings) -> Result<Vec<String>> {
+    crate::config::load_names(&settings.config_file, &settings.credentials_file, |p| {
+        settings.display_path(p)
+    })
+}
+
 /// `load_config` for a command about one profile: other profiles are passed over unread, which
 /// keeps `use`, `status --prompt` and `creds` fast on configs with thousands of profiles.
 pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {

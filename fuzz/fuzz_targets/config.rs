@@ -1,5 +1,5 @@
 //! The config parser on any text: never a panic, and the one-profile parse (`ssox use NAME`)
-//! agrees with the full parse (`ssox list`) on every profile the full parse finds.
+//! and the names-only parse (`ssox list --names`) agree with the full parse (`ssox list`).
 //!
 //! Input: the config file's text, then optionally `\0` and the credentials file's text.
 #![no_main]
@@ -28,6 +28,14 @@ fuzz_target!(|data: &[u8]| {
         let login = |c: &Config| c.profile_login(&c.profiles[name]).map_err(|e| e.0);
         assert_eq!(login(&one), login(&full), "{name}");
     }
+    // The names alone (`list --names`), found by skipping every plain profile section.
+    let names: Vec<&String> = full.profiles.keys().collect();
+    assert_eq!(
+        Config::profile_names(config, creds)
+            .iter()
+            .collect::<Vec<_>>(),
+        names
+    );
     // A name that cannot be there (a header is one line): the full parse (for the suggestions).
     let missing = parse_one("not\na profile");
     assert_eq!(missing.profiles, full.profiles);

@@ -18,6 +18,15 @@ use crate::settings::Settings;
 use crate::ui::warn;
 
 pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
+    if args.names && !args.sessions {
+        // Shell completion: the names alone, without the problems.
+        let mut out = String::new();
+        for name in profiles::load_names(settings)? {
+            out.push_str(&name);
+            out.push('\n');
+        }
+        return print_stdout(&out);
+    }
     let config = load_config(settings)?;
     let now = super::now();
     if !args.names {
@@ -27,14 +36,6 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     }
     if args.sessions {
         return sessions(&config, &args, settings, now);
-    }
-    if args.names {
-        let mut out = String::new();
-        for name in config.profiles.keys() {
-            out.push_str(name);
-            out.push('\n');
-        }
-        return print_stdout(&out);
     }
     let rows = profiles::rows(&config, settings, now);
     for r in &rows {
