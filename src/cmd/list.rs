@@ -7,7 +7,6 @@ use std::io::Write;
 
 use anyhow::Result;
 use console::Style;
-use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use crate::cli::ListArgs;
@@ -43,24 +42,17 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
             warn(e);
         }
     }
-    if args.json {
-        // Streamed as it is serialized: no JSON tree, no whole-output string.
-        return stream_stdout(|out| {
-            serde_json::to_writer_pretty(&mut *out, &JsonRows(&rows))?;
-            out.write_all(b"\n")
-        });
-    }
-    let color = stdout_color(settings);
-    stream_stdout(|out| table(&rows, color, out))
-}
-
-/// The `list --json` array, serialized row by row.
-struct JsonRows<'a>(&'a [Row<'a>]);
-
-impl Serialize for JsonRows<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(Row::json))
-    }
+    let printed = if args.json {
+        // Streamed row by row: no JSON tree, no whole-output string.
+        stream_stdout(|out| profiles::write_json(&rows, out))
+    } else {
+        let color = stdout_color(settings);
+        stream_stdout(|out| table(&rows, color, out))
+    };
+    // The process ends next: freeing every profile one by one was 5% of `list` (callgrind).
+    std::mem::forget(rows);
+    std::mem::forget(config);
+    printed
 }
 
 /// The cells of a row in table order; `-` for what is unknown.
@@ -77,12 +69,28 @@ fn cells<'r>(r: &'r Row) -> [Cow<'r, str>; 7] {
     ]
 }
 
+/// The columns a cell takes: its characters (bytes, when all are ASCII, checked a word at a
+/// time: counting characters one by one was a tenth of `list`).
 fn width(s: &str) -> usize {
-    s.chars().count()
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// Append `n` spaces.
+fn pad(line: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        line.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// The profile table, each column as wide as its widest cell, written line by line.
-fn table(rows: &[Row], color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+fn table(rows: &[Row], color: bool, out: &mut impl Write) -> std::io::Result<()> {
     let header = [
         "PROFILE", "KIND", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN",
     ];
@@ -103,7 +111,7 @@ fn table(rows: &[Row], color: bool, out: &mut dyn Write) -> std::io::Result<()> 
             line.push_str("  ");
         }
         line.push_str(h);
-        line.extend(std::iter::repeat_n(' ', w.saturating_sub(h.len())));
+        pad(&mut line, w.saturating_sub(h.len()));
     }
     writeln!(out, "  {}", bold.apply_to(line.trim_end()))?;
     for r in rows {
@@ -128,7 +136,7 @@ fn table(rows: &[Row], color: bool, out: &mut dyn Write) -> std::io::Result<()> 
                 _ => line.push_str(s),
             }
             if i < 6 {
-                line.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+                pad(&mut line, w.saturating_sub(width(s)));
             }
         }
         out.write_all(line.trim_end().as_bytes())?;
