@@ -22,5 +22,6 @@ mod shells;
 mod support;
 mod switching;
 mod tokens;
+mod typos;
 mod use_list;
 mod whoami;
