@@ -60,13 +60,16 @@ pub enum Command {
     Console(ConsoleArgs),
     /// Check the config, tokens, environment, shell integration and browser; print the fixes
     Doctor(DoctorArgs),
+    /// Write an sso-session to the config (asked for on a terminal), log in, and offer to sync
+    Configure(ConfigureArgs),
+    /// Write a profile for every account and role the session's token can see (network)
+    Sync(SyncArgs),
 }
 
-/// The command groups of `ssox --help`, in order. `configure` and `sync` belong in "Setup"
-/// (before `init`) once they exist.
+/// The command groups of `ssox --help`, in order.
 pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
-    ("Setup", &["init", "completions"]),
+    ("Setup", &["configure", "sync", "init", "completions"]),
     (
         "Credentials",
         &["whoami", "creds", "exec", "serve", "console"],
@@ -412,6 +415,78 @@ pub struct DoctorArgs {
     /// Also compare the clock with the SSO portal's and ask it about each valid token (network)
     #[arg(long)]
     pub network: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without --session, --start-url and --region, asks for what is missing on a \
+terminal: the start URL (`my-org` stands for https://my-org.awsapps.com/start), the region, the \
+session's name and its registration scopes.
+
+Examples:
+  ssox configure               ask, write [sso-session NAME], log in, offer to sync
+  ssox configure --session corp --start-url corp --region eu-west-1 --sync"
+)]
+pub struct ConfigureArgs {
+    /// sso-session name [default: from the start URL, e.g. my-org]
+    #[arg(long, value_name = "NAME")]
+    pub session: Option<String>,
+    /// AWS access portal URL; `my-org` or `d-1234567890` stands for https://NAME.awsapps.com/start
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// IAM Identity Center's region (sso_region), e.g. us-east-1
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Registration scopes, comma-separated [default: sso:account:access, which makes tokens
+    /// refreshable]
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+    /// Only write the session; do not log in
+    #[arg(long)]
+    pub no_login: bool,
+    /// Then sync its profiles without asking
+    #[arg(long)]
+    pub sync: bool,
+    /// Do not open a browser for the login; print the URL and code only
+    #[arg(long, conflicts_with = "no_login")]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each profile gets sso_session, sso_account_id, sso_role_name, region, \
+sso_account_name and sso_auto_populated = true. Only profiles sync wrote (sso_auto_populated = \
+true) are ever updated or removed; a profile for the same account and role, hand-written or not, \
+is left as it is. Names: --name with {account_name}, {account_id}, {role_name} and {session}, \
+remembered in the session's section (ssox_profile_template).
+
+Examples:
+  ssox sync                    the active profile's session, the only one, or a menu
+  ssox sync --dry-run          the change to the config file as a diff; nothing written
+  ssox sync --all --prune      every session; remove profiles whose account or role is gone"
+)]
+pub struct SyncArgs {
+    /// sso-sessions to sync [default: the active profile's session, the only one, or a menu]
+    #[arg(value_name = "SESSION", conflicts_with = "all")]
+    pub sessions: Vec<String>,
+    /// Sync every sso-session in the config
+    #[arg(long)]
+    pub all: bool,
+    /// Profile name template [default: the session's last, else {account_name}_{role_name}]
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name: Option<String>,
+    /// Region of the profiles written [default: the session's sso_region]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Remove generated profiles whose account or role is gone (asks first on a terminal)
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the change to the config file as a unified diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove without asking (with --prune); needed without a terminal
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[cfg(test)]

@@ -52,6 +52,9 @@ pub struct Row {
     pub name: String,
     pub kind: &'static str,
     pub account: Option<String>,
+    /// The account's name as the portal gave it to `ssox sync` (`sso_account_name` of this
+    /// profile, or of another for the same account id).
+    pub account_name: Option<String>,
     pub role: Option<String>,
     /// sso-session name, or the legacy start URL's host.
     pub session: Option<String>,
@@ -77,6 +80,11 @@ impl Row {
         }
     }
 
+    /// The ACCOUNT cell of `list` and `pick`: `111111111111 (Prod)`, or the id alone.
+    pub fn account_cell(&self) -> Option<String> {
+        account_cell(self.account.clone(), self.account_name.as_deref())
+    }
+
     /// The profile in `list --json`.
     pub fn json(&self) -> Value {
         json!({
@@ -92,6 +100,8 @@ impl Row {
             "token_expires_at": self.sso.as_ref().and_then(|s| s.expires_at.clone()),
             "active": self.active,
             "error": self.error,
+            // Added after the others, so that their order stays as it was.
+            "account_name": self.account_name,
         })
     }
 }
@@ -193,7 +203,7 @@ pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Ro
     let mut tokens = Tokens::new(settings);
     let mut sessions: HashMap<&str, Result<Rc<SessionState>, String>> = HashMap::new();
     let active = settings.active_profile();
-    config
+    let mut rows: Vec<Row> = config
         .profiles
         .values()
         .map(|p| {
@@ -202,6 +212,7 @@ pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Ro
                 name: p.name.clone(),
                 kind: p.kind.as_str(),
                 account: f.account.map(str::to_string),
+                account_name: f.account_name.map(str::to_string),
                 role: f.role.map(str::to_string),
                 session: None,
                 region: f.region.map(str::to_string),
@@ -236,7 +247,32 @@ pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Ro
             }
             r
         })
-        .collect()
+        .collect();
+    name_accounts(&mut rows);
+    rows
+}
+
+fn account_cell(id: Option<String>, name: Option<&str>) -> Option<String> {
+    let id = id?;
+    Some(match name {
+        Some(name) if name != id => format!("{id} ({name})"),
+        _ => id,
+    })
+}
+
+/// Give the rows of an account without `sso_account_name` the name another profile of that
+/// account has (a hand-written profile beside the ones `sync` wrote).
+fn name_accounts(rows: &mut [Row]) {
+    let names: HashMap<String, String> = rows
+        .iter()
+        .filter_map(|r| Some((r.account.clone()?, r.account_name.clone()?)))
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    for r in rows.iter_mut().filter(|r| r.account_name.is_none()) {
+        r.account_name = r.account.as_ref().and_then(|a| names.get(a)).cloned();
+    }
 }
 
 /// The keys every row shows, read in one pass over the profile's keys (a lookup each scanned them
@@ -245,6 +281,7 @@ pub fn rows(config: &Config, settings: &Settings, now: OffsetDateTime) -> Vec<Ro
 #[derive(Default)]
 struct Fields<'a> {
     account: Option<&'a str>,
+    account_name: Option<&'a str>,
     role: Option<&'a str>,
     region: Option<&'a str>,
     session: Option<&'a str>,
@@ -258,6 +295,7 @@ impl<'a> Fields<'a> {
         for (k, v) in p.keys.iter() {
             let slot = match k {
                 "sso_account_id" => &mut f.account,
+                "sso_account_name" => &mut f.account_name,
                 "sso_role_name" => &mut f.role,
                 "region" => &mut f.region,
                 "sso_session" => &mut f.session,
@@ -302,19 +340,20 @@ fn chained(r: &mut Row, config: &Config, p: &Profile, tokens: &mut Tokens, now: 
     }
 }
 
-/// Column titles of the `pick` menu, in the order of [`menu_row`]'s cells. (An account name,
-/// once one is cached from ListAccounts, belongs in the ACCOUNT cell beside the id: every cell
-/// is searched.)
+/// Column titles of the `pick` menu, in the order of [`menu_row`]'s cells. The ACCOUNT cell
+/// holds the account's name beside its id (`111111111111 (Prod)`), so the filter, which searches
+/// every cell, matches on it.
 pub const MENU_HEADER: [&str; 6] = ["PROFILE", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN"];
 
-/// The menu cells for one profile: name, account, role, session, region, token state. Every
-/// cell is searched. Empty when unknown.
+/// The menu cells for one profile: name, account (with its name), role, session, region, token
+/// state. Every cell is searched. Empty when unknown.
 pub fn menu_row(r: Row) -> ui::Row {
     let token = r.token_cell().unwrap_or_default().to_string();
+    let account = account_cell(r.account, r.account_name.as_deref()).unwrap_or_default();
     ui::Row {
         cells: vec![
             r.name,
-            r.account.unwrap_or_default(),
+            account,
             r.role.unwrap_or_default(),
             r.session.unwrap_or_default(),
             r.region.unwrap_or_default(),

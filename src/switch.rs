@@ -130,7 +130,7 @@ pub fn pick(
     let loaded = started.elapsed();
     if config.profiles.is_empty() {
         bail!(
-            "no profiles in {} to pick from; add one with `aws configure sso` \
+            "no profiles in {} to pick from; add them with `ssox sync` \
              (or a [profile NAME] section by hand), then see `ssox list`",
             config.config_path
         );

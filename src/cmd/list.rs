@@ -54,7 +54,7 @@ fn table(rows: &[Row], color: bool) -> String {
             [
                 r.name.clone(),
                 r.kind.to_string(),
-                r.account.clone().unwrap_or_else(dash),
+                r.account_cell().unwrap_or_else(dash),
                 r.role.clone().unwrap_or_else(dash),
                 r.session.clone().unwrap_or_else(dash),
                 r.region.clone().unwrap_or_else(dash),

@@ -3,6 +3,7 @@
 //! another command's file. Must not parse config text, draw menus or touch tokio/the SDK.
 
 mod completions;
+mod configure;
 mod console;
 mod creds;
 mod doctor;
@@ -14,6 +15,7 @@ mod logout;
 mod pick;
 mod serve;
 mod status;
+mod sync;
 mod use_;
 mod whoami;
 
@@ -37,6 +39,8 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Exec(a) => exec::run(a, settings),
         Command::Serve(a) => serve::run(a, settings),
         Command::Console(a) => console::run(a, settings),
+        Command::Configure(a) => configure::run(a, settings),
+        Command::Sync(a) => sync::run(a, settings),
         Command::Doctor(a) => doctor::run(a, settings),
     }
 }

@@ -258,7 +258,7 @@ fn read_optional(path: &Path, shown: &str) -> Result<Option<String>> {
 pub fn missing_config_message(path: &str) -> String {
     format!(
         "no AWS config file at {path}\n\
-         create one with `aws configure sso`, or write it by hand, for example:\n\n\
+         create one with `ssox configure` (then `ssox sync`), or write it by hand, for example:\n\n\
          [sso-session my_sso_session]\n\
          sso_start_url = https://my-sso-portal.awsapps.com/start\n\
          sso_region = us-east-1\n\

@@ -1025,7 +1025,9 @@ fn load_reads_files_and_explains_a_missing_config() {
     let show = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
     let e = load(&cfg, &creds, show).unwrap_err().to_string();
     assert!(
-        e.starts_with("no AWS config file at config\ncreate one with `aws configure sso`"),
+        e.starts_with(
+            "no AWS config file at config\ncreate one with `ssox configure` (then `ssox sync`)"
+        ),
         "{e}"
     );
     std::fs::write(&creds, "[k]\naws_access_key_id = A\n").unwrap();

@@ -27,8 +27,8 @@ pub fn config(settings: &Settings, lines: &mut Vec<Line>) -> Option<Config> {
             ),
             ConfigSource::Default => (
                 format!("{path} does not exist"),
-                "run aws configure sso, or write an [sso-session] and a [profile] by hand \
-                 (see README.md)",
+                "run ssox configure (then ssox sync), or write an [sso-session] and a [profile] \
+                 by hand (see README.md)",
             ),
         };
         lines.push(Line::fail("config", text, fix));

@@ -1,10 +1,18 @@
-//! `ssox sync`'s pure part: naming generated profiles, planning what to add, update and remove in
-//! the config file, and showing the change (a unified diff for `--dry-run`, a one-line summary).
-//! Must not read or write files, call AWS or touch the terminal: the command does those.
+//! `ssox configure` and `ssox sync`: from an empty `~/.aws` to one profile per account and role.
+//! The pure part: naming generated profiles (`names`), planning what to add, update and remove
+//! in the config file (`plan`), showing the change (`diff`, a one-line summary) and the
+//! sso-session `configure` writes (`configure`); these must not read or write files, call AWS or
+//! touch the terminal. The rest drives them: the config file's locked, exact read and checked
+//! write (`file`), `sync` (`run`: token, listing, plan, write) and `configure` (`setup`:
+//! questions, write, login, sync), through `session`, `aws` and `ui`.
 
+pub mod configure;
 pub mod diff;
+pub mod file;
 pub mod names;
 mod plan;
+pub mod run;
+pub mod setup;
 
 pub use plan::{plan, Account, Entry, Plan, Request, Update, TEMPLATE_KEY};
 

@@ -110,7 +110,7 @@ fn doctor_names_a_config_file_that_is_not_there() {
     let o = sb.run(&["doctor"]);
     assert_eq!(
         lines_of(&o)[0],
-        "fail  config: ~/.aws/config does not exist; fix: run aws configure sso, or write an [sso-session] and a [profile] by hand (see README.md)"
+        "fail  config: ~/.aws/config does not exist; fix: run ssox configure (then ssox sync), or write an [sso-session] and a [profile] by hand (see README.md)"
     );
 }
 

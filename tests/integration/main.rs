@@ -2,6 +2,7 @@
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
 mod chains;
+mod configure;
 mod console;
 mod creds;
 mod doctor;
@@ -21,6 +22,7 @@ mod serve;
 mod shells;
 mod support;
 mod switching;
+mod sync;
 mod tokens;
 mod typos;
 mod use_list;

@@ -214,7 +214,13 @@ fn throttling_and_server_errors_are_retried_and_the_listing_is_complete() {
     }
     // With every 3rd request failing, one account's 6 tries could all land on failures when the
     // requests interleave (about 1 run in 20); 30 tries make that impossible in practice.
-    let (result, progress) = list(&fake, Backoff { attempts: 30, ..FAST });
+    let (result, progress) = list(
+        &fake,
+        Backoff {
+            attempts: 30,
+            ..FAST
+        },
+    );
     assert_eq!(result.unwrap(), expected(&accounts));
     assert_eq!(progress.last(), Some(&(40, 40)));
     // 4 pages + 2 throttled; 40 answers, after requests 1 and 2 (popped) and every 3rd failed:

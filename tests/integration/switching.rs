@@ -317,7 +317,7 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
             .collect()
     };
     assert_eq!(names("Daily"), ["login", "use", "pick", "status", "list"]);
-    assert_eq!(names("Setup"), ["init", "completions"]);
+    assert_eq!(names("Setup"), ["configure", "sync", "init", "completions"]);
     assert_eq!(
         names("Credentials"),
         ["whoami", "creds", "exec", "serve", "console"]
@@ -338,6 +338,8 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
         "serve",
         "console",
         "doctor",
+        "configure",
+        "sync",
     ] {
         for flag in ["--help", "-h"] {
             let o = sb.run(&[sub, flag]);

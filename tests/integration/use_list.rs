@@ -71,11 +71,13 @@ fn list_json_has_stable_keys() {
             "token",
             "token_expires_at",
             "active",
-            "error"
+            "error",
+            "account_name"
         ]
     );
     assert_eq!(rows[0]["name"], "blog_admin");
     assert_eq!(rows[0]["token"], "none");
+    assert_eq!(rows[0]["account_name"], serde_json::Value::Null);
 }
 
 #[test]
@@ -107,7 +109,7 @@ fn missing_config_is_a_friendly_error() {
     assert_eq!(stdout(&o), "");
     assert!(
         stderr(&o).starts_with(
-            "ssox: no AWS config file at ~/.aws/config\ncreate one with `aws configure sso`"
+            "ssox: no AWS config file at ~/.aws/config\ncreate one with `ssox configure` (then `ssox sync`)"
         ),
         "{}",
         stderr(&o)

@@ -133,6 +133,22 @@ pub fn with_integration(sb: &Sandbox, shell: &str, body: &str) -> Command {
     c
 }
 
+/// Run `c` in a new session: it has no controlling terminal, so `/dev/tty` cannot be opened
+/// either, and ssox cannot ask anything (whatever terminal the test runner has).
+pub fn no_terminal(c: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe and touches no memory of this process.
+    unsafe {
+        c.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c
+}
+
 /// Whether an external tool is available. Under CI (`CI` set) a missing tool fails the test,
 /// since `.ci/run` installs it; elsewhere the test is skipped with a printed reason.
 pub fn require_tool(name: &str) -> bool {
