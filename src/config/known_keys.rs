@@ -8,6 +8,11 @@
 //! "close" to anything). Any other unknown key is left alone: the files are shared with other
 //! tools, and only a near miss of a setting the AWS tools read is worth a warning.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use foldhash::fast::FixedState;
+
 use super::suggest::edit_distance;
 
 /// Every setting of a profile or sso-session that the AWS CLI v2, botocore or the AWS SDKs read,
@@ -125,9 +130,12 @@ pub(super) const SECTION_PREFIXES: &[&str] = &["profile", "sso-session", "servic
 /// Bare sections of the config file that the AWS CLI reads and that are not profiles.
 pub(super) const BARE_SECTIONS: &[&str] = &["plugins", "preview"];
 
-/// Whether the AWS tools read `key` (lowercase).
+/// Whether the AWS tools read `key` (lowercase). A hash set: `list` asks this of every key of
+/// every profile (a binary search cost it a sixth of its time at 10,000 profiles).
 pub(super) fn is_aws_key(key: &str) -> bool {
-    AWS_KEYS.binary_search(&key).is_ok()
+    static SET: OnceLock<HashSet<&str, FixedState>> = OnceLock::new();
+    SET.get_or_init(|| AWS_KEYS.iter().copied().collect())
+        .contains(key)
 }
 
 /// The setting an unknown key (lowercase, as stored) was probably meant to be; `None` for a key
