@@ -138,23 +138,25 @@ impl Config {
                 Some(s) if self.sessions.len() == 1 => s.as_str(),
                 _ => "NAME",
             };
-            let fix = match self.renames(&profile.keys, login_missing(profile)).pop() {
-                Some(rename) => format!("rename {rename}"),
-                None => format!("add `sso_session = {example}` to {}", profile.section()),
-            };
+            let fix = self
+                .renames(&profile.keys, login_missing(profile))
+                .unwrap_or_else(|| {
+                    format!("add `sso_session = {example}` to {}", profile.section())
+                });
             return Err(ConfigError(format!(
                 "profile {name:?} has neither sso_session nor sso_start_url ({}); {fix}",
                 self.at(profile.source),
             )));
         };
         let region = profile.get("sso_region").ok_or_else(|| {
-            let fix = match self.renames(&profile.keys, &["sso_region"]).pop() {
-                Some(rename) => format!("rename {rename}"),
-                None => format!(
-                    "add `sso_region = us-east-1` (your IAM Identity Center region) to {}",
-                    profile.section()
-                ),
-            };
+            let fix = self
+                .renames(&profile.keys, &["sso_region"])
+                .unwrap_or_else(|| {
+                    format!(
+                        "add `sso_region = us-east-1` (your IAM Identity Center region) to {}",
+                        profile.section()
+                    )
+                });
             ConfigError(format!(
                 "profile {name:?} is missing sso_region ({}); {fix}",
                 key_at("sso_start_url"),
@@ -187,22 +189,6 @@ impl Config {
         })
     }
 
-    /// The endpoint a profile's config sets for `service` (`sso_oidc`, `sso`, `sts`): its
-    /// `[services]` block first, then a top-level `endpoint_url`. Env overrides are not applied here.
-    pub fn configured_endpoint(&self, profile: Option<&str>, service: &str) -> Option<String> {
-        let p = self.profiles.get(profile?)?;
-        let from_services = p
-            .get("services")
-            .and_then(|s| self.services.get(s))
-            .and_then(|svc| svc.get(&service.replace('-', "_")))
-            .and_then(|block| block.get("endpoint_url"))
-            .filter(|v| !v.is_empty())
-            .cloned();
-        from_services.or_else(|| p.get("endpoint_url").map(str::to_string))
-    }
-}
-
-impl Config {
     /// `profile "dev" is missing sso_account_id (~/.aws/config:3); add … to [profile dev]`.
     pub(super) fn missing_keys_message(&self, profile: &Profile, missing: &[&str]) -> String {
         format!(
@@ -215,32 +201,41 @@ impl Config {
     }
 
     /// How to supply the `missing` keys of a section: `` add `sso_role_name = …` to [profile
-    /// dev] ``, and for a key the section has only misspelled, `rename sso_acount_id
+    /// dev] ``, and for keys the section has only misspelled, `rename sso_acount_id
     /// (~/.aws/config:4) to sso_account_id`.
     fn supply(&self, keys: &Keys, section: &str, missing: &[&str]) -> String {
-        let renames = self.renames(keys, missing);
         let adds: Vec<String> = missing
             .iter()
             .filter(|k| !key_typos(keys).any(|t| t.meant == **k))
             .map(|k| format!("`{k} = {}`", example(k)))
             .collect();
-        let mut fix = Vec::new();
-        if !adds.is_empty() {
-            fix.push(format!("add {} to {section}", adds.join(" and ")));
-        }
-        if !renames.is_empty() {
-            fix.push(format!("rename {}", renames.join(" and ")));
-        }
+        let add = (!adds.is_empty()).then(|| format!("add {} to {section}", adds.join(" and ")));
+        let fix: Vec<String> = add.into_iter().chain(self.renames(keys, missing)).collect();
         fix.join(" and ")
     }
 
-    /// `sso_acount_id (~/.aws/config:4) to sso_account_id` for each key of `wanted` that the
-    /// section has only misspelled.
-    fn renames(&self, keys: &Keys, wanted: &[&str]) -> Vec<String> {
-        key_typos(keys)
+    /// `rename sso_acount_id (~/.aws/config:4) to sso_account_id and …` for the keys of `wanted`
+    /// that the section has only misspelled; `None` when it has none of them misspelled.
+    fn renames(&self, keys: &Keys, wanted: &[&str]) -> Option<String> {
+        let renames: Vec<String> = key_typos(keys)
             .filter(|t| wanted.contains(&t.meant))
             .map(|t| format!("{} ({}) to {}", t.typed, self.at(t.source), t.meant))
-            .collect()
+            .collect();
+        (!renames.is_empty()).then(|| format!("rename {}", renames.join(" and ")))
+    }
+
+    /// The endpoint a profile's config sets for `service` (`sso_oidc`, `sso`, `sts`): its
+    /// `[services]` block first, then a top-level `endpoint_url`. Env overrides are not applied here.
+    pub fn configured_endpoint(&self, profile: Option<&str>, service: &str) -> Option<String> {
+        let p = self.profiles.get(profile?)?;
+        let from_services = p
+            .get("services")
+            .and_then(|s| self.services.get(s))
+            .and_then(|svc| svc.get(&service.replace('-', "_")))
+            .and_then(|block| block.get("endpoint_url"))
+            .filter(|v| !v.is_empty())
+            .cloned();
+        from_services.or_else(|| p.get("endpoint_url").map(str::to_string))
     }
 }
 

@@ -309,3 +309,19 @@ fn use_warns_the_same_after_the_one_profile_parse() {
     }
     assert_eq!(warnings(&full, "b").len(), 2);
 }
+
+#[test]
+fn a_login_error_names_every_misspelled_login_key() {
+    let c = parse(
+        "[profile p]\nsso_sesion = corp\nsso_start_ulr = https://x\nsso_account_id = 1\n\
+         sso_role_name = r\n",
+    );
+    assert_eq!(
+        err(c.profile_login(&c.profiles["p"])),
+        "profile \"p\" has neither sso_session nor sso_start_url (~/.aws/config:1); rename \
+         sso_sesion (~/.aws/config:2) to sso_session and sso_start_ulr (~/.aws/config:3) to \
+         sso_start_url"
+    );
+    assert_eq!(typos(&c), Vec::<String>::new());
+    assert_eq!(warnings(&c, "p"), Vec::<String>::new());
+}
