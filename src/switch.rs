@@ -2,8 +2,10 @@
 //! `pick` and `login --use` so their output is identical: a login first when asked (`--login`,
 //! or `SSOX_AUTO_LOGIN=1` on a terminal), a warning on stderr when the session has no valid
 //! token, the eval-safe shell code on stdout (with the region and the profile left behind, for
-//! `use -`), a hint on stderr when that code lands on a terminal, and the pick history. `pick`
-//! chooses the name in the menu first. No network unless a login is asked for.
+//! `use -`), a hint on stderr when that code lands on a terminal, and the pick history. What
+//! looks wrong in the profile itself (a key that looks like a typo, a missing account or role)
+//! is warned about on stderr, and the switch happens anyway. `pick` chooses the name in the
+//! menu first. No network unless a login is asked for.
 
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -44,6 +46,10 @@ pub fn switch(
     }
     if let Some(region) = how.region {
         check_region(region)?;
+    }
+    // Keys that look like typos, a missing account or role: it switches all the same.
+    for message in config.profile_warnings(profile) {
+        warn(&message);
     }
     if profile.kind == ProfileKind::Sso {
         // `--login`, or SSOX_AUTO_LOGIN=1 with someone at the keyboard: log in first, then switch.

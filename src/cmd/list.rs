@@ -29,7 +29,7 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
     let now = super::now();
     if !args.names {
-        for p in &config.problems {
+        for p in config.problems.iter().chain(&config.typos()) {
             warn(&p.0);
         }
     }

@@ -285,7 +285,7 @@ impl Keys {
     }
 
     /// Every item as (key, value, nested, source), for comparing and showing.
-    fn entries(&self) -> impl Iterator<Item = (&str, &str, bool, Source)> {
+    pub(super) fn entries(&self) -> impl Iterator<Item = (&str, &str, bool, Source)> {
         self.items()
             .iter()
             .map(|it| (self.text(it.key), self.text(it.value), it.nested, it.source))

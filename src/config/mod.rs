@@ -5,15 +5,18 @@
 //!
 //! `ini.rs` tokenizes lines, `sections.rs` says what a header names, `parse.rs` turns sections
 //! into this model, `keys.rs` stores the keys of one parse, `targets.rs` resolves logins, roles
-//! and endpoints, `suggest.rs` says "did you mean", `edit.rs` rewrites the file.
+//! and endpoints, `suggest.rs` says "did you mean", `known_keys.rs` knows the settings the AWS
+//! tools read, `typos.rs` reports near misses of them, `edit.rs` rewrites the file.
 
 pub mod edit;
 pub mod ini;
 mod keys;
+mod known_keys;
 mod parse;
 mod sections;
 mod suggest;
 mod targets;
+mod typos;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,7 +28,7 @@ use crate::fsutil;
 pub use keys::Keys;
 use sections::quote_name;
 pub use suggest::closest;
-use suggest::{intended_profile_name, quoted_list};
+use suggest::{meant_section, quoted_list, Meant};
 pub use targets::{url_host, LoginTarget, RoleTarget};
 
 /// Which file a line came from.
@@ -319,7 +322,7 @@ impl Config {
     }
 
     /// Look up a profile; the error names the file, up to three close names, and a section that
-    /// looks meant as this profile but is not read as one.
+    /// looks meant as this profile but is not read as one (`[profle NAME]`, a bare `[NAME]`).
     pub fn profile(&self, name: &str) -> Result<&Profile, ConfigError> {
         self.profiles.get(name).ok_or_else(|| {
             let mut msg = format!("profile {name:?} not found in {}", self.config_path);
@@ -327,22 +330,24 @@ impl Config {
             if !close.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", quoted_list(&close)));
             }
-            if let Some((header, src)) = self
-                .ignored_sections
-                .iter()
-                .find(|(h, _)| intended_profile_name(h).is_some_and(|n| n == name))
-            {
+            let meant = self.misspelled_section(|m| match m {
+                Meant::Profile(n) => n == name,
+                Meant::Default => name == "default",
+                _ => false,
+            });
+            if let Some((header, src, meant)) = meant {
                 msg.push_str(&format!(
-                    "\n[{header}] ({}) is not read as a profile; write it as [profile {}]",
-                    self.at(*src),
-                    quote_name(name)
+                    "\n[{header}] ({}) is not read as a profile; write it as {}",
+                    self.at(src),
+                    meant.header()
                 ));
             }
             ConfigError(msg)
         })
     }
 
-    /// Look up an sso-session by name.
+    /// Look up an sso-session by name; the error names close names and a section that looks
+    /// meant as this sso-session but is not read as one (`[sso_session NAME]`).
     pub fn session(&self, name: &str) -> Result<&SsoSession, ConfigError> {
         self.sessions.get(name).ok_or_else(|| {
             let mut msg = format!("sso-session {name:?} not found in {}", self.config_path);
@@ -350,7 +355,30 @@ impl Config {
             if !close.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", quoted_list(&close)));
             }
+            if let Some(hint) = self.misspelled_session(name) {
+                msg.push_str(&format!("\n{hint}"));
+            }
             ConfigError(msg)
+        })
+    }
+
+    /// `[sso_session corp] (~/.aws/config:1) is not read as an sso-session; write it as
+    /// [sso-session corp]` when such a section is there.
+    pub(super) fn misspelled_session(&self, name: &str) -> Option<String> {
+        let (header, src, meant) =
+            self.misspelled_section(|m| matches!(m, Meant::Session(n) if n == name))?;
+        Some(format!(
+            "[{header}] ({}) is not read as an sso-session; write it as {}",
+            self.at(src),
+            meant.header()
+        ))
+    }
+
+    /// The first ignored config-file section meant as one `wanted` accepts, with where it is.
+    fn misspelled_section(&self, wanted: impl Fn(&Meant) -> bool) -> Option<(&str, Source, Meant)> {
+        self.ignored_sections.iter().find_map(|(header, src)| {
+            let (meant, _) = meant_section(header)?;
+            wanted(&meant).then_some((header.as_str(), *src, meant))
         })
     }
 }

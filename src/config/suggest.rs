@@ -1,7 +1,9 @@
-//! Did-you-mean: the names closest to one the user typed, and the profile a section that is not
-//! read as one was probably meant to be. Pure string work; knows nothing of files or the terminal.
+//! Did-you-mean: the names closest to one the user typed, and the section (profile,
+//! sso-session…) a header that is not read as one was probably meant to be. Pure string work;
+//! knows nothing of files or the terminal.
 
-use super::ini;
+use super::ini::{self, quote_name};
+use super::known_keys::{means_default, meant_prefix, BARE_SECTIONS, SECTION_PREFIXES};
 
 /// Up to `n` names closest to `target`, best first: the same name in another case, then typos
 /// (a few edits or swapped letters, scaled to the length), then names that start with or contain
@@ -38,7 +40,7 @@ pub fn closest<'a>(target: &str, names: impl Iterator<Item = &'a str>, n: usize)
 }
 
 /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
+pub(super) fn edit_distance(a: &[char], b: &[char]) -> usize {
     let w = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * w];
     for (j, v) in d.iter_mut().enumerate().take(w) {
@@ -66,13 +68,62 @@ pub(super) fn quoted_list(names: &[&str]) -> String {
     quoted.join(", ")
 }
 
-/// The profile name an ignored config-file header was probably meant to be: `[dev]` → `dev`,
-/// `[Profile dev]` → `dev`, `[profile a b]` → `a b`.
-pub(super) fn intended_profile_name(header: &str) -> Option<String> {
+/// What an ignored config-file section was probably meant to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Meant {
+    Profile(String),
+    /// `[default]`.
+    Default,
+    Session(String),
+    Services(String),
+}
+
+impl Meant {
+    /// The header as it should be written: `[profile "a b"]`, `[default]`, `[sso-session corp]`.
+    pub(super) fn header(&self) -> String {
+        match self {
+            Meant::Profile(n) => format!("[profile {}]", quote_name(n)),
+            Meant::Default => "[default]".to_string(),
+            Meant::Session(n) => format!("[sso-session {}]", quote_name(n)),
+            Meant::Services(n) => format!("[services {}]", quote_name(n)),
+        }
+    }
+}
+
+/// What an ignored config-file header was probably meant to be, and whether its first word is
+/// a section prefix as written (`[profile a b]`: the parser reports those itself). A bare
+/// `[dev]` is meant as `[profile dev]` (the credentials file's way to name a profile), `[Default]`
+/// as `[default]`, `[profle dev]` or `[Profile dev]` as `[profile dev]`, `[sso_session corp]`
+/// as `[sso-session corp]`. `None` for a header not close to any of them (`[plugins]`,
+/// `[tools x]`).
+pub(super) fn meant_section(header: &str) -> Option<(Meant, bool)> {
     let words = ini::shlex_split(header)?;
     match words.as_slice() {
-        [one] => Some(one.clone()),
-        [first, rest @ ..] if first.eq_ignore_ascii_case("profile") => Some(rest.join(" ")),
+        [one] => {
+            let ours = SECTION_PREFIXES.contains(&one.as_str()) || meant_prefix(one).is_some();
+            if ours || BARE_SECTIONS.contains(&one.as_str()) {
+                None
+            } else if means_default(one) {
+                Some((Meant::Default, false))
+            } else {
+                Some((Meant::Profile(one.clone()), false))
+            }
+        }
+        [first, rest @ ..] if !rest.is_empty() => {
+            let exact = SECTION_PREFIXES.contains(&first.as_str());
+            let prefix = if exact {
+                first.as_str()
+            } else {
+                meant_prefix(first)?
+            };
+            let name = rest.join(" ");
+            let meant = match prefix {
+                "profile" => Meant::Profile(name),
+                "sso-session" => Meant::Session(name),
+                _ => Meant::Services(name),
+            };
+            Some((meant, exact))
+        }
         _ => None,
     }
 }

@@ -3,8 +3,10 @@
 //! sets. Pure lookups over a parsed `Config`; errors name the file, line and fix. Must not touch
 //! files, the network or the token cache.
 
+use super::keys::Keys;
 use super::sections::quote_name;
 use super::suggest::{closest, quoted_list};
+use super::typos::key_typos;
 use super::{Config, ConfigError, Profile};
 
 /// What a login needs: where the token lives and how to get one.
@@ -67,16 +69,15 @@ impl Config {
         let start_url = s.get("sso_start_url");
         let region = s.get("sso_region");
         let (Some(start_url), Some(region)) = (start_url, region) else {
-            let missing = missing_keys(&[
+            let missing = missing(&[
                 ("sso_start_url", start_url.is_none()),
                 ("sso_region", region.is_none()),
             ]);
             return Err(ConfigError(format!(
-                "sso-session {name:?} is missing {} ({}); add {} to {}",
-                missing.names,
+                "sso-session {name:?} is missing {} ({}); {}",
+                missing.join(" and "),
                 self.at(s.source),
-                missing.examples,
-                s.section()
+                self.supply(&s.keys, &s.section(), &missing)
             )));
         };
         Ok(LoginTarget {
@@ -95,7 +96,9 @@ impl Config {
         if let Some(session) = profile.get("sso_session") {
             if !self.sessions.contains_key(session) {
                 let close = closest(session, self.sessions.keys().map(String::as_str), 3);
-                let fix = if close.is_empty() {
+                let fix = if let Some(hint) = self.misspelled_session(session) {
+                    hint
+                } else if close.is_empty() {
                     format!(
                         "add an [sso-session {}] section or fix the name",
                         quote_name(session)
@@ -135,19 +138,28 @@ impl Config {
                 Some(s) if self.sessions.len() == 1 => s.as_str(),
                 _ => "NAME",
             };
+            let fix = self
+                .renames(&profile.keys, login_missing(profile))
+                .unwrap_or_else(|| {
+                    format!("add `sso_session = {example}` to {}", profile.section())
+                });
             return Err(ConfigError(format!(
-                "profile {name:?} has neither sso_session nor sso_start_url ({}); \
-                 add `sso_session = {example}` to {}",
+                "profile {name:?} has neither sso_session nor sso_start_url ({}); {fix}",
                 self.at(profile.source),
-                profile.section()
             )));
         };
         let region = profile.get("sso_region").ok_or_else(|| {
+            let fix = self
+                .renames(&profile.keys, &["sso_region"])
+                .unwrap_or_else(|| {
+                    format!(
+                        "add `sso_region = us-east-1` (your IAM Identity Center region) to {}",
+                        profile.section()
+                    )
+                });
             ConfigError(format!(
-                "profile {name:?} is missing sso_region ({}); add `sso_region = us-east-1` \
-                 (your IAM Identity Center region) to {}",
+                "profile {name:?} is missing sso_region ({}); {fix}",
                 key_at("sso_start_url"),
-                profile.section()
             ))
         })?;
         Ok(LoginTarget {
@@ -165,18 +177,8 @@ impl Config {
         let account = profile.get("sso_account_id");
         let role = profile.get("sso_role_name");
         let (Some(account), Some(role)) = (account, role) else {
-            let missing = missing_keys(&[
-                ("sso_account_id", account.is_none()),
-                ("sso_role_name", role.is_none()),
-            ]);
-            return Err(ConfigError(format!(
-                "profile {:?} is missing {} ({}); add {} to {}",
-                profile.name,
-                missing.names,
-                self.at(profile.source),
-                missing.examples,
-                profile.section()
-            )));
+            let missing = role_missing(profile);
+            return Err(ConfigError(self.missing_keys_message(profile, &missing)));
         };
         Ok(RoleTarget {
             profile: profile.name.clone(),
@@ -185,6 +187,41 @@ impl Config {
             region: profile.region().map(str::to_string),
             login,
         })
+    }
+
+    /// `profile "dev" is missing sso_account_id (~/.aws/config:3); add … to [profile dev]`.
+    pub(super) fn missing_keys_message(&self, profile: &Profile, missing: &[&str]) -> String {
+        format!(
+            "profile {:?} is missing {} ({}); {}",
+            profile.name,
+            missing.join(" and "),
+            self.at(profile.source),
+            self.supply(&profile.keys, &profile.section(), missing)
+        )
+    }
+
+    /// How to supply the `missing` keys of a section: `` add `sso_role_name = …` to [profile
+    /// dev] ``, and for keys the section has only misspelled, `rename sso_acount_id
+    /// (~/.aws/config:4) to sso_account_id`.
+    fn supply(&self, keys: &Keys, section: &str, missing: &[&str]) -> String {
+        let adds: Vec<String> = missing
+            .iter()
+            .filter(|k| !key_typos(keys).any(|t| t.meant == **k))
+            .map(|k| format!("`{k} = {}`", example(k)))
+            .collect();
+        let add = (!adds.is_empty()).then(|| format!("add {} to {section}", adds.join(" and ")));
+        let fix: Vec<String> = add.into_iter().chain(self.renames(keys, missing)).collect();
+        fix.join(" and ")
+    }
+
+    /// `rename sso_acount_id (~/.aws/config:4) to sso_account_id and …` for the keys of `wanted`
+    /// that the section has only misspelled; `None` when it has none of them misspelled.
+    fn renames(&self, keys: &Keys, wanted: &[&str]) -> Option<String> {
+        let renames: Vec<String> = key_typos(keys)
+            .filter(|t| wanted.contains(&t.meant))
+            .map(|t| format!("{} ({}) to {}", t.typed, self.at(t.source), t.meant))
+            .collect();
+        (!renames.is_empty()).then(|| format!("rename {}", renames.join(" and ")))
     }
 
     /// The endpoint a profile's config sets for `service` (`sso_oidc`, `sso`, `sts`): its
@@ -202,28 +239,38 @@ impl Config {
     }
 }
 
-struct Missing {
-    /// `sso_start_url and sso_region`
-    names: String,
-    /// `` `sso_start_url = https://…` and `sso_region = us-east-1` ``
-    examples: String,
+/// The keys `Config::profile_login` says an SSO profile lacks: `sso_session` and
+/// `sso_start_url` when it has neither, `sso_region` for a legacy profile without it.
+pub(super) fn login_missing(profile: &Profile) -> &'static [&'static str] {
+    if profile.get("sso_session").is_some() {
+        return &[];
+    }
+    match (profile.get("sso_start_url"), profile.get("sso_region")) {
+        (None, _) => &["sso_session", "sso_start_url"],
+        (Some(_), None) => &["sso_region"],
+        (Some(_), Some(_)) => &[],
+    }
 }
 
-fn missing_keys(keys: &[(&str, bool)]) -> Missing {
-    let example = |k: &str| match k {
+/// `sso_account_id` and `sso_role_name`, those of them the profile lacks.
+pub(super) fn role_missing(profile: &Profile) -> Vec<&'static str> {
+    missing(&[
+        ("sso_account_id", profile.get("sso_account_id").is_none()),
+        ("sso_role_name", profile.get("sso_role_name").is_none()),
+    ])
+}
+
+fn missing(keys: &[(&'static str, bool)]) -> Vec<&'static str> {
+    keys.iter().filter(|(_, m)| *m).map(|(k, _)| *k).collect()
+}
+
+/// A value to show in "add `key = value`".
+fn example(key: &str) -> &'static str {
+    match key {
         "sso_start_url" => "https://my-sso-portal.awsapps.com/start",
         "sso_region" => "us-east-1",
         "sso_account_id" => "111111111111",
         "sso_role_name" => "AdministratorAccess",
         _ => "…",
-    };
-    let missing: Vec<&str> = keys.iter().filter(|(_, m)| *m).map(|(k, _)| *k).collect();
-    let examples: Vec<String> = missing
-        .iter()
-        .map(|k| format!("`{k} = {}`", example(k)))
-        .collect();
-    Missing {
-        names: missing.join(" and "),
-        examples: examples.join(" and "),
     }
 }

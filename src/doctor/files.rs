@@ -69,7 +69,7 @@ pub fn config(settings: &Settings, lines: &mut Vec<Line>) -> Option<Config> {
             ),
         ));
     }
-    for p in &config.problems {
+    for p in config.problems.iter().chain(&config.typos()) {
         lines.push(Line::warn("config", p.0.clone(), ""));
     }
     Some(config)

@@ -24,5 +24,6 @@ mod support;
 mod switching;
 mod sync;
 mod tokens;
+mod typos;
 mod use_list;
 mod whoami;

@@ -285,8 +285,10 @@ fn one_failed_account_fails_the_whole_listing() {
         ),
         "{message}"
     );
+    // Requests already in flight (up to 8) may still finish after the 7th fails, but the
+    // listing stops: it never gets to the last account.
     let done = progress.last().unwrap().0;
-    assert!((1..=6).contains(&done), "{progress:?}");
+    assert!((1..20).contains(&done), "{progress:?}");
     assert!(fake.count("ListAccountRoles") < 20);
 }
 
