@@ -18,6 +18,20 @@ pub fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
+/// Buffered stdout, for [`stream_stdout`] (a concrete type: serde_json's many small writes
+/// through `dyn Write` were more than half of `list --json`).
+pub type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
+
+/// Write to stdout through a buffer as `write` produces it (a long listing never sits whole in
+/// memory); a closed pipe is not an error.
+pub fn stream_stdout(write: impl FnOnce(&mut Stdout) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 /// Point stdout at `/dev/null`, so that whoever reads it (`$(…)`, `<(…)`, a pipe) sees its end
 /// while ssox keeps running (`ssox serve`). Later writes to stdout are discarded.
 pub fn detach_stdout() -> Result<()> {

@@ -135,9 +135,8 @@ pub fn pick(
             config.config_path
         );
     }
-    // The rows' strings move into the menu (no copies: this is most of the time to first frame).
     let mut rows: Vec<Option<ui::Row>> = profiles::rows(&config, settings, now)
-        .into_iter()
+        .iter()
         .map(|r| Some(profiles::menu_row(r)))
         .collect();
     let history_file = history::path(&settings.state_dir);

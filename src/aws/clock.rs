@@ -46,7 +46,7 @@ pub fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
 
 async fn date_header(endpoint: &str) -> Result<String> {
     let connector = aws_smithy_http_client::Connector::builder()
-        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build();
     let request = HttpRequest::get(endpoint).map_err(|_| anyhow!("invalid URL {endpoint}"))?;
     let response = connector.call(request).await.map_err(|e| {

@@ -1,6 +1,6 @@
 //! AWS console federation (the sign-in endpoint's getSigninToken) and the login URL built from
 //! its token. Uses the SDK's own HTTP connector (aws-smithy-http-client: hyper + rustls with
-//! aws-lc, native roots), so no second HTTP or TLS stack is compiled in. Blocking API. Must never
+//! ring, native roots), so no second HTTP or TLS stack is compiled in. Blocking API. Must never
 //! put the credentials, the request URL or the sign-in token in an error message.
 
 use std::time::Duration;
@@ -114,7 +114,7 @@ pub fn signin_token(endpoint: &str, c: &RoleCredentials) -> Result<String> {
 /// GET `url` (which holds the credentials) from the federation `endpoint`.
 async fn get(endpoint: &str, url: &str) -> Result<(u16, Vec<u8>)> {
     let connector = aws_smithy_http_client::Connector::builder()
-        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build();
     // The URL holds the credentials: the error must not echo it.
     let request = HttpRequest::get(url).map_err(|_| anyhow!("invalid sign-in endpoint URL"))?;

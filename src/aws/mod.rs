@@ -68,6 +68,25 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
+/// The HTTP client of every SDK client ssox builds: the SDK's default (hyper with rustls, the
+/// proxy from `HTTPS_PROXY`/`NO_PROXY`, as `default_https_client` in aws-smithy-runtime builds
+/// it) with rustls' `ring` provider instead of `aws-lc-rs`, whose C build was a third of a clean
+/// release build.
+pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+        let mut conn = aws_smithy_http_client::ConnectorBuilder::default()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring));
+        conn.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            conn.set_sleep_impl(components.sleep_impl());
+        }
+        conn.set_proxy_config(Some(ProxyConfig::from_env()));
+        conn.build()
+    })
+}
+
 /// Per-attempt timeouts for every SDK client ssox builds (the whole command's bound is the
 /// deadline given to `retry::send`).
 pub fn timeout_config() -> aws_config::timeout::TimeoutConfig {

@@ -134,7 +134,8 @@ impl Portal {
             .region(Region::new(region.to_string()))
             .behavior_version(BehaviorVersion::latest())
             .timeout_config(super::timeout_config())
-            .retry_config(super::retry_config());
+            .retry_config(super::retry_config())
+            .http_client(super::http_client());
         if let Some(url) = &endpoint.overridden {
             builder = builder.endpoint_url(url.clone());
         }

@@ -90,7 +90,8 @@ async fn fetch(req: &RoleRequest<'_>) -> Result<RoleCredentials, RoleError> {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(req.region.to_string()))
         .timeout_config(super::timeout_config())
-        .retry_config(super::retry_config());
+        .retry_config(super::retry_config())
+        .http_client(super::http_client());
     if let Some(url) = &endpoint.overridden {
         conf = conf.endpoint_url(url);
     }

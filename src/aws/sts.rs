@@ -91,7 +91,8 @@ impl Sts<'_> {
             .region(Region::new(self.region.to_string()))
             .credentials_provider(keys.sdk())
             .timeout_config(super::timeout_config())
-            .retry_config(super::retry_config());
+            .retry_config(super::retry_config())
+            .http_client(super::http_client());
         if let Some(url) = self.endpoint {
             conf = conf.endpoint_url(url);
         }

@@ -209,6 +209,17 @@ mod tests {
     }
 
     #[test]
+    fn a_written_timestamp_reads_back_to_the_second() {
+        // The fuzz target `cache` asserts this on every timestamp it parses; its first find was
+        // this input (a fraction and a `+0000` offset), where only the fraction is dropped.
+        let t = parse_timestamp("2026-11-24 04:34:20.123+0000").unwrap();
+        assert_eq!(t.nanosecond(), 123_000_000);
+        let written = format_timestamp(t);
+        assert_eq!(written, "2026-11-24T04:34:20Z");
+        assert_eq!(parse_timestamp(&written), t.replace_nanosecond(0).ok());
+    }
+
+    #[test]
     fn timestamp_values_are_absent_valid_or_unusable() {
         let v = |s: &str| serde_json::from_str::<Value>(s).unwrap();
         assert_eq!(timestamp(None, "k").unwrap(), None);

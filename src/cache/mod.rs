@@ -23,7 +23,8 @@ use crate::fsutil::{self, ReadError};
 
 pub use json::{format_timestamp, parse_timestamp, py_json};
 pub use registration::{
-    read_registration, registration_file_name, registration_json, write_registration, Registration,
+    parse_registration, read_registration, registration_file_name, registration_json,
+    write_registration, Registration,
 };
 pub use role::role_cache_file_name;
 pub use token::{

@@ -123,6 +123,11 @@ fn from_object(obj: &Map<String, Value>) -> Result<Registration, Unusable> {
     })
 }
 
+/// Parse a registration file's text; the error says why it is not a usable registration.
+pub fn parse_registration(text: &str) -> Result<Registration, Unusable> {
+    from_object(&super::parse_object(text)?)
+}
+
 /// Read the CLI's registration file. `None` when missing or unusable (then with a warning naming
 /// the file: the login registers a new client and overwrites it).
 pub fn read_registration(path: &Path) -> Option<Registration> {

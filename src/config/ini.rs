@@ -212,26 +212,48 @@ impl<'a> Events<'a> {
     }
 
     /// Pass over the rest of a section: stop before the next line that `step` would read as a
-    /// header (or a broken one), without classifying the lines in between where that cannot
-    /// change the answer. The lines passed over report no problems. `[` is rare outside headers,
-    /// so it is searched for (memchr) rather than looked for at every line start:
+    /// header (or a broken one). See [`Events::skip_sections`].
+    pub fn skip_section(&mut self) {
+        self.skip_sections(|_| false);
+    }
+
+    /// Pass over the rest of a section, and over every following section whose header `skip`
+    /// accepts: stop before the next line that `step` would read as a header `skip` refuses (or
+    /// as a broken header), without classifying the lines in between where that cannot change
+    /// the answer. The lines passed over report no problems, and their line breaks are counted
+    /// once, where the skip stops. `[` is rare outside headers, so it is searched for (memchr)
+    /// rather than looked for at every line start:
     /// - an unindented `[` line is a header whatever came before it, so the search jumps there;
     /// - an indented one is a header only when there is no value open to continue, so `step`
     ///   runs over the lines up to it and its state decides.
-    pub fn skip_section(&mut self) {
+    pub fn skip_sections(&mut self, mut skip: impl FnMut(&'a str) -> bool) {
         self.pending = None;
+        // Line breaks from `counted` to `self.next` are not in `self.line` yet.
+        let mut counted = self.next;
         while let Some(b) = self.text.as_bytes().get(self.next..) {
             let start = self.next;
             let Some((line_start, at)) = first_bracket_line(b) else {
-                self.line += self.line_breaks(start, self.text.len());
+                self.line += self.line_breaks(counted, self.text.len());
                 self.next = usize::MAX;
                 return;
             };
             if line_start == at {
-                self.line += self.line_breaks(start, start + at);
-                self.next = start + at;
-                return;
+                let at = start + at;
+                match self.header_at(at) {
+                    Some((header, next)) if skip(header) => {
+                        // What `step` does on a header line.
+                        self.state = State::InSection;
+                        self.next = next;
+                    }
+                    _ => {
+                        self.line += self.line_breaks(counted, at);
+                        self.next = at;
+                        return;
+                    }
+                }
+                continue;
             }
+            self.line += self.line_breaks(counted, start);
             while self.next < start + line_start {
                 self.step_quietly();
             }
@@ -240,7 +262,22 @@ impl<'a> Events<'a> {
             }
             // Inside a value: the `[` line continues it.
             self.step_quietly();
+            counted = self.next;
         }
+    }
+
+    /// The header of the unindented line starting at `at` (a `[`), as `step` reads it, and where
+    /// the next line starts; `None` for a broken header.
+    fn header_at(&self, at: usize) -> Option<(&'a str, usize)> {
+        let rest = self.text.as_bytes().get(at..)?;
+        let (end, next) = match memchr2(b'\n', b'\r', rest) {
+            None => (self.text.len(), self.text.len() + 1),
+            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (at + i, at + i + 2),
+            Some(i) => (at + i, at + i + 1),
+        };
+        // `at` and `end` are at a `[` and a line break: char boundaries.
+        let header = parse_header(trim_end_blank(self.text.get(at..end)?)).ok()?;
+        Some((header, next))
     }
 
     /// Read one line with `step` and drop what it yields.

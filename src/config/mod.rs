@@ -214,20 +214,60 @@ pub fn load_profile(
     load_with(config_file, credentials_file, display, Some(name))
 }
 
+/// The name of every profile in both files, sorted (see `Config::profile_names`).
+pub fn load_names(
+    config_file: &Path,
+    credentials_file: &Path,
+    display: impl Fn(&Path) -> String,
+) -> Result<Vec<String>> {
+    let texts = read_both(config_file, credentials_file, &display)?;
+    Ok(Config::profile_names(
+        &texts.config,
+        texts.credentials.as_deref(),
+    ))
+}
+
+/// Both files' text and how to show their paths.
+struct Texts {
+    config: String,
+    credentials: Option<String>,
+    config_path: String,
+    credentials_path: String,
+}
+
+fn read_both(
+    config_file: &Path,
+    credentials_file: &Path,
+    display: impl Fn(&Path) -> String,
+) -> Result<Texts> {
+    let (config_path, credentials_path) = (display(config_file), display(credentials_file));
+    let config_text = read_optional(config_file, &config_path)?;
+    let credentials = read_optional(credentials_file, &credentials_path)?;
+    let config = match (config_text, &credentials) {
+        (Some(text), _) => text,
+        (None, Some(_)) => String::new(),
+        (None, None) => anyhow::bail!(missing_config_message(&config_path)),
+    };
+    Ok(Texts {
+        config,
+        credentials,
+        config_path,
+        credentials_path,
+    })
+}
+
 fn load_with(
     config_file: &Path,
     credentials_file: &Path,
     display: impl Fn(&Path) -> String,
     only: Option<&str>,
 ) -> Result<Config> {
-    let (config_path, credentials_path) = (display(config_file), display(credentials_file));
-    let config_text = read_optional(config_file, &config_path)?;
-    let creds_text = read_optional(credentials_file, &credentials_path)?;
-    let config_text = match (config_text, &creds_text) {
-        (Some(text), _) => text,
-        (None, Some(_)) => String::new(),
-        (None, None) => anyhow::bail!(missing_config_message(&config_path)),
-    };
+    let Texts {
+        config: config_text,
+        credentials: creds_text,
+        config_path,
+        credentials_path,
+    } = read_both(config_file, credentials_file, display)?;
     Ok(match only {
         Some(name) => Config::parse_profile(
             &config_text,

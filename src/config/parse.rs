@@ -62,15 +62,56 @@ impl Config {
             None,
         )
     }
+
+    /// The name of every profile, sorted, once each: the keys of `parse(…).profiles`, found
+    /// the way `parse_profile` finds one profile (plain `[profile NAME]` sections are passed
+    /// over unread), which keeps shell completion (`ssox list --names`) fast on configs with
+    /// thousands of profiles.
+    pub fn profile_names(config_text: &str, credentials_text: Option<&str>) -> Vec<String> {
+        // A header is one line, so no section names this profile: every plain one is skipped.
+        let (cfg, skipped) = parse_inner(
+            config_text,
+            credentials_text,
+            String::new(),
+            String::new(),
+            Some("\n"),
+            true,
+        );
+        let mut names: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
+        names.extend(skipped);
+        names.sort_unstable();
+        names.dedup();
+        names.into_iter().map(str::to_string).collect()
+    }
 }
 
-fn parse_with<'t>(
+fn parse_with(
+    config_text: &str,
+    credentials_text: Option<&str>,
+    config_path: String,
+    credentials_path: String,
+    only: Option<&str>,
+) -> Config {
+    parse_inner(
+        config_text,
+        credentials_text,
+        config_path,
+        credentials_path,
+        only,
+        false,
+    )
+    .0
+}
+
+/// The parse, and (in a targeted one, with `names`) the names of the profiles passed over.
+fn parse_inner<'t>(
     config_text: &'t str,
     credentials_text: Option<&'t str>,
     config_path: String,
     credentials_path: String,
     only: Option<&'t str>,
-) -> Config {
+    names: bool,
+) -> (Config, Vec<&'t str>) {
     let mut cfg = Config {
         config_path,
         credentials_path,
@@ -87,6 +128,7 @@ fn parse_with<'t>(
         placeholder: Arc::default(),
         seen: HashMap::new(),
         only,
+        skipped: names.then(Vec::new),
     };
     if only.is_none() {
         let len = config_text.len() + credentials_text.map_or(0, str::len);
@@ -102,8 +144,9 @@ fn parse_with<'t>(
         parser.file = FileId::Credentials;
         parser.run(text);
     }
+    let skipped = parser.skipped.take().unwrap_or_default();
     parser.finish();
-    cfg
+    (cfg, skipped)
 }
 
 /// The section being read: its keys are stored from item `keys.first` on, then the section is
@@ -148,6 +191,8 @@ struct Parser<'c, 't> {
     seen: HashMap<&'t str, usize>,
     /// Read only this profile (plus every sso-session and services block); skip other profiles.
     only: Option<&'t str>,
+    /// The names of the profiles skipped, in order (repeats included), when they are wanted.
+    skipped: Option<Vec<&'t str>>,
 }
 
 impl<'t> Parser<'_, 't> {
@@ -184,9 +229,20 @@ impl<'t> Parser<'_, 't> {
                     if let Some(p) = pending.take() {
                         self.flush(p);
                     }
-                    if self.is_other_profile(header) {
-                        events.skip_section();
-                        continue;
+                    if let Some(only) = self.only {
+                        let file = self.file;
+                        let skipped = &mut self.skipped;
+                        let mut skip = |h: &'t str| {
+                            let name = other_profile(file, only, h);
+                            if let (Some(list), Some(name)) = (skipped.as_mut(), name) {
+                                list.push(name);
+                            }
+                            name.is_some()
+                        };
+                        if skip(header) {
+                            events.skip_sections(skip);
+                            continue;
+                        }
                     }
                     let kind = self.section_kind(header, line);
                     pending = Some(Pending {
@@ -237,18 +293,6 @@ impl<'t> Parser<'_, 't> {
             self.flush(p);
         }
         self.store.end_region();
-    }
-
-    /// In a targeted parse, whether this header is plainly a profile other than the one wanted.
-    fn is_other_profile(&self, header: &str) -> bool {
-        let Some(only) = self.only else { return false };
-        if self.file == FileId::Credentials {
-            return header != only;
-        }
-        if header == "default" {
-            return only != "default";
-        }
-        ini::plain_profile_name(header).is_some_and(|name| name != only)
     }
 
     fn section_kind(&mut self, header: &'t str, line: usize) -> SectionKind<'t> {
@@ -435,6 +479,17 @@ impl<'t> Parser<'_, 't> {
             })
             .collect();
     }
+}
+
+/// In a targeted parse for `only`, the name of the profile this header plainly is when that is
+/// another one (its section can be passed over unread).
+fn other_profile<'t>(file: FileId, only: &str, header: &'t str) -> Option<&'t str> {
+    let name = match (file, header) {
+        (FileId::Credentials, _) => header,
+        (FileId::Config, "default") => header,
+        (FileId::Config, _) => ini::plain_profile_name(header)?,
+    };
+    (name != only).then_some(name)
 }
 
 fn repeat_message(header: &str, first: usize) -> String {

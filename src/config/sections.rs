@@ -119,11 +119,12 @@ pub fn plain_profile_name(header: &str) -> Option<&str> {
         return None;
     }
     let name = trim_blank(rest);
-    let plain = !name.is_empty()
-        && !name
-            .bytes()
-            .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'"' | b'\'' | b'\\'));
-    plain.then_some(name)
+    // Without an early exit, which the compiler turns into vector instructions: `ssox use`
+    // checks every header of the file here.
+    let odd = name.bytes().fold(false, |odd, b| {
+        odd | matches!(b, b' ' | b'\t' | b'\r' | b'"' | b'\'' | b'\\')
+    });
+    (!name.is_empty() && !odd).then_some(name)
 }
 
 /// Python's `shlex.split` whitespace (not Unicode's: a no-break space is part of a name).

@@ -886,15 +886,22 @@ fn targeted(config: &str, creds: Option<&str>, name: &str) -> Config {
     Config::parse_profile(config, creds, CFG.into(), CREDS.into(), name)
 }
 
-#[test]
-fn targeted_parse_reads_the_same_profile_as_a_full_parse() {
+/// A config and credentials file with every shape the one-profile parse passes over or stops at.
+fn tricky() -> (String, &'static str) {
     let config = format!(
         "{SEED}[default]\nregion = d1\n[profile default]\nregion = d2\n[profile x]\nregion = a\n\
          [profile y]\nregion = y\n  [profile x]\n[profile e1]\n[profile e2]\n[profile x]\nsso_role_name = r\n[profile \"a b\"]\nregion = ab\n[profile x] # again\n\
          output = json\ns3 =\n  k = v\n[profile z\nregion = stolen\n[services s]\nsts =\n  endpoint_url = e\n\
          [profile y]\n  [profile x]\nsso_account_id = 999\n[profile w]\r[profile x]\rregion = cr\r"
     );
-    let creds = "[x]\naws_access_key_id = A\n[y]\nregion = yy\n[default]\noutput = text\n";
+    let creds =
+        "[x]\naws_access_key_id = A\n[y]\nregion = yy\n[default]\noutput = text\n[keys only]\n";
+    (config, creds)
+}
+
+#[test]
+fn targeted_parse_reads_the_same_profile_as_a_full_parse() {
+    let (config, creds) = tricky();
     let full = parse2(&config, creds);
     for name in full.profiles.keys() {
         let t = targeted(&config, Some(creds), name);
@@ -905,6 +912,32 @@ fn targeted_parse_reads_the_same_profile_as_a_full_parse() {
         assert_eq!(t.sessions.len(), full.sessions.len());
         assert_eq!(t.services, full.services);
     }
+}
+
+#[test]
+fn profile_names_are_the_full_parses_profiles() {
+    let (config, creds) = tricky();
+    let full = parse2(&config, creds);
+    assert_eq!(
+        Config::profile_names(&config, Some(creds)),
+        names(&full),
+        "quoted, bare [default], credentials-only and repeated profiles, once each, sorted"
+    );
+    assert_eq!(
+        names(&full),
+        [
+            "a b",
+            "blog_admin",
+            "default",
+            "e1",
+            "e2",
+            "keys only",
+            "w",
+            "x",
+            "y"
+        ]
+    );
+    assert_eq!(Config::profile_names("", None), Vec::<String>::new());
 }
 
 #[test]

@@ -86,7 +86,7 @@ pub fn profiles(config: &Config, settings: &Settings, now: OffsetDateTime, lines
             lines.push(Line::fail(topic, e, ""));
             continue;
         }
-        let Some(p) = config.profiles.get(&row.name) else {
+        let Some(p) = config.profiles.get(row.name) else {
             continue;
         };
         if p.kind == ProfileKind::Sso {

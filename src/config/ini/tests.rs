@@ -1,7 +1,7 @@
 //! Tokenizer tests: line breaks of every kind, and `skip_section` against reading every line.
 //! Compiled only in tests.
 
-use super::{events, Event};
+use super::{events, Event, LineError};
 
 fn section(header: &str, line: usize) -> Option<Event<'_>> {
     Some(Event::Section { header, line })
@@ -60,4 +60,27 @@ fn skip_section_ignores_brackets_inside_lines() {
     e.next();
     e.skip_section();
     assert_eq!(e.next(), section("y", 6));
+}
+
+#[test]
+fn skip_sections_passes_over_the_headers_it_is_told_to() {
+    let text = "[a]\nk = v\n[b]\r\nk = [v]\r[c]\n  [indented]\n[d\n[e]\n[f]\n";
+    let mut e = events(text);
+    assert_eq!(e.next(), section("a", 1));
+    // `b` and `c` are passed over (and their lines counted); right after a header an indented
+    // `[..]` line is a header too, so the skip stops and `step` reads it, even though `skip`
+    // would accept it.
+    e.skip_sections(|_| true);
+    assert_eq!(e.next(), section("indented", 6));
+    // A broken header is never passed over: `step` reports it.
+    e.skip_sections(|_| true);
+    assert!(matches!(
+        e.next(),
+        Some(Event::Error(LineError { line: 7, .. }))
+    ));
+    // `e` is passed over, `f` is not.
+    e.skip_sections(|h| h != "f");
+    assert_eq!(e.next(), section("f", 9));
+    e.skip_sections(|_| true);
+    assert_eq!(e.next(), None);
 }

@@ -30,6 +30,7 @@ fn rust_sdk_interoperates_with_the_fake() {
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new("eu-west-1"))
                 .endpoint_url(fake.url())
+                .http_client(ssox::aws::http_client())
                 .build(),
         );
         let reg = oidc
@@ -107,6 +108,7 @@ fn rust_sdk_interoperates_with_the_fake() {
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new("eu-west-1"))
                 .endpoint_url(fake.url())
+                .http_client(ssox::aws::http_client())
                 .build(),
         );
         let accounts: Vec<_> = sso
@@ -169,6 +171,7 @@ fn rust_sdk_interoperates_with_the_fake() {
                     .behavior_version(BehaviorVersion::latest())
                     .region(Region::new("ap-southeast-2"))
                     .endpoint_url(fake.url())
+                    .http_client(ssox::aws::http_client())
                     .credentials_provider(Credentials::new(
                         rc.access_key_id().unwrap(),
                         secret,
