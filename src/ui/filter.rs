@@ -2,7 +2,7 @@
 //! query must match (nucleo-matcher's fuzzy atoms, smart case) within one cell of a row.
 
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Matcher, Utf32String};
+use nucleo_matcher::{chars, Matcher, Utf32Str};
 
 /// One menu row: cells shown in aligned columns (all of them searched), and whether to mark it
 /// (`*`, e.g. the active profile). The first cell is the row's name for the exact-name shortcut.
@@ -35,8 +35,12 @@ pub fn shortcut(rows: &[Row], query: &str) -> Option<usize> {
 /// must match (fuzzily, smart case) within one cell; a row's score is the sum of each word's
 /// best cell score. Hits are ordered by score, then by row order. Results are kept per query
 /// prefix, so typing a character only re-scores the previous hits and Backspace is free.
-pub struct Filter {
-    cells: Vec<Box<[Utf32String]>>,
+/// The rows' cells are matched where they are (no per-cell copy up front: the menu's first
+/// frame at 10,000 profiles does not wait for 60,000 conversions).
+pub struct Filter<'a> {
+    rows: &'a [Row],
+    /// Room for a non-ASCII cell's characters while it is matched.
+    chars: Vec<char>,
     matcher: Matcher,
     levels: Vec<Level>,
 }
@@ -46,20 +50,12 @@ struct Level {
     hits: Vec<u32>,
 }
 
-impl Filter {
-    pub fn new(rows: &[Row]) -> Filter {
-        let cells = rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| Utf32String::from(c.as_str()))
-                    .collect()
-            })
-            .collect();
+impl<'a> Filter<'a> {
+    pub fn new(rows: &'a [Row]) -> Filter<'a> {
         let all = (0..u32::try_from(rows.len()).unwrap_or(u32::MAX)).collect();
         Filter {
-            cells,
+            rows,
+            chars: Vec::new(),
             matcher: Matcher::new(nucleo_matcher::Config::DEFAULT),
             levels: vec![Level {
                 query: String::new(),
@@ -96,7 +92,8 @@ impl Filter {
         };
         let mut scored: Vec<(u32, u32)> = Vec::with_capacity(base.hits.len());
         for &i in &base.hits {
-            if let Some(s) = score(&pattern, &self.cells[i as usize], &mut self.matcher) {
+            let cells = &self.rows[i as usize].cells;
+            if let Some(s) = score(&pattern, cells, &mut self.matcher, &mut self.chars) {
                 scored.push((i, s));
             }
         }
@@ -109,7 +106,7 @@ impl Filter {
 
     /// For each cell of `row`, the char positions the query matched (for highlighting).
     pub fn positions(&mut self, row: u32) -> Vec<Vec<u32>> {
-        let cells = &self.cells[row as usize];
+        let cells = &self.rows[row as usize].cells;
         let mut out = vec![Vec::new(); cells.len()];
         let pattern = Pattern::new(
             self.levels.last().map_or("", |l| l.query.as_str()),
@@ -121,10 +118,14 @@ impl Filter {
             let best = cells
                 .iter()
                 .enumerate()
-                .filter_map(|(c, h)| atom.score(h.slice(..), &mut self.matcher).map(|s| (s, c)))
+                .filter_map(|(c, h)| {
+                    let h = haystack(h, &mut self.chars);
+                    atom.score(h, &mut self.matcher).map(|s| (s, c))
+                })
                 .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
             if let Some((_, c)) = best {
-                atom.indices(cells[c].slice(..), &mut self.matcher, &mut out[c]);
+                let h = haystack(&cells[c], &mut self.chars);
+                atom.indices(h, &mut self.matcher, &mut out[c]);
             }
         }
         for v in &mut out {
@@ -140,19 +141,40 @@ fn extends(new: &str, old: &str) -> bool {
     new.starts_with(old) && !old.contains('\\')
 }
 
-fn score(pattern: &Pattern, cells: &[Utf32String], matcher: &mut Matcher) -> Option<u32> {
+fn score(
+    pattern: &Pattern,
+    cells: &[String],
+    matcher: &mut Matcher,
+    chars: &mut Vec<char>,
+) -> Option<u32> {
     let mut total = 0u32;
     for atom in &pattern.atoms {
-        total += u32::from(best_cell_score(atom, cells, matcher)?);
+        total += u32::from(best_cell_score(atom, cells, matcher, chars)?);
     }
     Some(total)
 }
 
-fn best_cell_score(atom: &Atom, cells: &[Utf32String], matcher: &mut Matcher) -> Option<u16> {
+fn best_cell_score(
+    atom: &Atom,
+    cells: &[String],
+    matcher: &mut Matcher,
+    chars: &mut Vec<char>,
+) -> Option<u16> {
     cells
         .iter()
-        .filter_map(|h| atom.score(h.slice(..), matcher))
+        .filter_map(|h| atom.score(haystack(h, chars), matcher))
         .max()
+}
+
+/// A cell as the matcher reads it: its bytes when it is ASCII, else its characters (one per
+/// grapheme, as nucleo's `Utf32String` holds them) in `buf`.
+fn haystack<'h>(cell: &'h str, buf: &'h mut Vec<char>) -> Utf32Str<'h> {
+    if cell.is_ascii() {
+        return Utf32Str::Ascii(cell.as_bytes());
+    }
+    buf.clear();
+    buf.extend(chars::graphemes(cell));
+    Utf32Str::Unicode(buf)
 }
 
 #[cfg(test)]
@@ -241,6 +263,18 @@ pub(super) mod tests {
             f.set_query(q);
             assert_eq!(f.hits(), hits(&r, q).as_slice(), "query {q:?}");
         }
+    }
+
+    #[test]
+    fn non_ascii_cells_match_and_highlight_by_character() {
+        let r = rows(&[&["blog_admin", "Bücher (Prod)"], &["shop", "Café"]]);
+        assert_eq!(hits(&r, "bucher"), [0]);
+        assert_eq!(hits(&r, "cafe shop"), [1]);
+        let mut f = Filter::new(&r);
+        f.set_query("her pro");
+        assert_eq!(f.hits(), [0]);
+        // Character positions in "Bücher (Prod)", not byte offsets.
+        assert_eq!(f.positions(0), [vec![], vec![3, 4, 5, 8, 9, 10]]);
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub struct Menu<'a> {
     /// Middle columns in the order they are dropped when the terminal is too narrow; worked
     /// out the first time a frame does not fit.
     drop_order: Option<Vec<usize>>,
-    filter: Filter,
+    filter: Filter<'a>,
     query: String,
     /// Position in the hits of the highlighted row.
     selected: usize,
