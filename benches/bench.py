@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up benchmark: every no-network command of ssox against the floor, side by side.
 
-Usage: python3 benches/bench.py [--profile release|dist] [--runs N] [--no-build] [--no-callgrind]
+Usage: python3 benches/bench.py [--profile PROFILE] [--runs N] [--no-build] [--no-callgrind]
 
 The floor is a do-nothing Rust binary (benches/floor.rs, the `floor` example) built with the same
 profile and flags as ssox. Each row runs the floor and the command alternately (interleaved pairs,
@@ -169,7 +169,7 @@ def fmt_n(n):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--profile", default="release", help="cargo profile to build (release, dist)")
+    ap.add_argument("--profile", default="release", help="cargo profile to build (default release)")
     ap.add_argument("--runs", type=int, default=40, help="pairs per row (default 40)")
     ap.add_argument("--no-build", action="store_true", help="use the binaries already built")
     ap.add_argument("--no-callgrind", action="store_true", help="skip instruction counts")
