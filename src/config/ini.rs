@@ -14,6 +14,7 @@
 use memchr::{memchr, memchr2, memchr_iter};
 
 mod raw;
+use super::sections::plain_profile_line;
 pub use super::sections::{plain_profile_name, quote_name, shlex_split};
 pub use raw::{tokenize, RawKey, RawSection, RawValue};
 
@@ -214,33 +215,40 @@ impl<'a> Events<'a> {
     /// Pass over the rest of a section: stop before the next line that `step` would read as a
     /// header (or a broken one). See [`Events::skip_sections`].
     pub fn skip_section(&mut self) {
-        self.skip_sections(|_| false);
+        self.skip_sections(|_, _| false);
     }
 
     /// Pass over the rest of a section, and over every following section whose header `skip`
     /// accepts: stop before the next line that `step` would read as a header `skip` refuses (or
     /// as a broken header), without classifying the lines in between where that cannot change
     /// the answer. The lines passed over report no problems, and their line breaks are counted
-    /// once, where the skip stops. `[` is rare outside headers, so it is searched for (memchr)
+    /// once, where the skip stops (not at all when it reaches the end). `skip` is given the
+    /// header and, when its line is plainly `[profile NAME]`, NAME. `[` is rare outside headers, so it is searched for (memchr)
     /// rather than looked for at every line start:
     /// - an unindented `[` line is a header whatever came before it, so the search jumps there;
     /// - an indented one is a header only when there is no value open to continue, so `step`
     ///   runs over the lines up to it and its state decides.
-    pub fn skip_sections(&mut self, mut skip: impl FnMut(&'a str) -> bool) {
+    pub fn skip_sections(&mut self, mut skip: impl FnMut(&'a str, Option<&'a str>) -> bool) {
         self.pending = None;
         // Line breaks from `counted` to `self.next` are not in `self.line` yet.
         let mut counted = self.next;
         while let Some(b) = self.text.as_bytes().get(self.next..) {
             let start = self.next;
             let Some((line_start, at)) = first_bracket_line(b) else {
-                self.line += self.line_breaks(counted, self.text.len());
+                // No line follows: the count is not needed.
                 self.next = usize::MAX;
                 return;
             };
             if line_start == at {
                 let at = start + at;
-                match self.header_at(at) {
-                    Some((header, next)) if skip(header) => {
+                let header = match plain_profile_line(self.text, at) {
+                    Some((header, name, next)) => Some((header, Some(name), next)),
+                    None => self
+                        .header_at(at)
+                        .map(|(header, next)| (header, None, next)),
+                };
+                match header {
+                    Some((header, name, next)) if skip(header, name) => {
                         // What `step` does on a header line.
                         self.state = State::InSection;
                         self.next = next;

@@ -1052,6 +1052,66 @@ fn newline_count_and_plain_names() {
 }
 
 #[test]
+fn plain_profile_line_finds_what_the_full_reading_finds() {
+    let plain = [
+        "[profile a]",
+        "[profile a[b]",
+        "[profile a#b;c]",
+        "[profile \u{e9}\u{a0}x]",
+        "[profile a\x0bb]",
+    ];
+    // Left to the full reading (some of them still plain profiles, or broken headers).
+    let other = [
+        "[profile a] ",
+        "[profile a]#c",
+        "[profile a] # c",
+        "[profile  a]",
+        "[profile\ta]",
+        "[profile a ]",
+        "[profile a\t]",
+        "[profile a b]",
+        "[profile \"a\"]",
+        "[profile a\\b]",
+        "[profile 'a']",
+        "[profile a]b]",
+        "[profile ]",
+        "[profile]",
+        "[Profile a]",
+        "[ profile a]",
+        "[profile a",
+        "[default]",
+        "[sso-session a]",
+    ];
+    for (line, want_plain) in plain
+        .iter()
+        .map(|l| (l, true))
+        .chain(other.iter().map(|l| (l, false)))
+    {
+        for end in ["", "\n", "\r", "\r\n"] {
+            // A header at the very end of the file, or followed by a line.
+            let text = match end {
+                "" => line.to_string(),
+                _ => format!("{line}{end}k = v\n"),
+            };
+            let got = sections::plain_profile_line(&text, 0);
+            assert_eq!(got.is_some(), want_plain, "{text:?}");
+            let Some((header, name, next)) = got else {
+                continue;
+            };
+            let mut e = ini::events(&text);
+            assert_eq!(e.next(), Some(ini::Event::Section { header, line: 1 }));
+            assert_eq!(ini::plain_profile_name(header), Some(name));
+            if end.is_empty() {
+                // Past the end, as the reading of a last line without a line break leaves it.
+                assert_eq!(next, text.len() + 1);
+            } else {
+                assert_eq!(&text[next..], "k = v\n", "{text:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn load_reads_files_and_explains_a_missing_config() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, creds) = (dir.path().join("config"), dir.path().join("credentials"));
