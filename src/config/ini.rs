@@ -14,7 +14,7 @@
 use memchr::{memchr, memchr2, memchr_iter};
 
 mod raw;
-use super::sections::plain_profile_line;
+use super::sections::{differs_from, plain_profile_line};
 pub use super::sections::{plain_profile_name, quote_name, shlex_split};
 pub use raw::{tokenize, RawKey, RawSection, RawValue};
 
@@ -215,7 +215,7 @@ impl<'a> Events<'a> {
     /// Pass over the rest of a section: stop before the next line that `step` would read as a
     /// header (or a broken one). See [`Events::skip_sections`].
     pub fn skip_section(&mut self) {
-        self.skip_sections(|_, _| false);
+        self.skip_sections(None, |_, _| false);
     }
 
     /// Pass over the rest of a section, and over every following section whose header `skip`
@@ -223,24 +223,43 @@ impl<'a> Events<'a> {
     /// as a broken header), without classifying the lines in between where that cannot change
     /// the answer. The lines passed over report no problems, and their line breaks are counted
     /// once, where the skip stops (not at all when it reaches the end). `skip` is given the
-    /// header and, when its line is plainly `[profile NAME]`, NAME. `[` is rare outside headers, so it is searched for (memchr)
-    /// rather than looked for at every line start:
+    /// header and, when its line is plainly `[profile NAME]`, NAME. With `unlike`, a
+    /// `[profile ` line whose name provably is not `unlike` (`sections::differs_from`) is passed
+    /// over without `skip` and without reading the rest of its line (for the config file, when
+    /// the names passed over are not wanted). `[` is rare outside headers, so it is searched for
+    /// (memchr) rather than looked for at every line start:
     /// - an unindented `[` line is a header whatever came before it, so the search jumps there;
     /// - an indented one is a header only when there is no value open to continue, so `step`
-    ///   runs over the lines up to it and its state decides.
-    pub fn skip_sections(&mut self, mut skip: impl FnMut(&'a str, Option<&'a str>) -> bool) {
+    ///   runs over the lines up to it and its state decides (a header line passed over unread
+    ///   is read first: when it is broken, the skip stops there).
+    pub fn skip_sections(
+        &mut self,
+        unlike: Option<&str>,
+        mut skip: impl FnMut(&'a str, Option<&'a str>) -> bool,
+    ) {
         self.pending = None;
         // Line breaks from `counted` to `self.next` are not in `self.line` yet.
         let mut counted = self.next;
-        while let Some(b) = self.text.as_bytes().get(self.next..) {
-            let start = self.next;
-            let Some((line_start, at)) = first_bracket_line(b) else {
+        // The `[` of the last header passed over unread; the search goes on from `from`, which
+        // is `self.next` when there is none.
+        let mut unread: Option<usize> = None;
+        let mut from = self.next;
+        loop {
+            let Some((line_start, at)) = first_bracket_line(self.text.as_bytes(), from) else {
                 // No line follows: the count is not needed.
                 self.next = usize::MAX;
                 return;
             };
             if line_start == at {
-                let at = start + at;
+                if let Some(past) = unlike.and_then(|u| differs_from(self.text, at, u)) {
+                    // What `step` does on a header line (a broken one is told apart below
+                    // when that matters).
+                    self.state = State::InSection;
+                    unread = Some(at);
+                    from = past;
+                    continue;
+                }
+                unread = None;
                 let header = match plain_profile_line(self.text, at) {
                     Some((header, name, next)) => Some((header, Some(name), next)),
                     None => self
@@ -249,9 +268,9 @@ impl<'a> Events<'a> {
                 };
                 match header {
                     Some((header, name, next)) if skip(header, name) => {
-                        // What `step` does on a header line.
                         self.state = State::InSection;
                         self.next = next;
+                        from = next;
                     }
                     _ => {
                         self.line += self.line_breaks(counted, at);
@@ -261,8 +280,23 @@ impl<'a> Events<'a> {
                 }
                 continue;
             }
+            if let Some(h) = unread.take() {
+                match self.header_at(h) {
+                    Some((_, next)) => {
+                        self.next = next;
+                        from = next;
+                        continue;
+                    }
+                    None => {
+                        self.line += self.line_breaks(counted, h);
+                        self.next = h;
+                        return;
+                    }
+                }
+            }
+            let start = self.next;
             self.line += self.line_breaks(counted, start);
-            while self.next < start + line_start {
+            while self.next < line_start {
                 self.step_quietly();
             }
             if matches!(self.state, State::NoSection | State::InSection) {
@@ -271,6 +305,7 @@ impl<'a> Events<'a> {
             // Inside a value: the `[` line continues it.
             self.step_quietly();
             counted = self.next;
+            from = self.next;
         }
     }
 
@@ -417,10 +452,9 @@ impl<'a> Events<'a> {
     }
 }
 
-/// The first `[` in `b` that only spaces and tabs precede on its line: (its line's start, its
-/// index). `b` starts at a line start.
-fn first_bracket_line(b: &[u8]) -> Option<(usize, usize)> {
-    let mut from = 0;
+/// The first `[` in `b` from `from` on that only spaces and tabs precede on its line: (its
+/// line's start, its index).
+fn first_bracket_line(b: &[u8], mut from: usize) -> Option<(usize, usize)> {
     loop {
         let at = from + memchr(b'[', b.get(from..)?)?;
         let start = b[..at]

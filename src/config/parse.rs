@@ -231,6 +231,9 @@ impl<'t> Parser<'_, 't> {
                     }
                     if let Some(only) = self.only {
                         let file = self.file;
+                        // `[profile "x"]` names "profile \"x\"" in the credentials file.
+                        let unlike =
+                            (file == FileId::Config && self.skipped.is_none()).then_some(only);
                         let skipped = &mut self.skipped;
                         let mut skip = |h: &'t str, plain: Option<&'t str>| {
                             let name = other_profile(file, only, h, plain);
@@ -240,7 +243,7 @@ impl<'t> Parser<'_, 't> {
                             name.is_some()
                         };
                         if skip(header, None) {
-                            events.skip_sections(skip);
+                            events.skip_sections(unlike, skip);
                             continue;
                         }
                     }

@@ -158,6 +158,26 @@ pub fn plain_profile_line(text: &str, at: usize) -> Option<(&str, &str, usize)> 
     ))
 }
 
+/// Where reading may go on when the line at `at` of `text` starts `[profile ` and whatever
+/// profile it names is provably not `only`: its first bytes are plain name bytes, as `only`'s
+/// are, up to one that differs from `only`'s (or is one more than `only` has). That byte is
+/// then part of the name however the header ends (botocore's `shlex.split` keeps plain bytes
+/// as they are), so the name is not `only`; the rest of the line is not read. `None` otherwise.
+pub fn differs_from(text: &str, at: usize, only: &str) -> Option<usize> {
+    const PREFIX: &[u8] = b"[profile ";
+    let rest = text.as_bytes().get(at..)?.strip_prefix(PREFIX)?;
+    let only = only.as_bytes();
+    for (i, &c) in rest.iter().enumerate() {
+        if !PLAIN_NAME_BYTE[usize::from(c)] {
+            return None;
+        }
+        if only.get(i) != Some(&c) {
+            return Some(at + PREFIX.len() + i + 1);
+        }
+    }
+    None
+}
+
 /// The bytes of a plain profile name: not blank, a quote, a backslash (what `plain_profile_name`
 /// refuses), `]` (the header's end) or a line break.
 const PLAIN_NAME_BYTE: [bool; 256] = {

@@ -1112,6 +1112,37 @@ fn plain_profile_line_finds_what_the_full_reading_finds() {
 }
 
 #[test]
+fn differs_from_proves_only_plain_bytes_that_differ() {
+    let past = |line: &str, only: &str| sections::differs_from(line, 0, only);
+    // Plain bytes up to the first that differs, or one more than the wanted name has.
+    assert_eq!(past("[profile b]", "a"), Some(10));
+    assert_eq!(past("[profile ab junk", "a"), Some(11));
+    assert_eq!(past("[profile p01001_x]", "p01000_y"), Some(15));
+    assert_eq!(past("[profile a[b]", "ab"), Some(11));
+    // The same name, a prefix of it, or a byte that quoting, blanks or the header's end change.
+    for line in [
+        "[profile a]",
+        "[profile a] # c",
+        "[profile a b]",
+        "[profile \"a\"]",
+        "[profile a\"b\"]",
+        "[profile a\\b]",
+        "[profile 'b']",
+        "[profile  b]",
+        "[profile\tb]",
+        "[profile ]",
+        "[profile a]b]",
+        "[profile a\tb]",
+        "[profile a",
+        "[Profile b]",
+        "[sso-session b]",
+        "[default]",
+    ] {
+        assert_eq!(past(line, "ab"), None, "{line:?}");
+    }
+}
+
+#[test]
 fn load_reads_files_and_explains_a_missing_config() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, creds) = (dir.path().join("config"), dir.path().join("credentials"));

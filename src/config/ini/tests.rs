@@ -70,17 +70,17 @@ fn skip_sections_passes_over_the_headers_it_is_told_to() {
     // `b` and `c` are passed over (and their lines counted); right after a header an indented
     // `[..]` line is a header too, so the skip stops and `step` reads it, even though `skip`
     // would accept it.
-    e.skip_sections(|_, _| true);
+    e.skip_sections(None, |_, _| true);
     assert_eq!(e.next(), section("indented", 6));
     // A broken header is never passed over: `step` reports it.
-    e.skip_sections(|_, _| true);
+    e.skip_sections(None, |_, _| true);
     assert!(matches!(
         e.next(),
         Some(Event::Error(LineError { line: 7, .. }))
     ));
     // `e` is passed over, `f` is not.
-    e.skip_sections(|h, _| h != "f");
+    e.skip_sections(None, |h, _| h != "f");
     assert_eq!(e.next(), section("f", 9));
-    e.skip_sections(|_, _| true);
+    e.skip_sections(None, |_, _| true);
     assert_eq!(e.next(), None);
 }
