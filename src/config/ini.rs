@@ -126,12 +126,19 @@ pub struct Events<'a> {
     pending: Option<Event<'a>>,
     /// Where the last line read starts and ends (before its line break).
     span: (usize, usize),
-    /// Bytes that are rare in config files, each searched for over the rest of the text (not
-    /// line by line): the offset of the next `\r`, and of the next `#` or `;` (which may start
-    /// an inline comment), at or after where the last line read started (`text.len()` if none).
+    /// Bytes that are rare in config files, searched for ahead (not line by line): the offset
+    /// of the next `\r` at or after where the last line read started (`text.len()` if none),
+    /// searched for over the rest of the text;
     next_cr: Rare,
+    /// and an offset at or after it before which there is no `#` or `;` (which may start an
+    /// inline comment): the next one, or where a search of `MARK_WINDOW` bytes ended. Searched
+    /// for only when a key line is read, so a one-profile parse that passes over most of the
+    /// text does not search all of it.
     next_mark: Rare,
 }
+
+/// How far one search for `#` and `;` looks ahead.
+const MARK_WINDOW: usize = 4096;
 
 /// The offset of the next occurrence of a rare byte, searched for again only once it is passed.
 #[derive(Clone, Copy)]
@@ -167,7 +174,7 @@ pub fn events(text: &str) -> Events<'_> {
         pending: None,
         span: (0, 0),
         next_cr: Rare(memchr(b'\r', b).unwrap_or(b.len())),
-        next_mark: Rare(memchr2(b'#', b';', b).unwrap_or(b.len())),
+        next_mark: Rare(0),
     }
 }
 
@@ -332,17 +339,17 @@ impl<'a> Events<'a> {
     }
 
     /// `text` (a part of the last line read) without its inline comment. The search for a
-    /// comment runs only when a `#` or `;` is in the line: they are rare, and searched for over
-    /// the rest of the text, not line by line.
+    /// comment runs only when a `#` or `;` may be in the line: they are rare, and searched for
+    /// ahead (`next_mark`), not line by line.
     #[inline]
     fn uncommented(&mut self, text: &'a str) -> &'a str {
         let (start, end) = self.span;
         let b = self.text.as_bytes();
-        if self
-            .next_mark
-            .at_or_after(b, start, |b| memchr2(b'#', b';', b))
-            < end
-        {
+        let window = |b: &[u8]| {
+            let b = b.get(..MARK_WINDOW).unwrap_or(b);
+            Some(memchr2(b'#', b';', b).unwrap_or(b.len()))
+        };
+        if self.next_mark.at_or_after(b, start, window) < end {
             strip_inline_comment(text)
         } else {
             text

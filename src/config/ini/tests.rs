@@ -84,3 +84,41 @@ fn skip_sections_passes_over_the_headers_it_is_told_to() {
     e.skip_sections(None, |_, _| true);
     assert_eq!(e.next(), None);
 }
+
+#[test]
+fn inline_comments_are_found_far_from_the_start_and_in_long_lines() {
+    // `#` and `;` are searched for a few KiB ahead at a time: one past that reach, one at the
+    // end of a line longer than it, and one on the line that starts where a search ended.
+    let filler = "k = v\n".repeat(1000);
+    let long = "a".repeat(10_000);
+    let text = format!("[s]\n{filler}x = y # c\nz = {long} ; c\nw = 1;2\nv = 3 ;c\n");
+    let keys: Vec<(&str, String)> = events(&text)
+        .filter_map(|e| match e {
+            Event::Key { name, value, .. } if name != "k" => Some((name, value.to_string())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("x", "y".to_string()),
+            ("z", long.clone()),
+            ("w", "1;2".to_string()),
+            ("v", "3".to_string())
+        ]
+    );
+    // A comment right at the start of a window.
+    for pad in 4080..4100 {
+        let text = format!("[s]\nk = {}\nx = y ;c\n", "a".repeat(pad));
+        let last = events(&text).last();
+        assert_eq!(
+            last,
+            Some(Event::Key {
+                name: "x",
+                value: "y",
+                line: 3
+            }),
+            "{pad}"
+        );
+    }
+}
