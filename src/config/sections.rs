@@ -131,7 +131,7 @@ pub fn plain_profile_name(header: &str) -> Option<&str> {
 /// the `]` followed at once by the line break or the end): (the header `profile NAME`, NAME,
 /// where the next line starts), exactly what `ini`'s header reading and `plain_profile_name`
 /// find on that line, in one pass over it. `None` for any other line (the full reading decides):
-/// `ssox use` passes over every other profile's header with this.
+/// `ssox list --names` passes over every plain profile section with this.
 pub fn plain_profile_line(text: &str, at: usize) -> Option<(&str, &str, usize)> {
     const PREFIX: &[u8] = b"[profile ";
     let b = text.as_bytes();
