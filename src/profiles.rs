@@ -20,6 +20,8 @@ use crate::session::chain::{self, Chain, Root};
 use crate::settings::Settings;
 use crate::{session, ui};
 
+type FastHash = foldhash::fast::RandomState;
+
 /// Read the config and credentials files named by the settings.
 pub fn load_config(settings: &Settings) -> Result<Config> {
     crate::config::load(&settings.config_file, &settings.credentials_file, |p| {
@@ -307,7 +309,9 @@ pub fn sessions(
 /// Build the rows for every profile, sorted by name.
 pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) -> Vec<Row<'a>> {
     let mut tokens = Tokens::new(settings);
-    let mut sessions: HashMap<&str, Result<Rc<SessionState>, String>> = HashMap::new();
+    // Asked once per SSO profile: foldhash, not SipHash (no untrusted keys to guard against).
+    let mut sessions: HashMap<&str, Result<Rc<SessionState>, String>, FastHash> =
+        HashMap::default();
     let active = settings.active_profile();
     let mut rows: Vec<Row> = config
         .profiles
@@ -358,7 +362,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
 /// Give the rows of an account without `sso_account_name` the name another profile of that
 /// account has (a hand-written profile beside the ones `sync` wrote).
 fn name_accounts(rows: &mut [Row]) {
-    let names: HashMap<&str, &str> = rows
+    let names: HashMap<&str, &str, FastHash> = rows
         .iter()
         .filter_map(|r| Some((r.account?, r.account_name?)))
         .collect();

@@ -7,13 +7,14 @@
 //! lone `\r` (the universal newlines botocore's `raw_config_parse` reads with). No escape
 //! processing at all.
 //!
-//! One function, `Events::step`, decides what every line is. `Events::skip_section` passes over
-//! lines without it only where `step` could not start a section, so a parse that skips sections
-//! finds exactly the headers a full parse finds.
+//! One function, `Events::step`, decides what every line is. `Events::skip_sections` (`skip.rs`)
+//! passes over lines without it only where `step` could not start a section, so a parse that
+//! skips sections finds exactly the headers a full parse finds.
 
-use memchr::{memchr, memchr2, memchr_iter};
+use memchr::{memchr, memchr2};
 
 mod raw;
+mod skip;
 pub use super::sections::{plain_profile_name, quote_name, shlex_split};
 pub use raw::{tokenize, RawKey, RawSection, RawValue};
 
@@ -125,12 +126,19 @@ pub struct Events<'a> {
     pending: Option<Event<'a>>,
     /// Where the last line read starts and ends (before its line break).
     span: (usize, usize),
-    /// Bytes that are rare in config files, each searched for over the rest of the text (not
-    /// line by line): the offset of the next `\r`, and of the next `#` or `;` (which may start
-    /// an inline comment), at or after where the last line read started (`text.len()` if none).
+    /// Bytes that are rare in config files, searched for ahead (not line by line): the offset
+    /// of the next `\r` at or after where the last line read started (`text.len()` if none),
+    /// searched for over the rest of the text;
     next_cr: Rare,
+    /// and an offset at or after it before which there is no `#` or `;` (which may start an
+    /// inline comment): the next one, or where a search of `MARK_WINDOW` bytes ended. Searched
+    /// for only when a key line is read, so a one-profile parse that passes over most of the
+    /// text does not search all of it.
     next_mark: Rare,
 }
+
+/// How far one search for `#` and `;` looks ahead.
+const MARK_WINDOW: usize = 4096;
 
 /// The offset of the next occurrence of a rare byte, searched for again only once it is passed.
 #[derive(Clone, Copy)]
@@ -166,7 +174,7 @@ pub fn events(text: &str) -> Events<'_> {
         pending: None,
         span: (0, 0),
         next_cr: Rare(memchr(b'\r', b).unwrap_or(b.len())),
-        next_mark: Rare(memchr2(b'#', b';', b).unwrap_or(b.len())),
+        next_mark: Rare(0),
     }
 }
 
@@ -196,110 +204,18 @@ impl<'a> Events<'a> {
         self.text.get(start..end)
     }
 
-    /// The line breaks in `text[from..to]` (`\n`, `\r\n` and a lone `\r` count once each);
-    /// `from` never decreases between calls.
-    fn line_breaks(&mut self, from: usize, to: usize) -> usize {
-        let b = self.text.as_bytes();
-        let part = b.get(from..to).unwrap_or_default();
-        let lf = memchr_iter(b'\n', part).count();
-        if self.next_cr.at_or_after(b, from, |b| memchr(b'\r', b)) >= to {
-            return lf;
-        }
-        let lone_cr = memchr_iter(b'\r', part)
-            .filter(|&i| part.get(i + 1) != Some(&b'\n'))
-            .count();
-        lf + lone_cr
-    }
-
-    /// Pass over the rest of a section: stop before the next line that `step` would read as a
-    /// header (or a broken one). See [`Events::skip_sections`].
-    pub fn skip_section(&mut self) {
-        self.skip_sections(|_| false);
-    }
-
-    /// Pass over the rest of a section, and over every following section whose header `skip`
-    /// accepts: stop before the next line that `step` would read as a header `skip` refuses (or
-    /// as a broken header), without classifying the lines in between where that cannot change
-    /// the answer. The lines passed over report no problems, and their line breaks are counted
-    /// once, where the skip stops. `[` is rare outside headers, so it is searched for (memchr)
-    /// rather than looked for at every line start:
-    /// - an unindented `[` line is a header whatever came before it, so the search jumps there;
-    /// - an indented one is a header only when there is no value open to continue, so `step`
-    ///   runs over the lines up to it and its state decides.
-    pub fn skip_sections(&mut self, mut skip: impl FnMut(&'a str) -> bool) {
-        self.pending = None;
-        // Line breaks from `counted` to `self.next` are not in `self.line` yet.
-        let mut counted = self.next;
-        while let Some(b) = self.text.as_bytes().get(self.next..) {
-            let start = self.next;
-            let Some((line_start, at)) = first_bracket_line(b) else {
-                self.line += self.line_breaks(counted, self.text.len());
-                self.next = usize::MAX;
-                return;
-            };
-            if line_start == at {
-                let at = start + at;
-                match self.header_at(at) {
-                    Some((header, next)) if skip(header) => {
-                        // What `step` does on a header line.
-                        self.state = State::InSection;
-                        self.next = next;
-                    }
-                    _ => {
-                        self.line += self.line_breaks(counted, at);
-                        self.next = at;
-                        return;
-                    }
-                }
-                continue;
-            }
-            self.line += self.line_breaks(counted, start);
-            while self.next < start + line_start {
-                self.step_quietly();
-            }
-            if matches!(self.state, State::NoSection | State::InSection) {
-                return;
-            }
-            // Inside a value: the `[` line continues it.
-            self.step_quietly();
-            counted = self.next;
-        }
-    }
-
-    /// The header of the unindented line starting at `at` (a `[`), as `step` reads it, and where
-    /// the next line starts; `None` for a broken header.
-    fn header_at(&self, at: usize) -> Option<(&'a str, usize)> {
-        let rest = self.text.as_bytes().get(at..)?;
-        let (end, next) = match memchr2(b'\n', b'\r', rest) {
-            None => (self.text.len(), self.text.len() + 1),
-            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (at + i, at + i + 2),
-            Some(i) => (at + i, at + i + 1),
-        };
-        // `at` and `end` are at a `[` and a line break: char boundaries.
-        let header = parse_header(trim_end_blank(self.text.get(at..end)?)).ok()?;
-        Some((header, next))
-    }
-
-    /// Read one line with `step` and drop what it yields.
-    fn step_quietly(&mut self) {
-        if let Some(raw) = self.next_line() {
-            let _ = self.step(raw);
-            self.pending = None;
-        }
-    }
-
     /// `text` (a part of the last line read) without its inline comment. The search for a
-    /// comment runs only when a `#` or `;` is in the line: they are rare, and searched for over
-    /// the rest of the text, not line by line.
+    /// comment runs only when a `#` or `;` may be in the line: they are rare, and searched for
+    /// ahead (`next_mark`), not line by line.
     #[inline]
     fn uncommented(&mut self, text: &'a str) -> &'a str {
         let (start, end) = self.span;
         let b = self.text.as_bytes();
-        if self
-            .next_mark
-            .at_or_after(b, start, |b| memchr2(b'#', b';', b))
-            < end
-        {
+        let window = |b: &[u8]| {
+            let b = b.get(..MARK_WINDOW).unwrap_or(b);
+            Some(memchr2(b'#', b';', b).unwrap_or(b.len()))
+        };
+        if self.next_mark.at_or_after(b, start, window) < end {
             strip_inline_comment(text)
         } else {
             text
@@ -406,23 +322,6 @@ impl<'a> Events<'a> {
                 self.error(message.into())
             }
         })
-    }
-}
-
-/// The first `[` in `b` that only spaces and tabs precede on its line: (its line's start, its
-/// index). `b` starts at a line start.
-fn first_bracket_line(b: &[u8]) -> Option<(usize, usize)> {
-    let mut from = 0;
-    loop {
-        let at = from + memchr(b'[', b.get(from..)?)?;
-        let start = b[..at]
-            .iter()
-            .rposition(|&c| c != b' ' && c != b'\t')
-            .map_or(0, |i| i + 1);
-        if start == 0 || matches!(b[start - 1], b'\n' | b'\r') {
-            return Some((start, at));
-        }
-        from = at + 1;
     }
 }
 

@@ -231,16 +231,19 @@ impl<'t> Parser<'_, 't> {
                     }
                     if let Some(only) = self.only {
                         let file = self.file;
+                        // `[profile "x"]` names "profile \"x\"" in the credentials file.
+                        let unlike =
+                            (file == FileId::Config && self.skipped.is_none()).then_some(only);
                         let skipped = &mut self.skipped;
-                        let mut skip = |h: &'t str| {
-                            let name = other_profile(file, only, h);
+                        let mut skip = |h: &'t str, plain: Option<&'t str>| {
+                            let name = other_profile(file, only, h, plain);
                             if let (Some(list), Some(name)) = (skipped.as_mut(), name) {
                                 list.push(name);
                             }
                             name.is_some()
                         };
-                        if skip(header) {
-                            events.skip_sections(skip);
+                        if skip(header, None) {
+                            events.skip_sections(unlike, skip);
                             continue;
                         }
                     }
@@ -482,12 +485,19 @@ impl<'t> Parser<'_, 't> {
 }
 
 /// In a targeted parse for `only`, the name of the profile this header plainly is when that is
-/// another one (its section can be passed over unread).
-fn other_profile<'t>(file: FileId, only: &str, header: &'t str) -> Option<&'t str> {
-    let name = match (file, header) {
-        (FileId::Credentials, _) => header,
-        (FileId::Config, "default") => header,
-        (FileId::Config, _) => ini::plain_profile_name(header)?,
+/// another one (its section can be passed over unread). `plain` is `plain_profile_name(header)`
+/// when the caller already knows it is a name.
+fn other_profile<'t>(
+    file: FileId,
+    only: &str,
+    header: &'t str,
+    plain: Option<&'t str>,
+) -> Option<&'t str> {
+    let name = match (file, header, plain) {
+        (FileId::Credentials, _, _) => header,
+        (FileId::Config, _, Some(name)) => name,
+        (FileId::Config, "default", None) => header,
+        (FileId::Config, _, None) => ini::plain_profile_name(header)?,
     };
     (name != only).then_some(name)
 }

@@ -127,6 +127,70 @@ pub fn plain_profile_name(header: &str) -> Option<&str> {
     (!name.is_empty() && !odd).then_some(name)
 }
 
+/// The unindented line at `at` of `text` when it is plainly `[profile NAME]` (a plain NAME,
+/// the `]` followed at once by the line break or the end): (the header `profile NAME`, NAME,
+/// where the next line starts), exactly what `ini`'s header reading and `plain_profile_name`
+/// find on that line, in one pass over it. `None` for any other line (the full reading decides):
+/// `ssox list --names` passes over every plain profile section with this.
+pub fn plain_profile_line(text: &str, at: usize) -> Option<(&str, &str, usize)> {
+    const PREFIX: &[u8] = b"[profile ";
+    let b = text.as_bytes();
+    let rest = b.get(at..)?.strip_prefix(PREFIX)?;
+    let n = rest
+        .iter()
+        .position(|&c| !PLAIN_NAME_BYTE[usize::from(c)])?;
+    if n == 0 || rest[n] != b']' {
+        return None;
+    }
+    let close = at + PREFIX.len() + n;
+    let next = match b.get(close + 1) {
+        None => b.len() + 1,
+        Some(b'\n') => close + 2,
+        Some(b'\r') if b.get(close + 2) == Some(&b'\n') => close + 3,
+        Some(b'\r') => close + 2,
+        Some(_) => return None,
+    };
+    // `at + 1`, `at + PREFIX.len()` and `close` are next to ASCII bytes: char boundaries.
+    Some((
+        text.get(at + 1..close)?,
+        text.get(at + PREFIX.len()..close)?,
+        next,
+    ))
+}
+
+/// Where reading may go on when the line at `at` of `text` starts `[profile ` and whatever
+/// profile it names is provably not `only`: its first bytes are plain name bytes, as `only`'s
+/// are, up to one that differs from `only`'s (or is one more than `only` has). That byte is
+/// then part of the name however the header ends (botocore's `shlex.split` keeps plain bytes
+/// as they are), so the name is not `only`; the rest of the line is not read. `None` otherwise.
+pub fn differs_from(text: &str, at: usize, only: &str) -> Option<usize> {
+    const PREFIX: &[u8] = b"[profile ";
+    let rest = text.as_bytes().get(at..)?.strip_prefix(PREFIX)?;
+    let only = only.as_bytes();
+    for (i, &c) in rest.iter().enumerate() {
+        if !PLAIN_NAME_BYTE[usize::from(c)] {
+            return None;
+        }
+        if only.get(i) != Some(&c) {
+            return Some(at + PREFIX.len() + i + 1);
+        }
+    }
+    None
+}
+
+/// The bytes of a plain profile name: not blank, a quote, a backslash (what `plain_profile_name`
+/// refuses), `]` (the header's end) or a line break.
+const PLAIN_NAME_BYTE: [bool; 256] = {
+    let mut t = [true; 256];
+    let odd = b" \t\r\n\"'\\]";
+    let mut i = 0;
+    while i < odd.len() {
+        t[odd[i] as usize] = false;
+        i += 1;
+    }
+    t
+};
+
 /// Python's `shlex.split` whitespace (not Unicode's: a no-break space is part of a name).
 fn is_shlex_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')

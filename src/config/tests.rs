@@ -1052,6 +1052,97 @@ fn newline_count_and_plain_names() {
 }
 
 #[test]
+fn plain_profile_line_finds_what_the_full_reading_finds() {
+    let plain = [
+        "[profile a]",
+        "[profile a[b]",
+        "[profile a#b;c]",
+        "[profile \u{e9}\u{a0}x]",
+        "[profile a\x0bb]",
+    ];
+    // Left to the full reading (some of them still plain profiles, or broken headers).
+    let other = [
+        "[profile a] ",
+        "[profile a]#c",
+        "[profile a] # c",
+        "[profile  a]",
+        "[profile\ta]",
+        "[profile a ]",
+        "[profile a\t]",
+        "[profile a b]",
+        "[profile \"a\"]",
+        "[profile a\\b]",
+        "[profile 'a']",
+        "[profile a]b]",
+        "[profile ]",
+        "[profile]",
+        "[Profile a]",
+        "[ profile a]",
+        "[profile a",
+        "[default]",
+        "[sso-session a]",
+    ];
+    for (line, want_plain) in plain
+        .iter()
+        .map(|l| (l, true))
+        .chain(other.iter().map(|l| (l, false)))
+    {
+        for end in ["", "\n", "\r", "\r\n"] {
+            // A header at the very end of the file, or followed by a line.
+            let text = match end {
+                "" => line.to_string(),
+                _ => format!("{line}{end}k = v\n"),
+            };
+            let got = sections::plain_profile_line(&text, 0);
+            assert_eq!(got.is_some(), want_plain, "{text:?}");
+            let Some((header, name, next)) = got else {
+                continue;
+            };
+            let mut e = ini::events(&text);
+            assert_eq!(e.next(), Some(ini::Event::Section { header, line: 1 }));
+            assert_eq!(ini::plain_profile_name(header), Some(name));
+            if end.is_empty() {
+                // Past the end, as the reading of a last line without a line break leaves it.
+                assert_eq!(next, text.len() + 1);
+            } else {
+                assert_eq!(&text[next..], "k = v\n", "{text:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn differs_from_proves_only_plain_bytes_that_differ() {
+    let past = |line: &str, only: &str| sections::differs_from(line, 0, only);
+    // Plain bytes up to the first that differs, or one more than the wanted name has.
+    assert_eq!(past("[profile b]", "a"), Some(10));
+    assert_eq!(past("[profile ab junk", "a"), Some(11));
+    assert_eq!(past("[profile p01001_x]", "p01000_y"), Some(15));
+    assert_eq!(past("[profile a[b]", "ab"), Some(11));
+    // The same name, a prefix of it, or a byte that quoting, blanks or the header's end change.
+    for line in [
+        "[profile a]",
+        "[profile a] # c",
+        "[profile a b]",
+        "[profile \"a\"]",
+        "[profile a\"b\"]",
+        "[profile a\\b]",
+        "[profile 'b']",
+        "[profile  b]",
+        "[profile\tb]",
+        "[profile ]",
+        "[profile a]b]",
+        "[profile a\tb]",
+        "[profile a",
+        "[Profile b]",
+        "[sso-session b]",
+        "[default]",
+    ] {
+        assert_eq!(past(line, "ab"), None, "{line:?}");
+    }
+}
+
+#[test]
 fn load_reads_files_and_explains_a_missing_config() {
     let dir = tempfile::tempdir().unwrap();
     let (cfg, creds) = (dir.path().join("config"), dir.path().join("credentials"));

@@ -70,17 +70,55 @@ fn skip_sections_passes_over_the_headers_it_is_told_to() {
     // `b` and `c` are passed over (and their lines counted); right after a header an indented
     // `[..]` line is a header too, so the skip stops and `step` reads it, even though `skip`
     // would accept it.
-    e.skip_sections(|_| true);
+    e.skip_sections(None, |_, _| true);
     assert_eq!(e.next(), section("indented", 6));
     // A broken header is never passed over: `step` reports it.
-    e.skip_sections(|_| true);
+    e.skip_sections(None, |_, _| true);
     assert!(matches!(
         e.next(),
         Some(Event::Error(LineError { line: 7, .. }))
     ));
     // `e` is passed over, `f` is not.
-    e.skip_sections(|h| h != "f");
+    e.skip_sections(None, |h, _| h != "f");
     assert_eq!(e.next(), section("f", 9));
-    e.skip_sections(|_| true);
+    e.skip_sections(None, |_, _| true);
     assert_eq!(e.next(), None);
+}
+
+#[test]
+fn inline_comments_are_found_far_from_the_start_and_in_long_lines() {
+    // `#` and `;` are searched for a few KiB ahead at a time: one past that reach, one at the
+    // end of a line longer than it, and one on the line that starts where a search ended.
+    let filler = "k = v\n".repeat(1000);
+    let long = "a".repeat(10_000);
+    let text = format!("[s]\n{filler}x = y # c\nz = {long} ; c\nw = 1;2\nv = 3 ;c\n");
+    let keys: Vec<(&str, String)> = events(&text)
+        .filter_map(|e| match e {
+            Event::Key { name, value, .. } if name != "k" => Some((name, value.to_string())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("x", "y".to_string()),
+            ("z", long.clone()),
+            ("w", "1;2".to_string()),
+            ("v", "3".to_string())
+        ]
+    );
+    // A comment right at the start of a window.
+    for pad in 4080..4100 {
+        let text = format!("[s]\nk = {}\nx = y ;c\n", "a".repeat(pad));
+        let last = events(&text).last();
+        assert_eq!(
+            last,
+            Some(Event::Key {
+                name: "x",
+                value: "y",
+                line: 3
+            }),
+            "{pad}"
+        );
+    }
 }

@@ -26,7 +26,11 @@ fn names(c: &Config) -> Vec<&str> {
 /// every sso-session and every services block, for each profile of the full parse and a few
 /// names that are not there (those fall back to the full parse).
 fn assert_agrees(config: &str, creds: Option<&str>) {
-    assert_agrees_also(config, creds, &["a", "b", "default", "profile a", "nope"]);
+    assert_agrees_also(
+        config,
+        creds,
+        &["a", "b", "ab", "default", "profile a", "nope"],
+    );
 }
 
 /// `assert_agrees` for the profiles of the full parse and `more` names.
@@ -94,6 +98,13 @@ const CONFIG_LINES: &[&str] = &[
     "[a]",
     "[Profile a]",
     "[profile \"a]",
+    "[profile ab]",
+    "[profile ba",
+    "[profile ab] junk",
+    "[profile ab]]",
+    "[profile b\"a\"]",
+    "[profile ab\\c]",
+    "\t[profile ab]",
     "region = r1",
     "REGION = R2",
     "sso_account_id = 111",
@@ -201,6 +212,11 @@ fn every_short_line_is_skipped_exactly_as_it_is_read() {
         "k =\n  s = t\n",
         "bad line\n",
         "[broken\n",
+        // Headers of other profiles that the one-profile parse passes over without reading
+        // them whole (`sections::differs_from`): broken, or not.
+        "[profile bx\n",
+        "[profile bx] junk\n",
+        "[profile bx]\nk = v\n",
     ] {
         for line in &lines {
             for end in ["\n", "\r\n", "\r", ""] {
