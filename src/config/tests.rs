@@ -997,37 +997,6 @@ fn generated_config_parses_completely() {
     );
 }
 
-/// Timing probe, not a test: `cargo test --release parse_speed -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn parse_speed() {
-    for n in [100, 2_000, 10_000] {
-        let text = generated(n);
-        let name = format!("acct{:05}-AdministratorAccess", n / 2);
-        let best = |f: &dyn Fn()| {
-            (0..30)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    f();
-                    t.elapsed().as_secs_f64() * 1e3
-                })
-                .fold(f64::MAX, f64::min)
-        };
-        let full = best(&|| {
-            let c = parse(&text);
-            assert!(c.role_target(&c.profiles[&name]).is_ok());
-        });
-        let one = best(&|| {
-            let c = targeted(&text, None, &name);
-            assert!(c.role_target(&c.profiles[&name]).is_ok());
-        });
-        println!(
-            "{n:>6} profiles, {:>8} bytes: full parse {full:.3} ms, parse_profile {one:.3} ms",
-            text.len()
-        );
-    }
-}
-
 #[test]
 fn newline_count_and_plain_names() {
     let text = "a\nb\n\n[x]\n".repeat(37) + "\n\n";
