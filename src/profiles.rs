@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -14,7 +13,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::cache::assumed::arn_account;
-use crate::cache::{self, CachedToken, TokenState};
+use crate::cache::{self, push_json_str, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::session::chain::{self, Chain, Root};
 use crate::settings::Settings;
@@ -132,7 +131,7 @@ impl Row<'_> {
             ),
         ];
         out.push_str("  {\n    \"name\": ");
-        json_str(out, self.name);
+        push_json_str(out, self.name, false);
         for (key, value) in fields {
             json_key(out, key);
             json_value(out, value);
@@ -176,39 +175,9 @@ fn json_key(out: &mut String, key: &str) {
 
 fn json_value(out: &mut String, value: Option<&str>) {
     match value {
-        Some(s) => json_str(out, s),
+        Some(s) => push_json_str(out, s, false),
         None => out.push_str("null"),
     }
-}
-
-/// A JSON string with serde_json's escapes: `\"`, `\\`, `\n`-style short forms for the
-/// control characters that have one, `\u00XX` (lowercase) for the others; the rest as it is.
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    // Checked without an early exit, which the compiler vectorizes: escapes are rare.
-    let plain = !s.bytes().fold(false, |esc, b| {
-        esc | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if plain {
-        out.push_str(s);
-    } else {
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{8}' => out.push_str("\\b"),
-                '\u{c}' => out.push_str("\\f"),
-                c if u32::from(c) < 0x20 => {
-                    let _ = write!(out, "\\u{:04x}", u32::from(c));
-                }
-                c => out.push(c),
-            }
-        }
-    }
-    out.push('"');
 }
 
 /// What every profile of one sso-session (or legacy start URL) shares: worked out once.
@@ -483,7 +452,7 @@ mod tests {
             "tab\there \"and\" \\ there\u{1b}[0m",
         ] {
             let mut out = String::new();
-            json_str(&mut out, s);
+            push_json_str(&mut out, s, false);
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
         }
     }

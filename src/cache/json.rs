@@ -2,6 +2,8 @@
 //! AWS CLI's byte for byte), the SDKs' lenient key lookup, and timestamps (read leniently, written
 //! strictly). Pure functions: no files, no terminal.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -12,27 +14,43 @@ use super::Unusable;
 /// hashes of JSON text match the AWS CLI's.
 pub(crate) fn py_json_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_json_str(&mut out, s, true);
+    out
+}
+
+/// Append `s` as a JSON string literal: `\"`, `\\`, the short forms (`\n`, `\r`, `\t`, `\b`,
+/// `\f`) and `\u00xx` for the other control characters, as serde_json and Python's `json` both
+/// write them. With `ensure_ascii` (Python's default) DEL and every non-ASCII character are
+/// `\uxxxx` UTF-16 units too; without it (serde_json) they are kept as they are.
+pub fn push_json_str(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+    // Checked without an early exit, which the compiler vectorizes: escapes are rare.
+    let escapes = s.bytes().fold(false, |esc, b| {
+        esc | (b < 0x20) | (b == b'"') | (b == b'\\') | (ensure_ascii & (b > 0x7e))
+    });
+    if !escapes {
+        out.push_str(s);
+    } else {
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                c if (c as u32) < 0x20 || (ensure_ascii && (c as u32) > 0x7e) => {
+                    let mut buf = [0u16; 2];
+                    for unit in c.encode_utf16(&mut buf) {
+                        let _ = write!(out, "\\u{unit:04x}");
+                    }
                 }
+                c => out.push(c),
             }
-            c => out.push(c),
         }
     }
     out.push('"');
-    out
 }
 
 /// Python's `json.dumps(value)` with default separators and `ensure_ascii`: how the AWS CLI
@@ -148,6 +166,21 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn strings_are_written_as_pythons_json_dumps_writes_them() {
+        // Expected values printed by Python 3.11's `json.dumps`.
+        for (s, python) in [
+            ("plain", r#""plain""#),
+            ("a\"b\\c", r#""a\"b\\c""#),
+            ("\n\r\t\u{8}\u{c}\u{1}\u{1f}", r#""\n\r\t\b\f\u0001\u001f""#),
+            ("del\u{7f}", r#""del\u007f""#),
+            ("é€😀", r#""\u00e9\u20ac\ud83d\ude00""#),
+            ("mix é\n\u{0}", r#""mix \u00e9\n\u0000""#),
+        ] {
+            assert_eq!(py_json_str(s), python, "{s:?}");
+        }
+    }
 
     #[test]
     fn timestamps_are_read_leniently_and_written_strictly() {

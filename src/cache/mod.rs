@@ -21,7 +21,7 @@ use sha1::{Digest, Sha1};
 
 use crate::fsutil::{self, ReadError};
 
-pub use json::{format_timestamp, parse_timestamp, py_json};
+pub use json::{format_timestamp, parse_timestamp, push_json_str, py_json};
 pub use registration::{
     parse_registration, read_registration, registration_file_name, registration_json,
     write_registration, Registration,
