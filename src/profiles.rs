@@ -28,11 +28,15 @@ pub fn load_config(settings: &Settings) -> Result<Config> {
     })
 }
 
-/// The name of every profile, sorted: `load_config(…).profiles.keys()`, read faster.
-pub fn load_names(settings: &Settings) -> Result<Vec<String>> {
-    crate::config::load_names(&settings.config_file, &settings.credentials_file, |p| {
-        settings.display_path(p)
-    })
+/// The name of every profile, sorted (`load_config(…).profiles.keys()`, read faster), handed
+/// to `with`.
+pub fn with_names<R>(settings: &Settings, with: impl FnOnce(&[Cow<str>]) -> R) -> Result<R> {
+    crate::config::load_names(
+        &settings.config_file,
+        &settings.credentials_file,
+        |p| settings.display_path(p),
+        with,
+    )
 }
 
 /// `load_config` for a command about one profile: other profiles are passed over unread, which

@@ -19,11 +19,14 @@ use crate::ui::warn;
 pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     if args.names && !args.sessions {
         // Shell completion: the names alone, without the problems.
-        let mut out = String::new();
-        for name in profiles::load_names(settings)? {
-            out.push_str(&name);
-            out.push('\n');
-        }
+        let out = profiles::with_names(settings, |names| {
+            let mut out = String::with_capacity(names.iter().map(|n| n.len() + 1).sum());
+            for name in names {
+                out.push_str(name);
+                out.push('\n');
+            }
+            out
+        })?;
         return print_stdout(&out);
     }
     let config = load_config(settings)?;

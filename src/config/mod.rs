@@ -18,6 +18,7 @@ mod suggest;
 mod targets;
 mod typos;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -214,17 +215,17 @@ pub fn load_profile(
     load_with(config_file, credentials_file, display, Some(name))
 }
 
-/// The name of every profile in both files, sorted (see `Config::profile_names`).
-pub fn load_names(
+/// The name of every profile in both files, sorted (see `Config::profile_names`), handed to
+/// `with` (most names are slices of the files' text, which lives only as long as this call).
+pub fn load_names<R>(
     config_file: &Path,
     credentials_file: &Path,
     display: impl Fn(&Path) -> String,
-) -> Result<Vec<String>> {
+    with: impl FnOnce(&[Cow<str>]) -> R,
+) -> Result<R> {
     let texts = read_both(config_file, credentials_file, &display)?;
-    Ok(Config::profile_names(
-        &texts.config,
-        texts.credentials.as_deref(),
-    ))
+    let names = Config::profile_names(&texts.config, texts.credentials.as_deref());
+    Ok(with(&names))
 }
 
 /// Both files' text and how to show their paths.

@@ -67,8 +67,12 @@ impl Config {
     /// the way `parse_profile` finds one profile (plain `[profile NAME]` sections are passed
     /// over unread), which keeps shell completion (`ssox list --names`) fast on configs with
     /// thousands of profiles.
-    pub fn profile_names(config_text: &str, credentials_text: Option<&str>) -> Vec<String> {
-        // A header is one line, so no section names this profile: every plain one is skipped.
+    pub fn profile_names<'t>(
+        config_text: &'t str,
+        credentials_text: Option<&'t str>,
+    ) -> Vec<Cow<'t, str>> {
+        // A header is one line, so no section names this profile: every plain one is skipped,
+        // and its name is a slice of the text.
         let (cfg, skipped) = parse_inner(
             config_text,
             credentials_text,
@@ -77,11 +81,11 @@ impl Config {
             Some("\n"),
             true,
         );
-        let mut names: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
-        names.extend(skipped);
+        let mut names: Vec<Cow<'t, str>> = cfg.profiles.into_keys().map(Cow::Owned).collect();
+        names.extend(skipped.into_iter().map(Cow::Borrowed));
         names.sort_unstable();
         names.dedup();
-        names.into_iter().map(str::to_string).collect()
+        names
     }
 }
 
