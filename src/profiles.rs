@@ -135,7 +135,7 @@ impl Row<'_> {
             ),
         ];
         out.push_str("  {\n    \"name\": ");
-        push_json_str(out, self.name, false);
+        push_json_str::<false>(out, self.name);
         for (key, value) in fields {
             json_key(out, key);
             json_value(out, value);
@@ -179,7 +179,7 @@ fn json_key(out: &mut String, key: &str) {
 
 fn json_value(out: &mut String, value: Option<&str>) {
     match value {
-        Some(s) => push_json_str(out, s, false),
+        Some(s) => push_json_str::<false>(out, s),
         None => out.push_str("null"),
     }
 }
@@ -456,7 +456,7 @@ mod tests {
             "tab\there \"and\" \\ there\u{1b}[0m",
         ] {
             let mut out = String::new();
-            push_json_str(&mut out, s, false);
+            push_json_str::<false>(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap(), "{s:?}");
         }
     }

@@ -14,19 +14,19 @@ use super::Unusable;
 /// hashes of JSON text match the AWS CLI's.
 pub(crate) fn py_json_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    push_json_str(&mut out, s, true);
+    push_json_str::<true>(&mut out, s);
     out
 }
 
 /// Append `s` as a JSON string literal: `\"`, `\\`, the short forms (`\n`, `\r`, `\t`, `\b`,
 /// `\f`) and `\u00xx` for the other control characters, as serde_json and Python's `json` both
-/// write them. With `ensure_ascii` (Python's default) DEL and every non-ASCII character are
+/// write them. With `ENSURE_ASCII` (Python's default) DEL and every non-ASCII character are
 /// `\uxxxx` UTF-16 units too; without it (serde_json) they are kept as they are.
-pub fn push_json_str(out: &mut String, s: &str, ensure_ascii: bool) {
+pub fn push_json_str<const ENSURE_ASCII: bool>(out: &mut String, s: &str) {
     out.push('"');
     // Checked without an early exit, which the compiler vectorizes: escapes are rare.
     let escapes = s.bytes().fold(false, |esc, b| {
-        esc | (b < 0x20) | (b == b'"') | (b == b'\\') | (ensure_ascii & (b > 0x7e))
+        esc | (b < 0x20) | (b == b'"') | (b == b'\\') | (ENSURE_ASCII & (b > 0x7e))
     });
     if !escapes {
         out.push_str(s);
@@ -40,7 +40,7 @@ pub fn push_json_str(out: &mut String, s: &str, ensure_ascii: bool) {
                 '\t' => out.push_str("\\t"),
                 '\u{8}' => out.push_str("\\b"),
                 '\u{c}' => out.push_str("\\f"),
-                c if (c as u32) < 0x20 || (ensure_ascii && (c as u32) > 0x7e) => {
+                c if (c as u32) < 0x20 || (ENSURE_ASCII && (c as u32) > 0x7e) => {
                     let mut buf = [0u16; 2];
                     for unit in c.encode_utf16(&mut buf) {
                         let _ = write!(out, "\\u{unit:04x}");
