@@ -139,7 +139,8 @@ fn mode_of(_meta: &std::fs::Metadata) -> u32 {
     NEW_FILE_MODE
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

@@ -1,4 +1,5 @@
 //! Unit tests for role-chain resolution: botocore's rules, errors asserted word for word.
+//! Test-only: `chain.rs` declares it under #[cfg(test)].
 
 use super::*;
 
