@@ -75,13 +75,19 @@ pub struct Row<'a> {
     named_session: Option<&'a str>,
     /// The SSO login and token this profile uses, shared by every profile of its session.
     pub sso: Option<Rc<SessionState>>,
+    /// The `aws login` session (`login_session`) this profile, or its chain's root, uses.
+    pub login: Option<Rc<LoginState>>,
     pub error: Option<String>,
     pub active: bool,
 }
 
 impl Row<'_> {
     pub fn token(&self) -> Option<TokenState> {
-        self.sso.as_ref().map(|s| s.token)
+        match (&self.sso, &self.login) {
+            (Some(s), _) => Some(s.token),
+            (None, Some(l)) => Some(l.token),
+            (None, None) => None,
+        }
     }
 
     /// The SESSION cell: the sso-session name or the legacy start URL's host (see
@@ -96,10 +102,11 @@ impl Row<'_> {
     /// The TOKEN cell: `error` for a broken profile, the session's token state, or `None` for a
     /// profile without SSO.
     pub fn token_cell(&self) -> Option<&str> {
-        match (&self.error, &self.sso) {
-            (Some(_), _) => Some("error"),
-            (None, Some(s)) => Some(&s.token_text),
-            (None, None) => None,
+        match (&self.error, &self.sso, &self.login) {
+            (Some(_), _, _) => Some("error"),
+            (None, Some(s), _) => Some(&s.token_text),
+            (None, None, Some(l)) => Some(&l.token_text),
+            (None, None, None) => None,
         }
     }
 
@@ -131,7 +138,8 @@ impl Row<'_> {
             ("token", self.token().map(|t| t.as_str())),
             (
                 "token_expires_at",
-                sso.and_then(|s| s.expires_at.as_deref()),
+                sso.and_then(|s| s.expires_at.as_deref())
+                    .or_else(|| self.login.as_deref().and_then(|l| l.expires_at.as_deref())),
             ),
         ];
         out.push_str("  {\n    \"name\": ");
@@ -146,6 +154,8 @@ impl Row<'_> {
         json_value(out, self.error.as_deref());
         json_key(out, "account_name");
         json_value(out, self.account_name);
+        json_key(out, "login_session");
+        json_value(out, self.login.as_deref().map(|l| l.session.as_str()));
         out.push_str("\n  }");
     }
 }
@@ -300,6 +310,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                 region: f.region,
                 named_session: None,
                 sso: None,
+                login: None,
                 error: None,
                 active: active == Some(p.name.as_str()),
             };
@@ -323,6 +334,13 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                     }
                 }
                 ProfileKind::AssumeRole => chained(&mut r, config, p, &mut tokens, now),
+                ProfileKind::Login => {
+                    if let Some(s) = p.get("login_session") {
+                        r.account = r.account.or(cache::login::session_account(s));
+                        r.role = r.role.or(cache::login::session_role(s));
+                        r.login = Some(Rc::new(LoginState::read(settings, s, now)));
+                    }
+                }
                 _ => {}
             }
             r
@@ -411,6 +429,14 @@ fn chained<'a>(
         }) => {
             r.sso = Some(Rc::new(tokens.state(target.login, now)));
         }
+        Ok(Chain {
+            root: Root::Login(root),
+            ..
+        }) => {
+            if let Some(s) = root.get("login_session") {
+                r.login = Some(Rc::new(LoginState::read(tokens.settings, s, now)));
+            }
+        }
         Ok(_) => {}
         Err(e) => r.error = Some(e.to_string()),
     }
@@ -437,6 +463,10 @@ pub fn menu_row(r: &Row) -> ui::Row {
         marked: r.active,
     }
 }
+
+mod login;
+
+pub use login::{login_sessions, LoginState};
 
 #[cfg(test)]
 mod tests;

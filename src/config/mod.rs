@@ -66,6 +66,8 @@ pub enum ProfileKind {
     AssumeRole,
     Process,
     WebIdentity,
+    /// `login_session`: the console credentials `aws login` caches in `~/.aws/login/cache`.
+    Login,
     /// Settings only (region, output…).
     Config,
 }
@@ -78,6 +80,7 @@ impl ProfileKind {
             ProfileKind::AssumeRole => "assume-role",
             ProfileKind::Process => "process",
             ProfileKind::WebIdentity => "web-identity",
+            ProfileKind::Login => "login",
             ProfileKind::Config => "config",
         }
     }
@@ -156,13 +159,16 @@ impl SsoSession {
 
 impl ProfileKind {
     /// The provider the SDKs would pick, in botocore's order: web identity, assume role, SSO,
-    /// static keys, credential_process. One pass over the keys (this runs for every profile).
+    /// static keys, `login_session` (botocore's `LoginProvider` comes after the credentials
+    /// file's keys and before credential_process), credential_process. One pass over the keys
+    /// (this runs for every profile).
     fn of(keys: &Keys) -> ProfileKind {
         const WEB: u8 = 1;
         const ROLE: u8 = 2;
         const SSO: u8 = 4;
         const STATIC: u8 = 8;
         const PROCESS: u8 = 16;
+        const LOGIN: u8 = 32;
         let mut seen = 0u8;
         for key in keys.scalar_names() {
             seen |= match key {
@@ -172,6 +178,7 @@ impl ProfileKind {
                 | b"sso_role_name" => SSO,
                 b"aws_access_key_id" => STATIC,
                 b"credential_process" => PROCESS,
+                b"login_session" => LOGIN,
                 _ => 0,
             };
         }
@@ -183,6 +190,8 @@ impl ProfileKind {
             ProfileKind::Sso
         } else if seen & STATIC != 0 {
             ProfileKind::Static
+        } else if seen & LOGIN != 0 {
+            ProfileKind::Login
         } else if seen & PROCESS != 0 {
             ProfileKind::Process
         } else {

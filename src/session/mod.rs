@@ -21,6 +21,7 @@ pub mod pkce;
 pub mod registration;
 pub mod rejected;
 pub mod role;
+pub mod signin;
 pub mod status;
 pub mod targets;
 
