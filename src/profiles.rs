@@ -16,6 +16,7 @@ use crate::cache::assumed::arn_account;
 use crate::cache::{self, push_json_str, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::session::chain::{self, Chain, Root};
+use crate::session::logins::LoginState;
 use crate::settings::Settings;
 use crate::{session, ui};
 
@@ -124,6 +125,7 @@ impl Row<'_> {
     /// last), appended to `out`.
     pub fn write_json(&self, out: &mut String) {
         let sso = self.sso.as_deref();
+        let login_expires = self.login.as_deref().and_then(LoginState::expires_at_text);
         let fields: [(&str, Option<&str>); 9] = [
             ("kind", Some(self.kind)),
             ("account_id", self.account),
@@ -139,7 +141,7 @@ impl Row<'_> {
             (
                 "token_expires_at",
                 sso.and_then(|s| s.expires_at.as_deref())
-                    .or_else(|| self.login.as_deref().and_then(|l| l.expires_at.as_deref())),
+                    .or(login_expires.as_deref()),
             ),
         ];
         out.push_str("  {\n    \"name\": ");
@@ -334,13 +336,20 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                     }
                 }
                 ProfileKind::AssumeRole => chained(&mut r, config, p, &mut tokens, now),
-                ProfileKind::Login => {
-                    if let Some(s) = p.get("login_session") {
+                ProfileKind::Login => match p.get("login_session") {
+                    Some(s) => {
                         r.account = r.account.or(cache::login::session_account(s));
                         r.role = r.role.or(cache::login::session_role(s));
                         r.login = Some(Rc::new(LoginState::read(settings, s, now)));
                     }
-                }
+                    None => {
+                        r.error = Some(format!(
+                            "login_session is empty ({}); run: aws login --profile {}",
+                            config.at(p.line("login_session").unwrap_or(p.source)),
+                            crate::config::ini::quote_name(&p.name)
+                        ))
+                    }
+                },
                 _ => {}
             }
             r
@@ -463,10 +472,6 @@ pub fn menu_row(r: &Row) -> ui::Row {
         marked: r.active,
     }
 }
-
-mod login;
-
-pub use login::{login_sessions, LoginState};
 
 #[cfg(test)]
 mod tests;

@@ -62,6 +62,21 @@ pub fn switch(
         if let Some(message) = session::token_warning(config, name, settings, now) {
             warn(&message);
         }
+    } else if let Some(login) = session::logins::session_of(profile) {
+        // Expired credentials are refreshed on use; only a missing (or unusable) file needs a
+        // new sign-in, which ssox cannot do for these profiles yet (`--login` included).
+        let state = session::logins::LoginState::read(settings, login, now);
+        let fix = format!("aws login --profile {}", shell::word(how.shell, name));
+        if state.token == crate::cache::TokenState::None {
+            warn(&format!(
+                "profile {name:?} has no `aws login` credentials; run: {fix}"
+            ));
+        } else if how.login {
+            warn(&format!(
+                "ssox cannot sign in `aws login` profiles; it uses (and refreshes) the cached \
+                 credentials of {name:?}; to sign in again run: {fix}"
+            ));
+        }
     }
     let shell = how.shell;
     let mut code = shell::switch_profile(shell, name, &STATIC_KEY_VARS);

@@ -18,7 +18,7 @@ use super::{load_object, parse_object, warn_unusable, TokenState, Unusable};
 use crate::fsutil;
 
 /// What a warning about an unusable login cache file tells the user to do.
-const LOGIN_FIX: &str = "`aws login` (or `ssox login PROFILE`) replaces it";
+const LOGIN_FIX: &str = "`aws login` replaces it";
 
 /// Cached credentials with less than this left are refreshed first (botocore's
 /// `LoginCredentialFetcher._REFRESH_THRESHOLD`).
@@ -127,7 +127,8 @@ pub fn parse_login_token(text: &str) -> Result<LoginToken, Unusable> {
     LoginToken::from_object(&parse_object(text)?)
 }
 
-fn load_login_token(path: &Path) -> Result<Option<LoginToken>, Unusable> {
+/// Read a login cache file without warning: missing → `None`, unusable → why (for `doctor`).
+pub fn load_login_token(path: &Path) -> Result<Option<LoginToken>, Unusable> {
     load_object(path)?
         .map(|obj| LoginToken::from_object(&obj))
         .transpose()

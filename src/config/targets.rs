@@ -134,6 +134,15 @@ impl Config {
             return Ok(login);
         }
         let Some(start_url) = profile.get("sso_start_url") else {
+            if profile.kind == super::ProfileKind::Login {
+                return Err(ConfigError(format!(
+                    "profile {name:?} signs in with `aws login` (login_session, {}), not IAM \
+                     Identity Center; ssox uses its credentials but cannot sign it in or out yet: \
+                     run: aws login --profile {} (aws logout to sign out)",
+                    key_at("login_session"),
+                    quote_name(name)
+                )));
+            }
             let example = match self.sessions.keys().next() {
                 Some(s) if self.sessions.len() == 1 => s.as_str(),
                 _ => "NAME",

@@ -16,6 +16,7 @@ pub mod device;
 pub mod flow;
 mod fresh;
 pub mod lock;
+pub mod logins;
 pub mod menu;
 pub mod pkce;
 pub mod registration;

@@ -1,0 +1,357 @@
+//! `aws login` profiles (`login_session`, issue 21 part 2) through the built binary: recognised
+//! and shown (list, --json, status, the prompt, doctor, use), a malformed cache file being "no
+//! credentials" with one warning, and their cached credentials used by creds.
+
+use time::OffsetDateTime;
+
+use crate::support::*;
+
+/// The session of smithy-rs' login-provider test cases, and its cache file name (sha256 hex).
+pub const SESSION: &str = "arn:aws:sts::012345678910:assumed-role/Admin/admin";
+pub const FILE: &str = "4b0ba8f99f075c0633e122fd73346ce203a3faf18ea0310eb2d29df1bab2e255.json";
+/// The DPoP key of those cases: a SEC1 PEM, as `aws login` writes it.
+pub const DPOP_KEY: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n";
+pub const CLIENT_ID: &str = "arn:aws:signin:::devtools/same-device";
+
+pub const CONFIG: &str = "\
+[profile console]
+login_session = arn:aws:sts::012345678910:assumed-role/Admin/admin
+region = us-east-1
+
+[profile deploy]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+source_profile = console
+";
+
+/// A login cache file as `aws login` writes it (the cases' shape), expiring at `expires`.
+pub fn cache_json(akid: &str, expires: &str, refresh_token: &str) -> String {
+    serde_json::json!({
+        "accessToken": {
+            "accessKeyId": akid,
+            "secretAccessKey": format!("{akid}-secret"),
+            "sessionToken": format!("{akid}-session"),
+            "accountId": "012345678901",
+            "expiresAt": expires,
+        },
+        "tokenType": "aws_sigv4",
+        "clientId": CLIENT_ID,
+        "refreshToken": refresh_token,
+        "idToken": "e30.e30.sig",
+        "dpopKey": DPOP_KEY,
+    })
+    .to_string()
+}
+
+pub fn in_minutes(m: i64) -> String {
+    stamp(OffsetDateTime::now_utc() + time::Duration::minutes(m))
+}
+
+fn seeded(minutes_left: i64) -> Sandbox {
+    let sb = Sandbox::with_config(CONFIG);
+    sb.write(
+        &format!(".aws/login/cache/{FILE}"),
+        &cache_json("AKIDCACHED", &in_minutes(minutes_left), "rt-1"),
+    );
+    sb
+}
+
+#[test]
+fn list_shows_kind_login_with_the_account_and_role_of_the_arn() {
+    let sb = seeded(600);
+    let o = sb.run(&["list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[1].starts_with(
+            "  console  login        012345678910  Admin   -        us-east-1  valid 9h5"
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with(
+            "  deploy   assume-role  222222222222  Deploy  -        -          valid 9h5"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn list_json_has_kind_login_the_session_and_the_cache_expiry() {
+    let sb = Sandbox::with_config(CONFIG);
+    sb.write(
+        &format!(".aws/login/cache/{FILE}"),
+        &cache_json("AKIDCACHED", "3025-09-14T04:05:45Z", "rt-1"),
+    );
+    let o = sb.run(&["list", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v[0],
+        serde_json::json!({
+            "name": "console", "kind": "login", "account_id": "012345678910",
+            "role_name": "Admin", "sso_session": null, "sso_start_url": null,
+            "sso_region": null, "region": "us-east-1", "token": "valid",
+            "token_expires_at": "3025-09-14T04:05:45Z", "active": false, "error": null,
+            "account_name": null, "login_session": SESSION
+        })
+    );
+    assert_eq!(v[1]["kind"], "assume-role");
+    assert_eq!(v[1]["token"], "valid");
+    assert_eq!(v[1]["login_session"], SESSION);
+}
+
+#[test]
+fn the_cache_directory_follows_aws_login_cache_directory() {
+    let sb = Sandbox::with_config(CONFIG);
+    sb.write(
+        &format!("elsewhere/{FILE}"),
+        &cache_json("AKIDCACHED", "3025-09-14T04:05:45Z", "rt-1"),
+    );
+    let o = sb
+        .cmd()
+        .env("AWS_LOGIN_CACHE_DIRECTORY", "~/elsewhere")
+        .args(["list", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["token"], "valid", "{}", stderr(&o));
+    let o = sb.run(&["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["token"], "none");
+}
+
+#[test]
+fn a_malformed_cache_file_is_no_credentials_with_one_warning() {
+    let sb = Sandbox::with_config(CONFIG);
+    let path = sb.write(
+        &format!(".aws/login/cache/{FILE}"),
+        r#"{"accessToken": {"accessKeyId": "A"}, "clientId": "c"}"#,
+    );
+    let o = sb.run(&["list"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "ssox: ignoring {}: it has no expiresAt; `aws login` replaces it\n",
+            path.display()
+        )
+    );
+    assert!(stdout(&o)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .ends_with("us-east-1  none"));
+    let o = sb.run(&["status"]);
+    assert_eq!(stderr(&o).matches("ignoring").count(), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "profile: none (AWS_PROFILE is not set)\n\
+             LOGIN PROFILES  ACCOUNT       CREDENTIALS  LOGIN SESSION\n\
+             console         012345678910  none         {SESSION}\n"
+        )
+    );
+}
+
+#[test]
+fn status_has_a_section_for_login_sessions() {
+    let sb = seeded(42);
+    let o = sb
+        .cmd()
+        .env("AWS_PROFILE", "console")
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let want = |left: &str| {
+        format!(
+            "profile: console (from AWS_PROFILE), aws login: valid for {left}\n\
+             LOGIN PROFILES  ACCOUNT       CREDENTIALS    LOGIN SESSION\n\
+             console         012345678901  valid for {left}  {SESSION}\n"
+        )
+    };
+    assert!(out == want("41m") || out == want("42m"), "{out}");
+    let o = sb.run(&["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let l = &v["login_sessions"][0];
+    assert_eq!(l["login_session"], SESSION);
+    assert_eq!(l["account_id"], "012345678901");
+    assert_eq!(l["token"], "valid");
+    assert_eq!(l["cache_file"], format!("~/.aws/login/cache/{FILE}"));
+    assert_eq!(l["profiles"], serde_json::json!(["console"]));
+    let left = l["seconds_left"].as_i64().unwrap();
+    assert!((41 * 60..=42 * 60).contains(&left), "{left}");
+    assert_eq!(v["sessions"], serde_json::json!([]));
+}
+
+#[test]
+fn the_prompt_shows_the_credentials_time_left_or_logged_out() {
+    let sb = seeded(42);
+    let prompt = |sb: &Sandbox| {
+        let o = sb
+            .cmd()
+            .env("AWS_PROFILE", "console")
+            .args(["status", "--prompt"])
+            .output()
+            .unwrap();
+        assert_eq!(stderr(&o), "");
+        stdout(&o)
+    };
+    let p = prompt(&sb);
+    assert!(p == "console 41m\n" || p == "console 42m\n", "{p}");
+    sb.write(
+        &format!(".aws/login/cache/{FILE}"),
+        &cache_json("AKIDCACHED", "2020-01-01T00:00:00Z", "rt-1"),
+    );
+    assert_eq!(prompt(&sb), "console expired\n");
+    sb.write(&format!(".aws/login/cache/{FILE}"), "not json");
+    assert_eq!(prompt(&sb), "console logged out\n");
+}
+
+#[test]
+fn doctor_reports_each_login_session() {
+    let sb = seeded(600);
+    let line = |sb: &Sandbox| {
+        let o = sb.run(&["doctor"]);
+        stdout(&o)
+            .lines()
+            .chain(stderr(&o).lines())
+            .filter(|l| l.contains("aws login"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let l = line(&sb);
+    assert_eq!(l.len(), 1, "{l:?}");
+    assert!(
+        l[0].starts_with(
+            "ok    aws login console: credentials for account 012345678901 valid for 9h5"
+        ),
+        "{l:?}"
+    );
+    let path = sb.write(&format!(".aws/login/cache/{FILE}"), "{}");
+    // The report's line, and the one warning every command gives about that file.
+    assert_eq!(
+        line(&sb),
+        [
+            format!(
+                "fail  aws login console: ~/.aws/login/cache/{FILE} cannot be used: it has no \
+                 accessToken; the AWS tools find no credentials; fix: run: aws login --profile \
+                 console"
+            ),
+            format!(
+                "ssox: ignoring {}: it has no accessToken; `aws login` replaces it",
+                path.display()
+            )
+        ]
+    );
+    std::fs::remove_file(sb.path(&format!(".aws/login/cache/{FILE}"))).unwrap();
+    assert_eq!(
+        line(&sb),
+        [format!(
+            "warn  aws login console: not signed in (no ~/.aws/login/cache/{FILE}); fix: run: \
+             aws login --profile console"
+        )]
+    );
+}
+
+#[test]
+fn use_switches_to_a_login_profile_and_says_when_it_has_no_credentials() {
+    let sb = seeded(600);
+    let o = sb.run(&["use", "console", "--shell", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+    assert!(stdout(&o).contains("export AWS_PROFILE='console';\n"));
+    std::fs::remove_file(sb.path(&format!(".aws/login/cache/{FILE}"))).unwrap();
+    let o = sb.run(&["use", "console", "--shell", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "ssox: profile \"console\" has no `aws login` credentials; run: aws login --profile console\n"
+    );
+    assert!(stdout(&o).contains("export AWS_PROFILE='console';\n"));
+}
+
+#[test]
+fn login_and_logout_of_a_login_profile_point_to_the_aws_cli() {
+    let sb = seeded(600);
+    for cmd in ["login", "logout"] {
+        let mut c = sb.cmd();
+        let o = no_terminal(c.args([cmd, "console"])).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        assert_eq!(
+            stderr(&o),
+            "ssox: profile \"console\" signs in with `aws login` (login_session, \
+             ~/.aws/config:2), not IAM Identity Center; ssox uses its credentials but cannot \
+             sign it in or out yet: run: aws login --profile console (aws logout to sign out)\n",
+            "{cmd}"
+        );
+    }
+    assert!(sb.path(&format!(".aws/login/cache/{FILE}")).is_file());
+}
+
+#[test]
+fn creds_uses_valid_cached_credentials_without_a_request() {
+    let sb = seeded(600);
+    let o = sb
+        .cmd()
+        // Nothing listens there: any request would fail.
+        .env("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9")
+        .args(["creds", "console", "--format", "env"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(
+            "export AWS_ACCESS_KEY_ID=AKIDCACHED\nexport AWS_SECRET_ACCESS_KEY=AKIDCACHED-secret\n\
+             export AWS_SESSION_TOKEN=AKIDCACHED-session\nexport AWS_CREDENTIAL_EXPIRATION="
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn creds_without_a_cache_file_says_to_run_aws_login() {
+    let sb = Sandbox::with_config(CONFIG);
+    let o = sb.run(&["creds", "console"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "ssox: profile \"console\" has no usable `aws login` credentials \
+             (~/.aws/login/cache/{FILE}, for login_session {SESSION}); run: aws login --profile \
+             console\n"
+        )
+    );
+}
+
+#[test]
+fn pick_shows_a_login_profile_with_its_account_role_and_credentials_and_switches_to_it() {
+    let sb = seeded(600);
+    let mut p = crate::support::pty::Pty::spawn(&sb, "ssox pick --shell bash > out", &[], 160, 30);
+    p.wait_for("Profile> ");
+    p.send("console");
+    p.send("\r");
+    let (code, screen) = p.finish();
+    assert_eq!(code, 0, "{screen}");
+    let plain = console::strip_ansi_codes(&screen).into_owned();
+    assert!(
+        plain.contains("console  012345678910  Admin            us-east-1  valid 9h5"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("deploy   222222222222  Deploy                      valid 9h5"),
+        "{plain}"
+    );
+    let out = std::fs::read_to_string(sb.path("out")).unwrap();
+    assert!(
+        out.starts_with("unset AWS_ACCESS_KEY_ID;")
+            && out.contains("export AWS_PROFILE='console';\n"),
+        "{out}"
+    );
+}
