@@ -1,59 +1,10 @@
-//! `aws login` profiles (`login_session`, issue 21 part 2) through the built binary: recognised
-//! and shown (list, --json, status, the prompt, doctor, use), a malformed cache file being "no
-//! credentials" with one warning, and their cached credentials used by creds.
+//! `aws login` profiles (`login_session`, issue 21 part 2) through the built binary, recognised
+//! and shown: list, --json, pick, status, the prompt, doctor, use, login/logout's advice; a
+//! malformed cache file is "no credentials" with one warning; valid cached credentials used
+//! without a request. Refreshing is in `login_refresh`.
 
-use time::OffsetDateTime;
-
+use crate::support::login_session::*;
 use crate::support::*;
-
-/// The session of smithy-rs' login-provider test cases, and its cache file name (sha256 hex).
-pub const SESSION: &str = "arn:aws:sts::012345678910:assumed-role/Admin/admin";
-pub const FILE: &str = "4b0ba8f99f075c0633e122fd73346ce203a3faf18ea0310eb2d29df1bab2e255.json";
-/// The DPoP key of those cases: a SEC1 PEM, as `aws login` writes it.
-pub const DPOP_KEY: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n";
-pub const CLIENT_ID: &str = "arn:aws:signin:::devtools/same-device";
-
-pub const CONFIG: &str = "\
-[profile console]
-login_session = arn:aws:sts::012345678910:assumed-role/Admin/admin
-region = us-east-1
-
-[profile deploy]
-role_arn = arn:aws:iam::222222222222:role/Deploy
-source_profile = console
-";
-
-/// A login cache file as `aws login` writes it (the cases' shape), expiring at `expires`.
-pub fn cache_json(akid: &str, expires: &str, refresh_token: &str) -> String {
-    serde_json::json!({
-        "accessToken": {
-            "accessKeyId": akid,
-            "secretAccessKey": format!("{akid}-secret"),
-            "sessionToken": format!("{akid}-session"),
-            "accountId": "012345678901",
-            "expiresAt": expires,
-        },
-        "tokenType": "aws_sigv4",
-        "clientId": CLIENT_ID,
-        "refreshToken": refresh_token,
-        "idToken": "e30.e30.sig",
-        "dpopKey": DPOP_KEY,
-    })
-    .to_string()
-}
-
-pub fn in_minutes(m: i64) -> String {
-    stamp(OffsetDateTime::now_utc() + time::Duration::minutes(m))
-}
-
-fn seeded(minutes_left: i64) -> Sandbox {
-    let sb = Sandbox::with_config(CONFIG);
-    sb.write(
-        &format!(".aws/login/cache/{FILE}"),
-        &cache_json("AKIDCACHED", &in_minutes(minutes_left), "rt-1"),
-    );
-    sb
-}
 
 #[test]
 fn list_shows_kind_login_with_the_account_and_role_of_the_arn() {

@@ -1,6 +1,7 @@
 //! A loopback fake of AWS, scriptable per test, speaking the wire shapes of
 //! docs/compat.md#wire-shapes. One file per endpoint: `oidc` (sso-oidc), `portal` (the sso portal),
-//! `sts` (GetCallerIdentity and AssumeRole with a real SigV4 check), `console` (the federation endpoint), and
+//! `sts` (GetCallerIdentity and AssumeRole with a real SigV4 check), `console` (the federation
+//! endpoint), `signin` (the sign-in service's CreateOAuth2Token of `aws login` profiles), and
 //! `browser` (the fake browser on PATH), over the small HTTP/1.1 server in `http`. This file holds
 //! what they share: the script, the recorded requests, the issued state and the router.
 //! Owns only test-side state; never touches the ssox sources or anything outside 127.0.0.1.
@@ -17,6 +18,7 @@ mod console;
 mod http;
 mod oidc;
 mod portal;
+mod signin;
 pub mod sigv4;
 mod sts;
 
@@ -127,6 +129,9 @@ pub struct Script {
     /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
     /// behind).
     pub date_offset: i64,
+    /// The sign-in service's `expiresIn` for refreshed `aws login` credentials (900, its
+    /// maximum).
+    pub login_expires_in: i64,
 }
 
 impl Default for Script {
@@ -155,6 +160,7 @@ impl Default for Script {
             role_expires_in: 3600,
             role_expires_at: None,
             date_offset: 0,
+            login_expires_in: 900,
         }
     }
 }
@@ -190,6 +196,10 @@ struct Inner {
     role_creds: HashMap<String, RoleCreds>,
     slow_downs_served: u32,
     signin_tokens: Vec<String>,
+    /// `aws login` refresh token -> what it refreshes into (the sign-in service, `signin`)
+    login_grants: HashMap<String, signin::LoginGrant>,
+    /// DPoP proof ids already used (a replay is refused)
+    login_jtis: Vec<String>,
     /// op -> requests of it answered so far, for [`Script::fail_every`]
     answered: HashMap<String, u64>,
 }
@@ -270,6 +280,7 @@ impl FakeAws {
             ("AWS_ENDPOINT_URL_SSO", self.url()),
             ("AWS_ENDPOINT_URL_STS", self.url()),
             ("SSOX_SIGNIN_ENDPOINT", format!("{}/federation", self.url())),
+            ("AWS_ENDPOINT_URL_SIGNIN", self.url()),
         ]
     }
 
@@ -336,11 +347,12 @@ struct Endpoint {
 }
 
 /// Every endpoint, asked in this order which one serves a request.
-static ENDPOINTS: [&Endpoint; 4] = [
+static ENDPOINTS: [&Endpoint; 5] = [
     &oidc::ENDPOINT,
     &portal::ENDPOINT,
     &sts::ENDPOINT,
     &console::ENDPOINT,
+    &signin::ENDPOINT,
 ];
 
 /// What a handler may use: the fake's URL, the script, the issued state and the request id.
