@@ -9,6 +9,7 @@
 //! tools read, `typos.rs` reports near misses of them, `edit.rs` rewrites the file.
 
 pub mod edit;
+pub mod ids;
 pub mod ini;
 mod keys;
 mod known_keys;

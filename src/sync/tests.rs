@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::names::{self, account_name_value, name_part, Candidate, Template};
+use super::names::{self, account_name_value, name_part, Naming, Template};
 use super::*;
 use crate::config::edit::value_round_trips;
 use crate::config::Config;
@@ -28,6 +28,7 @@ fn req<'a>(accounts: &'a [Account]) -> Request<'a> {
         template: None,
         region: None,
         prune: false,
+        rename: false,
     }
 }
 
@@ -210,15 +211,16 @@ fn collisions_get_the_account_id_and_never_drop_a_role() {
 #[test]
 fn numeric_suffixes_when_the_id_does_not_help() {
     let t = Template::parse("{account_id}_{role_name}").unwrap();
-    let c = |role| Candidate {
-        account_id: "1",
-        account_name: "a",
-        role,
-        current: None,
-    };
-    let taken = ["1_x", "1_x-2"].into_iter().collect();
+    let fixed = [("1_x", None), ("1_x-2", None)].into_iter().collect();
     // `a.b` and `a/b` both become `a-b`.
-    let names = names::assign(&t, "corp", &[c("x"), c("a.b"), c("a/b")], &[], &taken);
+    let names = names::assign(&Naming {
+        template: &t,
+        session: "corp",
+        accounts: &[("1", "a")],
+        others: &[],
+        roles: &[("1", "x"), ("1", "a.b"), ("1", "a/b")],
+        fixed: &fixed,
+    });
     assert_eq!(names, ["1_x-3", "1_a-b", "1_a-b-2"]);
 }
 
@@ -409,16 +411,18 @@ fn bad_templates_and_listings_are_refused() {
          placeholders are {account_name}, {account_id}, {role_name} and {session}; fix it in \
          [sso-session corp], or pass --name"
     );
-    let weird = [acct("12a", "x", &["Admin"])];
+    for id in ["12a", "12345", "1234567890123", "12345678901a"] {
+        let weird = [acct(id, "x", &["Admin"])];
+        assert_eq!(
+            run_with(SESSION, None, &req(&weird)).unwrap_err(),
+            format!("the portal listed the account id \"{id}\"; an account id is 12 digits")
+        );
+    }
+    let weird = [acct("111111111111", "x", &["Ad min"])];
     assert_eq!(
         run_with(SESSION, None, &req(&weird)).unwrap_err(),
-        "the portal listed an account with the id \"12a\"; an account id is digits only"
-    );
-    let weird = [acct("1", "x", &["Ad min"])];
-    assert_eq!(
-        run_with(SESSION, None, &req(&weird)).unwrap_err(),
-        "the portal listed a role named \"Ad min\" in account 1; a role name is letters, digits \
-         and _+=,.@-"
+        "the portal listed a role named \"Ad min\" in account 111111111111; a role name is \
+         letters, digits and _+=,.@-"
     );
 }
 
@@ -473,7 +477,11 @@ fn new_profiles_go_after_the_sessions_generated_ones() {
 fn name_parts_are_shell_friendly() {
     for (value, want) in [
         ("Prod Payments (EU)", "Prod-Payments-EU"),
-        ("Büro", "B-ro"),
+        ("Büro", "Buro"),
+        ("São Paulo", "Sao-Paulo"),
+        ("東京 Prod", "Dong-Jing-Prod"),
+        ("Edge 🚀", "Edge-rocket"),
+        ("\u{e000}x\u{e000}", "x"),
         ("a--b", "a-b"),
         ("-x-", "x"),
         ("Admin.ReadOnly", "Admin-ReadOnly"),
