@@ -429,6 +429,70 @@ fn a_new_account_with_a_known_name_gives_both_their_ids_and_the_old_names_are_fl
 }
 
 #[test]
+fn names_that_lose_characters_or_case_still_tell_accounts_apart() {
+    // U+E000 is a character deunicode does not know: `Edge \u{e000}` loses it and reads `Edge`,
+    // like the account `edge` (ignoring case); `Prod Payments!` and `Prod-Payments` both give
+    // `Prod-Payments`; `Shared` is already another session's account (a profile named otherwise).
+    let other = "\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\n\
+                 sso_region = eu-west-1\n\n[profile shared-other]\nsso_session = other\n\
+                 sso_account_id = 999999999999\nsso_role_name = Admin\nregion = eu-west-1\n\
+                 sso_account_name = Shared\nsso_auto_populated = true\n";
+    let env = setup(
+        &format!("{SESSION}{other}"),
+        vec![
+            acct("100000000011", "Edge \u{e000}", &["Admin"]),
+            acct("100000000012", "edge", &["Admin", "ReadOnly"]),
+            acct("100000000013", "Prod Payments!", &["Admin"]),
+            acct("100000000014", "Prod-Payments", &["Admin"]),
+            acct("100000000015", "Shared", &["Admin"]),
+            acct("100000000016", "Solo \u{e000}", &["Admin"]),
+        ],
+    );
+    let o = sync(&env, &["my_sso_session"]);
+    ok(&o);
+    assert_eq!(stderr(&o), "");
+    let want = [
+        (
+            "Edge-100000000011_Admin",
+            "100000000011",
+            "Admin",
+            "Edge \u{e000}",
+        ),
+        ("edge-100000000012_Admin", "100000000012", "Admin", "edge"),
+        (
+            "edge-100000000012_ReadOnly",
+            "100000000012",
+            "ReadOnly",
+            "edge",
+        ),
+        (
+            "Prod-Payments-100000000013_Admin",
+            "100000000013",
+            "Admin",
+            "Prod Payments!",
+        ),
+        (
+            "Prod-Payments-100000000014_Admin",
+            "100000000014",
+            "Admin",
+            "Prod-Payments",
+        ),
+        (
+            "Shared-100000000015_Admin",
+            "100000000015",
+            "Admin",
+            "Shared",
+        ),
+        // Losing a character alone adds no id: no other account reads `Solo`.
+        ("Solo_Admin", "100000000016", "Admin", "Solo \u{e000}"),
+    ];
+    assert_eq!(
+        config(&env),
+        format!("{SESSION}{REMEMBERED}{other}\n{}", profiles(&want))
+    );
+}
+
+#[test]
 fn long_account_names_are_cut_and_still_told_apart() {
     let long = |tail: &str| format!("{}{tail}", "A".repeat(70_000));
     let env = setup(
@@ -591,5 +655,20 @@ fn list_and_pick_name_the_account_of_a_hand_written_profile_from_what_sync_saw()
         stdout(&o).contains("export AWS_PROFILE='mine';"),
         "{}",
         stdout(&o)
+    );
+    // The menu shows it too.
+    let mut p = Pty::spawn(&env.sb, "ssox pick --shell bash > out", &[], 160, 30);
+    p.wait_for("Profile> ");
+    p.wait_for("2/2");
+    p.send("\x1b");
+    let (code, screen) = p.finish();
+    assert_eq!(code, 130, "{screen}");
+    let plain = console::strip_ansi_codes(&screen).into_owned();
+    assert!(
+        plain.contains(&format!(
+            "  mine                          222222222222 (dev)            Admin           \
+             my_sso_session  eu-west-1  {token}"
+        )),
+        "{plain}"
     );
 }
