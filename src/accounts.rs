@@ -19,8 +19,9 @@ use crate::fsutil;
 /// Larger files are not read (nor written): `list` must stay instant.
 const MAX_BYTES: u64 = fsutil::MAX_CACHE_BYTES;
 
-/// Names longer than this are not kept (AWS allows 50 characters; a longer one is hostile).
-pub const MAX_NAME_CHARS: usize = 256;
+/// Names longer than this are not kept (AWS allows 50 characters; `sync` cuts a longer one to
+/// 256 and a `…`, `sync::names::ACCOUNT_NAME_MAX`).
+pub const MAX_NAME_CHARS: usize = 512;
 
 /// The file under ssox's state directory.
 pub fn path(state_dir: &Path) -> PathBuf {

@@ -309,9 +309,13 @@ fn non_empty(s: String, fallback: &str) -> String {
 /// itself: line breaks (also U+2028, U+2029), tabs and other control characters become spaces,
 /// bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are dropped,
 /// runs of spaces become one, the ends are trimmed, a space before `#` or `;` is dropped (it would
-/// start a comment) and so is a leading `#` or `;`. `None` when nothing is left.
+/// start a comment) and so is a leading `#` or `;`. A name longer than [`ACCOUNT_NAME_MAX`]
+/// characters (AWS allows 50) is cut there and ends with `…`. `None` when nothing is left.
 pub fn account_name_value(name: &str) -> Option<String> {
-    let mut out = String::with_capacity(name.len());
+    let mut out = String::with_capacity(name.len().min(4 * ACCOUNT_NAME_MAX));
+    // Characters in `out`: the value is read only as far as the cap.
+    let mut n = 0;
+    let mut cut = false;
     for c in name.chars() {
         if is_bidi_control(c) {
             continue;
@@ -328,14 +332,30 @@ pub fn account_name_value(name: &str) -> Option<String> {
                 out.pop();
                 out.push(c);
             }
-            c => out.push(c),
+            c if n == ACCOUNT_NAME_MAX => {
+                cut = c != ' ';
+                if cut {
+                    break;
+                }
+            }
+            c => {
+                out.push(c);
+                n += 1;
+            }
         }
     }
     while out.ends_with(' ') {
         out.pop();
     }
+    if cut {
+        out.push('…');
+    }
     (!out.is_empty()).then_some(out)
 }
+
+/// The most characters of a portal's account name `sync` writes as `sso_account_name` (and keeps
+/// for `list`): AWS allows 50, so a longer name is hostile, and `list` rows stay short.
+pub const ACCOUNT_NAME_MAX: usize = 256;
 
 /// The characters that reorder the text around them on a terminal.
 fn is_bidi_control(c: char) -> bool {

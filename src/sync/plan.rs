@@ -205,10 +205,11 @@ fn check_listing(accounts: &[Account]) -> Result<(), ConfigError> {
         }
         for r in &a.roles {
             let iam = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
-            if r.is_empty() || r.len() > 128 || !r.chars().all(iam) {
+            if r.is_empty() || r.len() > 64 || !r.chars().all(iam) {
                 return Err(err(format!(
-                    "the portal listed a role named {r:?} in account {}; a role name is letters, \
-                     digits and _+=,.@-",
+                    "the portal listed a role named {} in account {}; a role name is 1 to 64 \
+                     letters, digits and _+=,.@-",
+                    crate::config::ids::quoted(r),
                     a.id
                 )));
             }

@@ -421,8 +421,17 @@ fn bad_templates_and_listings_are_refused() {
     let weird = [acct("111111111111", "x", &["Ad min"])];
     assert_eq!(
         run_with(SESSION, None, &req(&weird)).unwrap_err(),
-        "the portal listed a role named \"Ad min\" in account 111111111111; a role name is \
-         letters, digits and _+=,.@-"
+        "the portal listed a role named \"Ad min\" in account 111111111111; a role name is 1 \
+         to 64 letters, digits and _+=,.@-"
+    );
+    let long = [acct("111111111111", "x", &[&"R".repeat(70_000)])];
+    assert_eq!(
+        run_with(SESSION, None, &req(&long)).unwrap_err(),
+        format!(
+            "the portal listed a role named \"{}…\" (70000 characters) in account \
+             111111111111; a role name is 1 to 64 letters, digits and _+=,.@-",
+            "R".repeat(20)
+        )
     );
 }
 
@@ -510,6 +519,19 @@ fn account_names_are_written_so_they_read_back() {
     ] {
         assert_eq!(account_name_value(name).as_deref(), want, "{name:?}");
     }
+    // Cut at 256 characters, with a `…`; spaces and invisible characters past it do not count.
+    let max = names::ACCOUNT_NAME_MAX;
+    let a = "é".repeat(max);
+    assert_eq!(account_name_value(&a).as_deref(), Some(a.as_str()));
+    let spaced = format!("{a}  \u{202e} ");
+    assert_eq!(account_name_value(&spaced).as_deref(), Some(a.as_str()));
+    let long = format!("{a} x{}", "y".repeat(100_000));
+    assert_eq!(account_name_value(&long), Some(format!("{a}…")));
+    let b = format!("{} b", "a".repeat(max - 1));
+    assert_eq!(
+        account_name_value(&b),
+        Some(format!("{}…", "a".repeat(max - 1)))
+    );
 }
 
 #[test]

@@ -523,12 +523,25 @@ fn long_account_names_are_cut_and_still_told_apart() {
             format!("[profile {b64}_Admin]"),
         ]
     );
+    // `sso_account_name` is cut too (AWS allows 50 characters), so `list` rows stay short.
+    let names: Vec<&str> = (text.lines())
+        .filter_map(|l| l.strip_prefix("sso_account_name = "))
+        .collect();
+    let a256 = format!("{}…", "A".repeat(256));
+    let b256 = format!("B{}…", "b".repeat(255));
+    assert_eq!(names, [a256.as_str(), &a256, &b256]);
     let o = ssox(&env).args(["list", "--names"]).output().unwrap();
     assert!(
         stdout(&o).lines().all(|l| l.len() <= 64 + 13 + 6),
         "{}",
         stdout(&o)
     );
+    let o = ssox(&env).arg("list").output().unwrap();
+    ok(&o);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert!(out.lines().all(|l| l.chars().count() < 500), "{out}");
+    assert!(out.contains(&format!("100000000003 ({b256})")), "{out}");
 }
 
 #[test]
