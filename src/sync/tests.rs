@@ -209,6 +209,48 @@ fn collisions_get_the_account_id_and_never_drop_a_role() {
 }
 
 #[test]
+fn a_stale_namesake_keeps_the_ids_until_it_is_removed() {
+    let text = format!(
+        "{SESSION}{REMEMBERED}\n{}\n{}",
+        generated(
+            "Sandbox-111111111111_Admin",
+            "111111111111",
+            "Admin",
+            "Sandbox"
+        ),
+        generated(
+            "Sandbox-222222222222_Admin",
+            "222222222222",
+            "Admin",
+            "Sandbox"
+        ),
+    );
+    // 222222222222 is closed: its profile stays (stale), so 111111111111 keeps its id.
+    let open = [acct("111111111111", "Sandbox", &["Admin", "ReadOnly"])];
+    let p = run(&text, &req(&open));
+    assert_eq!(p.outdated, []);
+    assert_eq!(p.added[0].name, "Sandbox-111111111111_ReadOnly");
+    assert_eq!(p.stale[0].name, "Sandbox-222222222222_Admin");
+    // Once it is removed, the id is no longer needed: the old name is reported.
+    let pruned = run(
+        &text,
+        &Request {
+            prune: true,
+            ..req(&open)
+        },
+    );
+    assert_eq!(pruned.removed[0].name, "Sandbox-222222222222_Admin");
+    assert_eq!(
+        pruned.outdated,
+        [(
+            "Sandbox-111111111111_Admin".to_string(),
+            "Sandbox_Admin".to_string()
+        )]
+    );
+    assert_eq!(pruned.added[0].name, "Sandbox_ReadOnly");
+}
+
+#[test]
 fn numeric_suffixes_when_the_id_does_not_help() {
     let t = Template::parse("{account_id}_{role_name}").unwrap();
     let fixed = [("1_x", None), ("1_x-2", None)].into_iter().collect();

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{owned, target, Role, Settings, Update, Work};
+use super::{target, Role, Settings, Update, Work};
 use crate::config::edit::SectionId;
 use crate::config::{Config, ConfigError};
 use crate::sync::names::{self, Naming};
@@ -35,8 +35,11 @@ impl<'a> Work<'a> {
                 accounts.push((id, name));
             }
         }
+        // Accounts not listed that keep profiles: another session's, hand-written ones, and this
+        // session's stale ones not removed (a closed `Sandbox` still beside the open one).
+        // `names::assign` leaves out the ids listed.
         let others: Vec<(&str, &str)> = (config.profiles.values())
-            .filter(|p| !owned(p, session))
+            .filter(|p| !removed.contains(p.name.as_str()))
             .filter_map(|p| Some((p.get("sso_account_id")?, p.get("sso_account_name")?)))
             .collect();
         let roles: Vec<Role> = self.listed.keys().copied().collect();
