@@ -104,6 +104,7 @@ pub fn prompt_line(settings: &Settings, now: OffsetDateTime) -> String {
     let Some(name) = settings.active_profile() else {
         return String::new();
     };
+    crate::profiles::quiet();
     let state = load_config_for(settings, name)
         .ok()
         .and_then(|config| active_token(&config, settings, now));

@@ -81,6 +81,11 @@ impl Config {
                 format!("{}: {}", self.at(t.source), key_message(t, &section))
             })
             .collect();
+        if p.kind == ProfileKind::Static {
+            if let Some(e) = self.static_keys_problem(p) {
+                out.push(format!("{e} (switched anyway)"));
+            }
+        }
         if p.kind == ProfileKind::Sso {
             let mut role = role_missing(p);
             role.retain(|k| !typos.iter().any(|t| t.meant == *k));
