@@ -121,6 +121,9 @@ pub struct Config {
     /// A file that starts with a UTF-8 byte order mark: ssox reads past it (and its editor keeps
     /// it), the AWS CLI cannot read the file at all. One message per file.
     pub bom: Vec<ConfigError>,
+    /// The keys of the `[DEFAULT]` sections, one `Keys` per file that has any (their keys are
+    /// in every section of that file too, where the section does not set them).
+    pub defaults: Vec<Keys>,
     /// Where the AWS CLI reads the files differently from how ssox shows them (an inline comment
     /// it takes as part of the value, static keys it never uses beside a credential_process),
     /// worded for the user. Not problems: the file reads the same in ssox, so it is still edited.

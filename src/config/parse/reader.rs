@@ -448,10 +448,23 @@ impl<'t> Parser<'_, 't> {
                 .unwrap_or_default();
             lay(&mut s.keys, FileId::Config, more);
         }
+        let defaults: Vec<Range> = defaults
+            .iter()
+            .filter(|d| !d.is_empty())
+            .map(|d| store.combine(d))
+            .collect();
         let store = Arc::new(store);
         for s in cfg.sessions.values_mut() {
             s.keys.store = Arc::clone(&store);
         }
+        cfg.defaults = defaults
+            .into_iter()
+            .map(|(start, end)| Keys {
+                store: Arc::clone(&store),
+                start,
+                end,
+            })
+            .collect();
         // Names are unique, so this is one sort (a single pass when the file is in order) and a
         // bulk build.
         cfg.profiles = profiles
