@@ -28,6 +28,7 @@ pub fn run(args: InitArgs, settings: &Settings) -> Result<()> {
         &args.cmd,
         &aliases,
         clap.as_deref(),
+        !args.no_dir_hook,
     )?)
 }
 

@@ -5,6 +5,7 @@ mod chains;
 mod configure;
 mod console;
 mod creds;
+mod dir_hook;
 mod doctor;
 mod exec;
 mod fake_selftest;
