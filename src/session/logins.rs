@@ -110,26 +110,49 @@ pub fn login_sessions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::test_config::cfg;
 
     #[test]
     fn the_kind_follows_botocores_provider_order() {
-        let c = cfg("[profile a]\nlogin_session = arn:aws:sts::1:assumed-role/R/s\n\
+        let c = Config::parse(
+            "[profile a]\nlogin_session = arn:aws:sts::1:assumed-role/R/s\n\
              [profile keys]\nlogin_session = arn:x\naws_access_key_id = A\naws_secret_access_key = S\n\
              [profile process]\nlogin_session = arn:x\ncredential_process = /bin/p\n\
              [profile sso]\nlogin_session = arn:x\nsso_session = s\n\
-             [profile empty]\nlogin_session =\n");
+             [profile filekeys]\nlogin_session = arn:x\n\
+             [profile empty]\nlogin_session =\n",
+            Some("[filekeys]\naws_access_key_id = A\naws_secret_access_key = S\n"),
+            "~/.aws/config".into(),
+            "~/.aws/credentials".into(),
+        );
         let kind = |n: &str| c.profiles[n].kind;
         assert_eq!(kind("a"), ProfileKind::Login);
-        // The config's keys come before LoginProvider, credential_process after it.
-        assert_eq!(kind("keys"), ProfileKind::Static);
-        assert_eq!(kind("process"), ProfileKind::Login);
+        // botocore: SSO, the credentials file's keys, LoginProvider, credential_process, then
+        // the config file's keys.
         assert_eq!(kind("sso"), ProfileKind::Sso);
+        assert_eq!(kind("filekeys"), ProfileKind::Static);
+        assert_eq!(kind("process"), ProfileKind::Login);
+        assert_eq!(kind("keys"), ProfileKind::Login);
         assert_eq!(
             session_of(&c.profiles["a"]),
             Some("arn:aws:sts::1:assumed-role/R/s")
         );
-        assert_eq!(session_of(&c.profiles["keys"]), None);
+        assert_eq!(session_of(&c.profiles["filekeys"]), None);
         assert_eq!(session_of(&c.profiles["empty"]), None);
+        // What loses is named, with where it is.
+        let warnings: Vec<&str> = c.warnings.iter().map(|w| w.0.as_str()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "~/.aws/config:14: profile \"filekeys\" has static keys in ~/.aws/credentials \
+                 (~/.aws/credentials:2): the AWS CLI uses them and never its `aws login` session; \
+                 remove one of the two",
+                "~/.aws/config:5: profile \"keys\" sets both login_session (~/.aws/config:4) and \
+                 static keys: the AWS CLI and SDKs use the `aws login` credentials and never the \
+                 static keys; remove one of the two from [profile keys]",
+                "~/.aws/config:9: profile \"process\" sets both login_session (~/.aws/config:8) \
+                 and credential_process: the AWS CLI and SDKs use the `aws login` credentials and \
+                 never the credential_process; remove one of the two from [profile process]",
+            ]
+        );
     }
 }
