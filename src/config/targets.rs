@@ -147,8 +147,8 @@ impl Config {
             if profile.kind == super::ProfileKind::Login {
                 return Err(ConfigError(format!(
                     "profile {name:?} signs in with `aws login` (login_session, {}), not IAM \
-                     Identity Center; ssox uses its credentials but cannot sign it in or out yet: \
-                     run: aws login --profile {} (aws logout to sign out)",
+                     Identity Center; ssox uses (and refreshes) its credentials but cannot sign \
+                     it in yet: run: aws login --profile {}",
                     key_at("login_session"),
                     quote_name(name)
                 )));

@@ -143,3 +143,56 @@ fn refresh_failure(p: &Profile, e: anyhow::Error) -> anyhow::Error {
         login_fix(p)
     ))
 }
+
+/// What [`sign_out`] did.
+pub enum SignedOut {
+    /// The cache file was deleted (shown as `~/…`).
+    Removed(String),
+    /// There was none.
+    NotSignedIn(String),
+}
+
+/// `aws logout` for login profile `p`: delete its session's cache file, under the session's lock
+/// (a refresh in flight finishes first, and its file goes too). The config is left as it is.
+pub fn sign_out(
+    config: &Config,
+    p: &Profile,
+    settings: &Settings,
+    deadline: Instant,
+) -> Result<SignedOut> {
+    let session = session_of(config, p)?;
+    let file = login_cache::login_file_name(session);
+    let path = settings.login_cache_dir().join(&file);
+    let shown = settings.display_path(&path);
+    let _lock = lock::login(settings, &file, deadline)?;
+    Ok(if crate::fsutil::remove_file(&path)? {
+        SignedOut::Removed(shown)
+    } else {
+        SignedOut::NotSignedIn(shown)
+    })
+}
+
+/// `aws logout --all`: delete every file in the login cache directory that holds `aws login`
+/// credentials (an `accessToken` object with an `accessKeyId`, the AWS CLI's test); other files
+/// stay. Returns how many were deleted.
+pub fn sign_out_all(settings: &Settings) -> Result<usize> {
+    let Ok(entries) = std::fs::read_dir(settings.login_cache_dir()) else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let is_login = crate::cache::read_json_object(&path).is_some_and(|o| {
+            o.get("accessToken")
+                .and_then(|a| a.as_object())
+                .is_some_and(|a| a.contains_key("accessKeyId"))
+        });
+        if is_login && crate::fsutil::remove_file(&path)? {
+            count += 1;
+        }
+    }
+    Ok(count)
+}

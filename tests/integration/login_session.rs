@@ -227,21 +227,80 @@ fn use_switches_to_a_login_profile_and_says_when_it_has_no_credentials() {
 }
 
 #[test]
-fn login_and_logout_of_a_login_profile_point_to_the_aws_cli() {
+fn login_of_a_login_profile_points_to_the_aws_cli() {
     let sb = seeded(600);
-    for cmd in ["login", "logout"] {
-        let mut c = sb.cmd();
-        let o = no_terminal(c.args([cmd, "console"])).output().unwrap();
-        assert_eq!(o.status.code(), Some(1), "{cmd}");
-        assert_eq!(
-            stderr(&o),
-            "ssox: profile \"console\" signs in with `aws login` (login_session, \
-             ~/.aws/config:2), not IAM Identity Center; ssox uses its credentials but cannot \
-             sign it in or out yet: run: aws login --profile console (aws logout to sign out)\n",
-            "{cmd}"
-        );
-    }
+    let mut c = sb.cmd();
+    let o = no_terminal(c.args(["login", "console"])).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "ssox: profile \"console\" signs in with `aws login` (login_session, ~/.aws/config:2), \
+         not IAM Identity Center; ssox uses (and refreshes) its credentials but cannot sign it in \
+         yet: run: aws login --profile console\n"
+    );
     assert!(sb.path(&format!(".aws/login/cache/{FILE}")).is_file());
+}
+
+#[test]
+fn logout_deletes_the_cache_file_as_aws_logout_does() {
+    let sb = seeded(600);
+    let cached = sb.path(&format!(".aws/login/cache/{FILE}"));
+    let other = sb.write(".aws/login/cache/notes.txt", "not ours");
+    let o = sb.run(&["logout", "console"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "logged out of profile console (deleted ~/.aws/login/cache/{FILE}); tools that \
+             already loaded its credentials may use them until they expire (within 15 minutes)\n"
+        )
+    );
+    assert!(!cached.exists());
+    let o = sb.run(&["logout", "console"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        format!("not logged in to profile console; no ~/.aws/login/cache/{FILE}\n")
+    );
+    // The active profile is the default target; the config is untouched.
+    sb.write(
+        &format!(".aws/login/cache/{FILE}"),
+        &cache_json("AKIDCACHED", &login_in_minutes(600), "rt-1"),
+    );
+    let o = sb
+        .cmd()
+        .env("AWS_PROFILE", "console")
+        .arg("logout")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!cached.exists());
+    assert_eq!(
+        std::fs::read_to_string(sb.path(".aws/config")).unwrap(),
+        CONFIG
+    );
+    // --all: every file holding `aws login` credentials, nothing else.
+    sb.write(
+        &format!(".aws/login/cache/{FILE}"),
+        &cache_json("AKIDCACHED", &login_in_minutes(600), "rt-1"),
+    );
+    let stranger = sb.write(
+        ".aws/login/cache/0000.json",
+        &cache_json("AKIDOTHER", &login_in_minutes(600), "rt-2"),
+    );
+    let keep = sb.write(
+        ".aws/login/cache/1111.json",
+        r#"{"accessToken": "not login"}"#,
+    );
+    let o = sb.run(&["logout", "--all"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "deleted 2 cached `aws login` credential file(s) from ~/.aws/login/cache\n"
+    );
+    assert!(!cached.exists() && !stranger.exists());
+    assert!(keep.exists() && other.exists());
 }
 
 #[test]
