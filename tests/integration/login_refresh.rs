@@ -168,11 +168,16 @@ mod against_the_fake {
         let env = LoginEnv::new(600);
         let o = env.run(&["whoami", "console"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        // Signed with the cached credentials (the fake's STS checks SigV4 with their secret).
         assert!(
-            stdout(&o).contains("arn:aws:sts::012345678901:assumed-role/Admin/ssox-user"),
+            stdout(&o).starts_with(
+                "profile  console\naccount  012345678901\n\
+                 arn      arn:aws:sts::012345678901:assumed-role/Admin/ssox-user\n"
+            ),
             "{}",
             stdout(&o)
         );
+        assert_eq!(env.fake.ops(), ["GetCallerIdentity"]);
         let o = env.run(&[
             "exec",
             "console",
