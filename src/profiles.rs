@@ -372,7 +372,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                     }
                     None => {
                         r.error = Some(format!(
-                            "login_session is empty ({}); run: aws login --profile {}",
+                            "login_session is empty ({}); run: ssox login {}",
                             config.at(p.line("login_session").unwrap_or(p.source)),
                             crate::config::ini::quote_name(&p.name)
                         ))

@@ -64,18 +64,23 @@ pub fn switch(
         }
     } else if let Some(login) = session::logins::session_of(profile) {
         // Expired credentials are refreshed on use; only a missing (or unusable) file needs a
-        // new sign-in, which ssox cannot do for these profiles yet (`--login` included).
+        // sign-in: `--login` (or SSOX_AUTO_LOGIN=1 at the keyboard) does it first.
         let state = session::logins::LoginState::read(settings, login, now);
-        let fix = format!("aws login --profile {}", shell::word(how.shell, name));
         if state.token == crate::cache::TokenState::None {
-            warn(&format!(
-                "profile {name:?} has no `aws login` credentials; run: {fix}"
-            ));
-        } else if how.login {
-            warn(&format!(
-                "ssox cannot sign in `aws login` profiles; it uses (and refreshes) the cached \
-                 credentials of {name:?}; to sign in again run: {fix}"
-            ));
+            let auto = settings.auto_login && std::io::stdin().is_terminal();
+            if how.login || auto {
+                let how = session::signin_flow::SignIn {
+                    remote: false,
+                    no_browser: false,
+                    redirect_port: None,
+                };
+                session::signin_flow::sign_in(config, profile, settings, &how)?;
+            } else {
+                warn(&format!(
+                    "profile {name:?} has no `aws login` credentials; run: ssox login {}",
+                    shell::word(how.shell, name)
+                ));
+            }
         }
     }
     let shell = how.shell;

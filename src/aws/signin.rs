@@ -222,6 +222,27 @@ async fn post(url: &str, body: &Value, proof: &str) -> Result<(u16, Vec<u8>), Fa
     Ok((status, bytes))
 }
 
+/// Call `poll` every `every` until it gives a value or fails; Ctrl-C cancels (exit 130).
+pub fn poll_until<T>(
+    every: std::time::Duration,
+    mut poll: impl FnMut() -> Result<Option<T>>,
+) -> Result<T> {
+    let rt = super::runtime()?;
+    rt.block_on(async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            if let Some(value) = poll()? {
+                return Ok(value);
+            }
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                _ = &mut ctrl_c => return Err(crate::Cancelled.into()),
+            }
+        }
+    })
+}
+
 /// Read an answer's `idToken` payload's `sub`: the session ARN a login gets.
 pub fn id_token_subject(id_token: &str) -> Result<String> {
     use base64::Engine as _;

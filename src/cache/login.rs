@@ -18,7 +18,7 @@ use super::{load_object, parse_object, warn_unusable, TokenState, Unusable};
 use crate::fsutil;
 
 /// What a warning about an unusable login cache file tells the user to do.
-const LOGIN_FIX: &str = "`aws login` replaces it";
+const LOGIN_FIX: &str = "`ssox login` (or `aws login`) replaces it";
 
 /// Cached credentials with less than this left are refreshed first (botocore's
 /// `LoginCredentialFetcher._REFRESH_THRESHOLD`).

@@ -147,8 +147,7 @@ impl Config {
             if profile.kind == super::ProfileKind::Login {
                 return Err(ConfigError(format!(
                     "profile {name:?} signs in with `aws login` (login_session, {}), not IAM \
-                     Identity Center; ssox uses (and refreshes) its credentials but cannot sign \
-                     it in yet: run: aws login --profile {}",
+                     Identity Center; sign it in with: ssox login {}",
                     key_at("login_session"),
                     quote_name(name)
                 )));

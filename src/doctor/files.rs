@@ -221,7 +221,7 @@ pub fn logins(config: &Config, settings: &Settings, now: OffsetDateTime, lines: 
     for l in login_sessions(config, settings, now, true) {
         let first = l.profiles.first().map_or("", String::as_str);
         let topic = format!("aws login {}", l.profiles.join(","));
-        let fix = format!("run: aws login --profile {}", quote_name(first));
+        let fix = format!("run: ssox login {}", quote_name(first));
         let path = cache::login::login_path(&settings.login_cache_dir(), &l.state.session);
         let file = &l.state.cache_file;
         lines.push(match cache::login::load_login_token(&path) {

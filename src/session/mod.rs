@@ -23,6 +23,7 @@ pub mod registration;
 pub mod rejected;
 pub mod role;
 pub mod signin;
+pub mod signin_flow;
 pub mod status;
 pub mod targets;
 

@@ -158,19 +158,19 @@ fn browser_error(error: &str, description: Option<&str>) -> anyhow::Error {
 
 /// Text from the browser made safe for one terminal line: no control characters, at most 200
 /// characters.
-fn printable(text: &str) -> String {
+pub(super) fn printable(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
 /// One login's PKCE values (RFC 7636). The verifier is a secret: there is no `Debug`.
-struct Secrets {
-    verifier: String,
-    challenge: String,
-    state: String,
+pub(super) struct Secrets {
+    pub(super) verifier: String,
+    pub(super) challenge: String,
+    pub(super) state: String,
 }
 
 impl Secrets {
-    fn new() -> Result<Secrets> {
+    pub(super) fn new() -> Result<Secrets> {
         let verifier = verifier()?;
         Ok(Secrets {
             challenge: challenge(&verifier),

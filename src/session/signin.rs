@@ -27,7 +27,7 @@ use super::lock;
 /// The command that logs a profile in again.
 pub fn login_fix(p: &Profile) -> String {
     let name = quote_name(&p.name);
-    format!("run: aws login --profile {name}")
+    format!("run: ssox login {name}")
 }
 
 /// The `login_session` of `p`, or why it has none.

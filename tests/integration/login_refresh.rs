@@ -33,14 +33,16 @@ mod against_the_fake {
             assert_eq!(stdout(&o), "");
             let err = stderr(&o);
             assert!(
-                err.contains(&format!(": it has no {key}; `aws login` replaces it\n")),
+                err.contains(&format!(
+                    ": it has no {key}; `ssox login` (or `aws login`) replaces it\n"
+                )),
                 "{err}"
             );
             assert!(
                 err.ends_with(&format!(
                     "ssox: profile \"console\" has no usable `aws login` credentials \
-                     (~/.aws/login/cache/{FILE}, for login_session {SESSION}); run: aws login \
-                     --profile console\n"
+                     (~/.aws/login/cache/{FILE}, for login_session {SESSION}); run: ssox login \
+                     console\n"
                 )),
                 "{err}"
             );
@@ -151,10 +153,7 @@ mod against_the_fake {
                 "{err}"
             );
             assert!(err.contains(code), "{err}");
-            assert!(
-                err.ends_with("); run: aws login --profile console\n"),
-                "{err}"
-            );
+            assert!(err.ends_with("); run: ssox login console\n"), "{err}");
             assert_eq!(err.lines().count(), 1, "{err}");
             assert!(!err.contains("rt-1") && !err.contains("PRIVATE"), "{err}");
             assert_eq!(env.fake.ops(), ["CreateOAuth2Token"], "not retried");
@@ -325,8 +324,8 @@ mod refresh_failures {
             stderr(&o),
             format!(
                 "ssox: cannot refresh the `aws login` credentials of profile \"console\": \
-                 ~/.aws/login/cache/{FILE}: its dpopKey is not base64 PEM; run: aws login \
-                 --profile console\n"
+                 ~/.aws/login/cache/{FILE}: its dpopKey is not base64 PEM; run: ssox login \
+                 console\n"
             )
         );
         assert_eq!(env.fake.ops(), Vec::<String>::new());

@@ -86,7 +86,7 @@ fn a_malformed_cache_file_is_no_credentials_with_one_warning() {
     assert_eq!(
         stderr(&o),
         format!(
-            "ssox: ignoring {}: it has no expiresAt; `aws login` replaces it\n",
+            "ssox: ignoring {}: it has no expiresAt; `ssox login` (or `aws login`) replaces it\n",
             path.display()
         )
     );
@@ -190,11 +190,10 @@ fn doctor_reports_each_login_session() {
         [
             format!(
                 "fail  aws login console: ~/.aws/login/cache/{FILE} cannot be used: it has no \
-                 accessToken; the AWS tools find no credentials; fix: run: aws login --profile \
-                 console"
+                 accessToken; the AWS tools find no credentials; fix: run: ssox login console"
             ),
             format!(
-                "ssox: ignoring {}: it has no accessToken; `aws login` replaces it",
+                "ssox: ignoring {}: it has no accessToken; `ssox login` (or `aws login`) replaces it",
                 path.display()
             )
         ]
@@ -204,7 +203,7 @@ fn doctor_reports_each_login_session() {
         line(&sb),
         [format!(
             "warn  aws login console: not signed in (no ~/.aws/login/cache/{FILE}); fix: run: \
-             aws login --profile console"
+             ssox login console"
         )]
     );
 }
@@ -221,24 +220,9 @@ fn use_switches_to_a_login_profile_and_says_when_it_has_no_credentials() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         stderr(&o),
-        "ssox: profile \"console\" has no `aws login` credentials; run: aws login --profile console\n"
+        "ssox: profile \"console\" has no `aws login` credentials; run: ssox login console\n"
     );
     assert!(stdout(&o).contains("export AWS_PROFILE='console';\n"));
-}
-
-#[test]
-fn login_of_a_login_profile_points_to_the_aws_cli() {
-    let sb = seeded(600);
-    let mut c = sb.cmd();
-    let o = no_terminal(c.args(["login", "console"])).output().unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stderr(&o),
-        "ssox: profile \"console\" signs in with `aws login` (login_session, ~/.aws/config:2), \
-         not IAM Identity Center; ssox uses (and refreshes) its credentials but cannot sign it in \
-         yet: run: aws login --profile console\n"
-    );
-    assert!(sb.path(&format!(".aws/login/cache/{FILE}")).is_file());
 }
 
 #[test]
@@ -334,7 +318,7 @@ fn creds_without_a_cache_file_says_to_run_aws_login() {
         stderr(&o),
         format!(
             "ssox: profile \"console\" has no usable `aws login` credentials \
-             (~/.aws/login/cache/{FILE}, for login_session {SESSION}); run: aws login --profile \
+             (~/.aws/login/cache/{FILE}, for login_session {SESSION}); run: ssox login \
              console\n"
         )
     );

@@ -15,6 +15,7 @@ mod login;
 mod login_pkce;
 mod login_refresh;
 mod login_session;
+mod login_signin;
 mod names;
 mod net_errors;
 #[cfg(target_os = "linux")]

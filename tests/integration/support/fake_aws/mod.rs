@@ -132,6 +132,8 @@ pub struct Script {
     /// The sign-in service's `expiresIn` for refreshed `aws login` credentials (900, its
     /// maximum).
     pub login_expires_in: i64,
+    /// Who signs in at the sign-in service's authorize page: (account, role, session name).
+    pub login_user: (String, String, String),
 }
 
 impl Default for Script {
@@ -161,6 +163,7 @@ impl Default for Script {
             role_expires_at: None,
             date_offset: 0,
             login_expires_in: 900,
+            login_user: ("012345678910".into(), "Admin".into(), "admin".into()),
         }
     }
 }
@@ -200,6 +203,8 @@ struct Inner {
     login_grants: HashMap<String, signin::LoginGrant>,
     /// DPoP proof ids already used (a replay is refused)
     login_jtis: Vec<String>,
+    /// `aws login` authorization codes not yet redeemed
+    login_codes: HashMap<String, signin::LoginCode>,
     /// op -> requests of it answered so far, for [`Script::fail_every`]
     answered: HashMap<String, u64>,
 }

@@ -1,5 +1,7 @@
-//! The fake sign-in service of `aws login` (docs/compat.md#login-cache): CreateOAuth2Token
-//! (`POST /v1/token`, JSON) with the `refresh_token` grant. It checks what the real service
+//! The fake sign-in service of `aws login` (docs/compat.md#login-cache): the authorize page
+//! (`GET /v1/authorize`: back to a loopback callback with a code, or, for the cross-device
+//! client, a page showing the code to paste) and CreateOAuth2Token (`POST /v1/token`, JSON) with
+//! the `authorization_code` grant (PKCE checked) and the `refresh_token` grant. It checks what the real service
 //! checks of a public CLI client: the client id, a refresh token it issued, and a DPoP proof (an
 //! ES256 JWT over `POST` and this URL, fresh, never replayed, verified with its own JWK, which
 //! must be the key the refresh token is bound to). It answers with new role credentials (which
@@ -33,8 +35,93 @@ pub(super) struct LoginGrant {
     refused: Option<&'static str>,
 }
 
+/// An authorization code the authorize page handed out.
+#[derive(Debug, Clone)]
+pub(super) struct LoginCode {
+    client_id: String,
+    challenge: String,
+    redirect_uri: String,
+}
+
+const SAME_DEVICE: &str = "arn:aws:signin:::devtools/same-device";
+const CROSS_DEVICE: &str = "arn:aws:signin:::devtools/cross-device";
+
 fn op(rq: &Recorded) -> Option<&'static str> {
-    ((rq.method.as_str(), rq.path.as_str()) == ("POST", "/v1/token")).then_some("CreateOAuth2Token")
+    match (rq.method.as_str(), rq.path.as_str()) {
+        ("POST", "/v1/token") => Some("CreateOAuth2Token"),
+        ("GET", "/v1/authorize") => Some("SigninAuthorize"),
+        _ => None,
+    }
+}
+
+fn page(status: u16, text: &str) -> Answer {
+    Answer::new(
+        status,
+        "text/html",
+        format!(
+            "<html><body><h1>Fake AWS sign-in</h1><p>{}</p></body></html>\n",
+            super::html_escape(text)
+        ),
+    )
+}
+
+/// The authorize page: checks the request as the service does, then signs the (scripted) console
+/// user in at once.
+fn authorize(ctx: &mut Ctx, rq: &Recorded) -> Answer {
+    let q = |k: &str| rq.query_param(k).unwrap_or_default();
+    let client_id = q("client_id");
+    let redirect = q("redirect_uri");
+    let redirect_ok = match client_id.as_str() {
+        SAME_DEVICE => redirect
+            .strip_prefix("http://127.0.0.1:")
+            .and_then(|r| r.split_once('/'))
+            .is_some_and(|(port, path)| port.parse::<u16>().is_ok() && path == "oauth/callback"),
+        CROSS_DEVICE => redirect == format!("{}/v1/sessions/confirmation", ctx.url),
+        _ => return page(400, "Unknown client_id"),
+    };
+    if !redirect_ok {
+        return page(400, "redirect_uri is not allowed for this client");
+    }
+    let challenge = q("code_challenge");
+    let state = q("state");
+    if q("response_type") != "code"
+        || q("code_challenge_method") != "SHA-256"
+        || q("scope") != "openid"
+        || challenge.len() != 43
+        || state.is_empty()
+    {
+        return page(
+            400,
+            "response_type=code, code_challenge_method=SHA-256, scope=openid, a code_challenge \
+             and a state are required",
+        );
+    }
+    let code = format!("fake-login-code-{}", ctx.inner.next());
+    ctx.inner.login_codes.insert(
+        code.clone(),
+        LoginCode {
+            client_id: client_id.clone(),
+            challenge,
+            redirect_uri: redirect.clone(),
+        },
+    );
+    let enc = |v: &str| super::sigv4::uri_encode(v, false);
+    let query = format!("code={}&state={}", enc(&code), enc(&state));
+    if client_id == SAME_DEVICE {
+        Answer::new(302, "text/html", "").header("Location", &format!("{redirect}?{query}"))
+    } else {
+        // What the confirmation page shows: base64 of `state=…&code=…`.
+        let shown = base64::engine::general_purpose::STANDARD.encode(format!(
+            "state={}&code={}",
+            enc(&state),
+            enc(&code)
+        ));
+        Answer::new(
+            200,
+            "text/html",
+            format!("<html><body><p>Authorization code:</p><code>{shown}</code></body></html>\n"),
+        )
+    }
 }
 
 fn error(status: u16, kind: &str, code: &str, message: &str) -> Answer {
@@ -64,6 +151,9 @@ fn malformed(_op: &str) -> Answer {
 }
 
 fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
+    if rq.op == "SigninAuthorize" {
+        return authorize(ctx, rq);
+    }
     let content_type = rq.header("content-type").unwrap_or_default();
     if !content_type.starts_with("application/json") {
         return invalid("expected a JSON body");
@@ -76,16 +166,19 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
     else {
         return invalid("clientId and grantType are required");
     };
+    let url = format!("{}/v1/token", ctx.url);
+    let jwk = match check_dpop(rq.header("dpop"), &url, &mut ctx.inner.login_jtis) {
+        Ok(jwk) => jwk,
+        Err(why) => return invalid(&format!("invalid DPoP proof: {why}")),
+    };
+    if grant_type == "authorization_code" {
+        return redeem(ctx, &body, &client_id, jwk);
+    }
     if grant_type != "refresh_token" {
         return invalid("unsupported grantType");
     }
     let Some(refresh_token) = str_field(&body, "refreshToken") else {
         return invalid("refreshToken is required");
-    };
-    let url = format!("{}/v1/token", ctx.url);
-    let jwk = match check_dpop(rq.header("dpop"), &url, &mut ctx.inner.login_jtis) {
-        Ok(jwk) => jwk,
-        Err(why) => return invalid(&format!("invalid DPoP proof: {why}")),
     };
     let Some(grant) = ctx.inner.login_grants.get(&refresh_token).cloned() else {
         return error(
@@ -110,6 +203,14 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
     if grant.jwk != jwk {
         return invalid("the DPoP key is not the one the refresh token is bound to");
     }
+    // Refresh tokens rotate: the old one is spent.
+    ctx.inner.login_grants.remove(&refresh_token);
+    Answer::json(200, issue(ctx, grant, None))
+}
+
+/// New credentials and a new refresh token for `grant` (bound to its key); with `id_token`, the
+/// answer of a code redemption.
+fn issue(ctx: &mut Ctx, grant: LoginGrant, id_token: Option<String>) -> Value {
     let n = ctx.inner.next();
     let akid = format!("ASIALOGIN{n:011}");
     let secret = format!("login-secret-{n}");
@@ -127,22 +228,64 @@ fn answer(ctx: &mut Ctx, rq: &Recorded) -> Answer {
         },
     );
     let new_refresh = format!("login-refresh-{n}");
-    // Refresh tokens rotate: the old one is spent.
-    ctx.inner.login_grants.remove(&refresh_token);
     ctx.inner.login_grants.insert(new_refresh.clone(), grant);
-    Answer::json(
-        200,
-        json!({
-            "accessToken": {
-                "accessKeyId": akid,
-                "secretAccessKey": secret,
-                "sessionToken": token,
-            },
-            "tokenType": "aws_sigv4",
-            "expiresIn": expires_in,
-            "refreshToken": new_refresh,
-        }),
-    )
+    let mut out = json!({
+        "accessToken": {
+            "accessKeyId": akid,
+            "secretAccessKey": secret,
+            "sessionToken": token,
+        },
+        "tokenType": "aws_sigv4",
+        "expiresIn": expires_in,
+        "refreshToken": new_refresh,
+    });
+    if let Some(id) = id_token {
+        out["idToken"] = id.into();
+    }
+    out
+}
+
+/// The `authorization_code` grant: the code once, for its client and redirect, with the PKCE
+/// verifier; the scripted console user ([`super::Script::login_user`]) signs in.
+fn redeem(
+    ctx: &mut Ctx,
+    body: &serde_json::Map<String, Value>,
+    client_id: &str,
+    jwk: (String, String),
+) -> Answer {
+    let field = |k: &str| str_field(body, k).unwrap_or_default();
+    let Some(code) = ctx.inner.login_codes.remove(&field("code")) else {
+        return error(
+            401,
+            "AccessDeniedException",
+            "AUTHCODE_EXPIRED",
+            "unknown or used code",
+        );
+    };
+    if code.client_id != client_id || code.redirect_uri != field("redirectUri") {
+        return invalid("the code was issued to another client or redirect");
+    }
+    let verifier = field("codeVerifier");
+    let challenge =
+        URL_SAFE_NO_PAD.encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
+    if challenge != code.challenge {
+        return invalid("codeVerifier does not match the code_challenge");
+    }
+    let (account_id, role_name, session) = ctx.script.login_user.clone();
+    let arn = format!("arn:aws:sts::{account_id}:assumed-role/{role_name}/{session}");
+    let id_token = format!(
+        "{}.{}.fake-signature",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"ES384","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(json!({"sub": arn, "aud": client_id, "iat": now()}).to_string())
+    );
+    let grant = LoginGrant {
+        client_id: client_id.to_string(),
+        jwk,
+        account_id,
+        role_name,
+        refused: None,
+    };
+    Answer::json(200, issue(ctx, grant, Some(id_token)))
 }
 
 /// Check a DPoP proof for `POST url`; its JWK's coordinates.

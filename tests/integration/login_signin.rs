@@ -1,0 +1,254 @@
+//! `ssox login PROFILE` for an `aws login` profile against the fake sign-in service: the same
+//! device (PKCE, the fake browser coming back to the loopback listener) and `--remote` (the code
+//! the sign-in page shows, pasted on the terminal); the cache file key for key as the AWS CLI
+//! writes it, and credentials that work (STS, and a refresh with the new key).
+
+use std::process::Command;
+
+use crate::support::fake_aws::FakeAws;
+use crate::support::login_session::*;
+use crate::support::*;
+
+struct SignInEnv {
+    sb: Sandbox,
+    fake: FakeAws,
+    browser: std::path::PathBuf,
+}
+
+impl SignInEnv {
+    fn new(config: &str) -> SignInEnv {
+        let sb = Sandbox::with_config(config);
+        let fake = FakeAws::start();
+        let browser = fake.browser_dir(sb.dir.path());
+        SignInEnv { sb, fake, browser }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = self.sb.cmd();
+        c.envs(self.fake.env())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    self.browser.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("DISPLAY", ":0")
+            .args(args);
+        c
+    }
+
+    fn cache(&self) -> serde_json::Value {
+        let text =
+            std::fs::read_to_string(self.sb.path(&format!(".aws/login/cache/{FILE}"))).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+}
+
+/// The keys of the cache file in the AWS CLI's order, and what each holds.
+fn assert_cli_shaped(env: &SignInEnv, client_id: &str) -> String {
+    let path = env.sb.path(&format!(".aws/login/cache/{FILE}"));
+    assert_eq!(mode(&path), 0o600);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Python's json.dumps spacing, as botocore's JSONFileCache writes it.
+    assert!(
+        text.starts_with("{\"accessToken\": {\"accessKeyId\": \"ASIALOGIN"),
+        "{text}"
+    );
+    let v = env.cache();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "accessToken",
+            "tokenType",
+            "clientId",
+            "refreshToken",
+            "idToken",
+            "dpopKey"
+        ]
+    );
+    let access: Vec<&str> = v["accessToken"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        access,
+        [
+            "accessKeyId",
+            "secretAccessKey",
+            "sessionToken",
+            "accountId",
+            "expiresAt"
+        ]
+    );
+    assert_eq!(v["accessToken"]["accountId"], "012345678910");
+    assert_eq!(v["tokenType"], "aws_sigv4");
+    assert_eq!(v["clientId"], client_id);
+    let pem = v["dpopKey"].as_str().unwrap();
+    assert!(
+        pem.starts_with("-----BEGIN EC PRIVATE KEY-----\n")
+            && pem.ends_with("-----END EC PRIVATE KEY-----\n")
+    );
+    assert_ne!(pem, DPOP_KEY, "a new key for every sign-in");
+    v["accessToken"]["accessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn login_signs_in_on_the_same_device_and_writes_the_clis_cache_file() {
+    let env = SignInEnv::new(CONFIG);
+    let o = env.cmd(&["login", "console"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(env.fake.ops(), ["SigninAuthorize", "CreateOAuth2Token"]);
+    let rq = &env.fake.requests()[1];
+    let body = rq.json();
+    assert_eq!(body["grantType"], "authorization_code");
+    assert_eq!(body["clientId"], "arn:aws:signin:::devtools/same-device");
+    assert!(body["redirectUri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/oauth/callback"));
+    let akid = assert_cli_shaped(&env, "arn:aws:signin:::devtools/same-device");
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "signed in profile console as {SESSION} (account 012345678910): credentials cached \
+             in ~/.aws/login/cache/{FILE}, valid for 1"
+        )),
+        "{err}"
+    );
+    // The credentials work, and the new key refreshes them.
+    env.fake.clear_requests();
+    let o = env.cmd(&["whoami", "console"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(env.fake.ops(), ["GetCallerIdentity"]);
+    let mut v = env.cache();
+    v["accessToken"]["expiresAt"] = "2020-01-01T00:00:00Z".into();
+    env.sb
+        .write(&format!(".aws/login/cache/{FILE}"), &v.to_string());
+    let o = env
+        .cmd(&["creds", "console", "--format", "process"])
+        .output()
+        .unwrap();
+    let v = process_json(&o);
+    assert_ne!(v["AccessKeyId"], akid.as_str());
+    // The config already named this session: untouched.
+    assert_eq!(
+        std::fs::read_to_string(env.sb.path(".aws/config")).unwrap(),
+        CONFIG
+    );
+}
+
+#[test]
+fn a_sign_in_as_another_session_points_the_profile_at_it() {
+    let env = SignInEnv::new(CONFIG);
+    env.fake.script().login_user = ("333333333333".into(), "Dev".into(), "me".into());
+    let o = env.cmd(&["login", "console"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let session = "arn:aws:sts::333333333333:assumed-role/Dev/me";
+    assert!(
+        stderr(&o).contains(&format!(
+            "profile console now uses login_session {session} (updated in ~/.aws/config)\n"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.sb.path(".aws/config")).unwrap(),
+        CONFIG.replace(SESSION, session)
+    );
+    let o = env.cmd(&["list", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["account_id"], "333333333333");
+    assert_eq!(v[0]["token"], "valid");
+}
+
+#[test]
+fn remote_signs_in_with_the_code_pasted_from_another_device() {
+    let env = SignInEnv::new(CONFIG);
+    let mut c = env.fake.env();
+    c.push(("DISPLAY", ":0".into()));
+    let envs: Vec<(&str, &str)> = c.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut p =
+        crate::support::pty::Pty::spawn(&env.sb, "ssox login console --remote", &envs, 400, 30);
+    p.wait_for("Authorization code");
+    let url = p
+        .screen
+        .split_whitespace()
+        .find(|w| w.contains("/v1/authorize?"))
+        .unwrap()
+        .to_string();
+    assert!(
+        url.contains("client_id=arn%3Aaws%3Asignin%3A%3A%3Adevtools%2Fcross-device"),
+        "{url}"
+    );
+    // The user opens it on another device; the page shows the code.
+    let st = Command::new(env.browser.join("xdg-open"))
+        .arg(&url)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let page = FakeAws::browser_page(&env.browser);
+    let code = page
+        .split("<code>")
+        .nth(1)
+        .and_then(|r| r.split("</code>").next())
+        .unwrap()
+        .to_string();
+    p.send(&format!("{code}\r"));
+    let (status, screen) = p.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("signed in profile console as "), "{screen}");
+    assert_cli_shaped(&env, "arn:aws:signin:::devtools/cross-device");
+    let rq = env
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.op == "CreateOAuth2Token")
+        .unwrap();
+    assert_eq!(
+        rq.json()["redirectUri"].as_str().unwrap(),
+        format!("{}/v1/sessions/confirmation", env.fake.url())
+    );
+}
+
+#[test]
+fn use_login_and_login_use_sign_a_login_profile_in_then_switch() {
+    let env = SignInEnv::new(CONFIG);
+    let o = env
+        .cmd(&["use", "console", "--login", "--shell", "bash"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("export AWS_PROFILE='console';\n"));
+    assert!(
+        stderr(&o).contains("signed in profile console as "),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(env.fake.ops(), ["SigninAuthorize", "CreateOAuth2Token"]);
+    // Signed in: `use` needs nothing more.
+    env.fake.clear_requests();
+    let o = env
+        .cmd(&["use", "console", "--login", "--shell", "bash"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+    assert_eq!(env.fake.ops(), Vec::<String>::new());
+    // `login --use` always signs in (as `aws login`), then switches.
+    let o = env
+        .cmd(&["login", "--use", "console", "--shell", "bash"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("export AWS_PROFILE='console';\n"));
+    assert_eq!(env.fake.ops(), ["SigninAuthorize", "CreateOAuth2Token"]);
+}
