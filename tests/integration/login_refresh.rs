@@ -400,25 +400,11 @@ mod boto3 {
         assert_eq!(env.fake.ops(), ["AssumeRole", "GetCallerIdentity"]);
     }
 
-    /// botocore's own login provider (it needs awscrt, which `.ci/run` installs): skipped with
-    /// the reason when the venv lacks it.
-    fn with_crt() -> Option<std::path::PathBuf> {
-        let py = venv_python()?;
-        let ok = Command::new(&py)
-            .args(["-c", "import awscrt"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            eprintln!("skipped: the venv has no awscrt (run .ci/run to install botocore[crt])");
-        }
-        ok.then_some(py)
-    }
-
     /// botocore (1.44) reads login profiles itself: the file ssox wrote after a refresh is one
     /// botocore uses as it is.
     #[test]
     fn botocore_uses_the_credentials_ssox_refreshed_into_the_cache() {
-        let Some(py) = with_crt() else { return };
+        let Some(py) = crt_python() else { return };
         let env = LoginEnv::new(-60);
         env.fake.script().login_expires_in = 7200;
         let o = env.run(&["creds", "console", "--format", "process"]);
@@ -441,7 +427,7 @@ mod boto3 {
     /// its DPoP proof checked as ssox's is), and ssox then uses the file botocore wrote.
     #[test]
     fn botocore_refreshes_at_the_fake_and_ssox_uses_what_it_wrote() {
-        let Some(py) = with_crt() else { return };
+        let Some(py) = crt_python() else { return };
         let env = LoginEnv::new(-60);
         env.fake.script().login_expires_in = 7200;
         let o = caller(&env, &py, "console");

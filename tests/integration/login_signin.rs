@@ -252,3 +252,77 @@ fn use_login_and_login_use_sign_a_login_profile_in_then_switch() {
     assert!(stdout(&o).contains("export AWS_PROFILE='console';\n"));
     assert_eq!(env.fake.ops(), ["SigninAuthorize", "CreateOAuth2Token"]);
 }
+
+#[test]
+fn a_denied_or_abandoned_sign_in_fails_clearly_and_writes_nothing() {
+    use crate::support::fake_aws::Approval;
+    let env = SignInEnv::new(CONFIG);
+    env.fake.script().approval = Approval::Deny;
+    let o = env.cmd(&["login", "console"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).ends_with(
+            "ssox: the sign-in was denied in the browser; run `ssox login` again to retry\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(env.fake.ops(), ["SigninAuthorize"]);
+    env.fake.script().approval = Approval::Never;
+    let o = env
+        .cmd(&["login", "console"])
+        .env("SSOX_PKCE_TIMEOUT_SECS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("ssox: no answer came back from the browser within 1s"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!env.sb.path(".aws/login/cache").exists());
+    assert_eq!(
+        std::fs::read_to_string(env.sb.path(".aws/config")).unwrap(),
+        CONFIG
+    );
+}
+
+/// botocore (with awscrt) uses what `ssox login` wrote, and refreshes with the key ssox made.
+#[test]
+fn botocore_uses_and_refreshes_what_ssox_login_wrote() {
+    let Some(py) = crt_python() else { return };
+    let env = SignInEnv::new(CONFIG);
+    env.fake.script().login_expires_in = 7200;
+    let o = env.cmd(&["login", "console"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let caller = |env: &SignInEnv| {
+        let mut c = Command::new(&py);
+        scrub(&mut c, &env.sb.home);
+        c.envs(env.fake.env())
+            .arg(interop_script("creds_process_boto3.py"))
+            .arg("console")
+            .output()
+            .unwrap()
+    };
+    env.fake.clear_requests();
+    let o = caller(&env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let akid = env.cache()["accessToken"]["accessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        stdout(&o),
+        format!("{akid} 012345678910 arn:aws:sts::012345678910:assumed-role/Admin/ssox-user\n")
+    );
+    assert_eq!(env.fake.ops(), ["GetCallerIdentity"]);
+    // Expired: botocore loads ssox's SEC1 key and refreshes with a DPoP proof the fake checks.
+    let mut v = env.cache();
+    v["accessToken"]["expiresAt"] = "2020-01-01T00:00:00Z".into();
+    env.sb
+        .write(&format!(".aws/login/cache/{FILE}"), &v.to_string());
+    env.fake.clear_requests();
+    let o = caller(&env);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(env.fake.ops(), ["CreateOAuth2Token", "GetCallerIdentity"]);
+}

@@ -109,3 +109,17 @@ pub fn process_json(o: &Output) -> serde_json::Value {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
     serde_json::from_str(&stdout(o)).unwrap()
 }
+
+/// The venv's Python when it has awscrt, which botocore's own login provider needs (`.ci/run`
+/// installs it); else `None`, with the reason printed.
+pub fn crt_python() -> Option<std::path::PathBuf> {
+    let py = super::venv_python()?;
+    let ok = Command::new(&py)
+        .args(["-c", "import awscrt"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: the venv has no awscrt (run .ci/run to install botocore[crt])");
+    }
+    ok.then_some(py)
+}

@@ -106,6 +106,20 @@ fn authorize(ctx: &mut Ctx, rq: &Recorded) -> Answer {
         },
     );
     let enc = |v: &str| super::sigv4::uri_encode(v, false);
+    match ctx.script.approval {
+        super::Approval::Never => return page(200, "Sign in to the AWS console to continue."),
+        super::Approval::Deny => {
+            return Answer::new(302, "text/html", "").header(
+                "Location",
+                &format!(
+                    "{redirect}?error=access_denied&error_description={}&state={}",
+                    enc("The user denied the request"),
+                    enc(&state)
+                ),
+            )
+        }
+        _ => {}
+    }
     let query = format!("code={}&state={}", enc(&code), enc(&state));
     if client_id == SAME_DEVICE {
         Answer::new(302, "text/html", "").header("Location", &format!("{redirect}?{query}"))
