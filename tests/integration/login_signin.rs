@@ -326,3 +326,141 @@ fn botocore_uses_and_refreshes_what_ssox_login_wrote() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(env.fake.ops(), ["CreateOAuth2Token", "GetCallerIdentity"]);
 }
+
+/// By hand: the AWS CLI v2 run from its source (`SSOX_TEST_AWSCLI_SRC`, a checkout of aws/aws-cli
+/// branch v2, with `SSOX_TEST_AWSCLI_PYTHON`, a Python with its dependencies) signs in at the
+/// same fake, and its cache file has the same keys, in the same order, with the same kinds of
+/// values as the one `ssox login` writes; each tool then uses the other's file. Skipped (with a
+/// line saying so) without those variables.
+#[test]
+fn the_aws_cli_writes_the_same_file_as_ssox_login() {
+    let (Some(src), Some(py)) = (
+        std::env::var_os("SSOX_TEST_AWSCLI_SRC"),
+        std::env::var_os("SSOX_TEST_AWSCLI_PYTHON"),
+    ) else {
+        eprintln!("skipped: set SSOX_TEST_AWSCLI_SRC and SSOX_TEST_AWSCLI_PYTHON to compare with the AWS CLI");
+        return;
+    };
+    let aws = |env: &SignInEnv, args: &[&str]| {
+        let mut c = Command::new("timeout");
+        scrub(&mut c, &env.sb.home);
+        c.arg("60")
+            .arg(&py)
+            .stdin(std::process::Stdio::null())
+            .current_dir(&src)
+            .envs(env.fake.env())
+            .env("PYTHONPATH", &src)
+            .args([
+                "-c",
+                "import sys; from awscli.clidriver import main; sys.exit(main())",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // The AWS CLI signs in.
+    let cli = SignInEnv::new(CONFIG);
+    // Its browser is opened by hand with the URL it prints (as a user would).
+    let mut c = Command::new("timeout");
+    scrub(&mut c, &cli.sb.home);
+    let mut child = c
+        .arg("60")
+        .arg(&py)
+        .current_dir(&src)
+        .envs(cli.fake.env())
+        .env("PYTHONPATH", &src)
+        .args([
+            "-c",
+            "import sys; from awscli.clidriver import main; sys.exit(main())",
+        ])
+        .args(["login", "--profile", "console"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut shown = String::new();
+    {
+        use std::io::BufRead as _;
+        let out = child.stdout.take().unwrap();
+        for line in std::io::BufReader::new(out).lines() {
+            let line = line.unwrap();
+            shown.push_str(&line);
+            shown.push('\n');
+            if line.contains("/v1/authorize?") {
+                let st = Command::new(cli.browser.join("xdg-open"))
+                    .arg(line.trim())
+                    .status()
+                    .unwrap();
+                assert!(st.success());
+            }
+        }
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{shown}{}", stderr(&o));
+    assert_eq!(cli.fake.ops(), ["SigninAuthorize", "CreateOAuth2Token"]);
+    let theirs_text =
+        std::fs::read_to_string(cli.sb.path(&format!(".aws/login/cache/{FILE}"))).unwrap();
+    // ssox signs in.
+    let ours = SignInEnv::new(CONFIG);
+    let o = ours.cmd(&["login", "console"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ours_text =
+        std::fs::read_to_string(ours.sb.path(&format!(".aws/login/cache/{FILE}"))).unwrap();
+    // Same shape: every key, in order, each value's kind, with the varying values masked.
+    fn shape(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => {
+                serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+            }
+            serde_json::Value::String(s) if s.ends_with('Z') && s.len() == 20 => {
+                "<timestamp>".into()
+            }
+            serde_json::Value::String(s) if s.starts_with("-----BEGIN EC PRIVATE KEY-----\n") => {
+                format!("<pem, {} lines>", s.lines().count()).into()
+            }
+            serde_json::Value::String(_) => "<text>".into(),
+            other => other.clone(),
+        }
+    }
+    let theirs: serde_json::Value = serde_json::from_str(&theirs_text).unwrap();
+    let mine: serde_json::Value = serde_json::from_str(&ours_text).unwrap();
+    assert_eq!(
+        shape(&mine),
+        shape(&theirs),
+        "\nours:   {ours_text}\ntheirs: {theirs_text}"
+    );
+    assert_eq!(mine["clientId"], theirs["clientId"]);
+    assert_eq!(mine["tokenType"], theirs["tokenType"]);
+    assert_eq!(
+        mine["accessToken"]["accountId"],
+        theirs["accessToken"]["accountId"]
+    );
+    // The same spacing (Python's json.dumps).
+    assert_eq!(
+        theirs_text.starts_with("{\"accessToken\": {\"accessKeyId\": "),
+        ours_text.starts_with("{\"accessToken\": {\"accessKeyId\": ")
+    );
+    eprintln!("theirs: {theirs_text}\nours:   {ours_text}");
+    // Each uses the other's file: the AWS CLI with ssox's (a refresh with ssox's key), ssox with
+    // the AWS CLI's.
+    let mut v = mine.clone();
+    v["accessToken"]["expiresAt"] = "2020-01-01T00:00:00Z".into();
+    ours.sb
+        .write(&format!(".aws/login/cache/{FILE}"), &v.to_string());
+    ours.fake.clear_requests();
+    let o = aws(
+        &ours,
+        &["sts", "get-caller-identity", "--profile", "console"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(ours.fake.ops(), ["CreateOAuth2Token", "GetCallerIdentity"]);
+    let mut v = theirs.clone();
+    v["accessToken"]["expiresAt"] = "2020-01-01T00:00:00Z".into();
+    cli.sb
+        .write(&format!(".aws/login/cache/{FILE}"), &v.to_string());
+    cli.fake.clear_requests();
+    let o = cli.cmd(&["whoami", "console"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(cli.fake.ops(), ["CreateOAuth2Token", "GetCallerIdentity"]);
+}
