@@ -22,6 +22,8 @@ use super::errors::{transport_failure, Endpoint, Failure, RequestError};
 use crate::cache::login::RefreshedLogin;
 
 const OP: &str = "CreateOAuth2Token";
+/// The longest answer read (a token answer is a few kB).
+const MAX_ANSWER: usize = 1 << 20;
 
 /// The sign-in service's data-plane endpoint for `region` (its endpoint rules).
 pub fn default_endpoint(region: &str) -> String {
@@ -213,12 +215,17 @@ async fn post(url: &str, body: &Value, proof: &str) -> Result<(u16, Vec<u8>), Fa
         .await
         .map_err(|e| transport_failure(&e))?;
     let status = response.status().as_u16();
-    let bytes = ByteStream::new(response.into_body())
-        .collect()
-        .await
-        .map_err(|_| Failure::Reset)?
-        .into_bytes()
-        .to_vec();
+    // A token answer is a few kB: a longer one is not read to its end.
+    let mut stream = ByteStream::new(response.into_body());
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        bytes.extend_from_slice(&chunk.map_err(|_| Failure::Reset)?);
+        if bytes.len() > MAX_ANSWER {
+            return Err(Failure::Unreadable {
+                status: Some(status),
+            });
+        }
+    }
     Ok((status, bytes))
 }
 

@@ -448,3 +448,43 @@ mod boto3 {
         assert_eq!(env.fake.ops(), Vec::<String>::new());
     }
 }
+
+/// A sign-in endpoint whose answer never ends is not read past 1 MiB: the command fails at once
+/// instead of reading until its deadline.
+#[test]
+fn an_endless_answer_is_cut_short() {
+    let env = LoginEnv::new(-60);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().take(2) {
+            let mut s = stream.unwrap();
+            let mut buf = [0u8; 65536];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                  Content-Length: 100000000000\r\n\r\n",
+            );
+            let chunk = vec![b' '; 64 * 1024];
+            while s.write_all(&chunk).is_ok() {}
+        }
+    });
+    let started = std::time::Instant::now();
+    let o = env
+        .cmd()
+        .env("AWS_ENDPOINT_URL_SIGNIN", &url)
+        .args(["creds", "console"])
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(
+            "ssox: cannot refresh the `aws login` credentials of profile \"console\": "
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
