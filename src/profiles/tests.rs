@@ -2,6 +2,7 @@
 //! declares it under #[cfg(test)].
 
 use super::*;
+use crate::cache::push_json_str;
 use serde_json::json;
 
 #[test]
