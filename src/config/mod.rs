@@ -30,7 +30,7 @@ pub use keys::Keys;
 use sections::quote_name;
 pub use suggest::closest;
 use suggest::{meant_section, quoted_list, Meant};
-pub use targets::{url_host, LoginTarget, RoleTarget};
+pub use targets::{check_account_id, check_role_name, url_host, LoginTarget, RoleTarget};
 
 /// Which file a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

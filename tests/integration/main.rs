@@ -2,6 +2,7 @@
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
 mod chains;
+mod config_values;
 mod configure;
 mod console;
 mod creds;
