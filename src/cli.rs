@@ -429,9 +429,11 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Without --session, --start-url and --region, asks for what is missing on a \
-terminal: the start URL (`my-org` stands for https://my-org.awsapps.com/start), the region, the \
-session's name and its registration scopes.
+    after_help = "Without --start-url and --region, asks on a terminal: the start URL (`my-org` \
+stands for https://my-org.awsapps.com/start), the region, the session's name, its registration \
+scopes and the region of its profiles. Run again for an existing session, it offers the current \
+values (Enter keeps them). Without a terminal, what is not given is the current value or the \
+default.
 
 Examples:
   ssox configure               ask, write [sso-session NAME], log in, offer to sync
@@ -451,6 +453,9 @@ pub struct ConfigureArgs {
     /// refreshable]
     #[arg(long, value_name = "SCOPES")]
     pub scopes: Option<String>,
+    /// Region of the profiles sync writes (ssox_profile_region) [default: the SSO region]
+    #[arg(long, value_name = "REGION")]
+    pub profile_region: Option<String>,
     /// Only write the session; do not log in
     #[arg(long)]
     pub no_login: bool,
@@ -468,7 +473,8 @@ pub struct ConfigureArgs {
 sso_account_name and sso_auto_populated = true. Only profiles sync wrote (sso_auto_populated = \
 true) are ever updated or removed; a profile for the same account and role, hand-written or not, \
 is left as it is. Names: --name with {account_name}, {account_id}, {role_name} and {session}, \
-remembered in the session's section (ssox_profile_template).
+remembered in the session's section (ssox_profile_template), as --region is \
+(ssox_profile_region).
 
 Examples:
   ssox sync                    the active profile's session, the only one, or a menu
@@ -485,7 +491,8 @@ pub struct SyncArgs {
     /// Profile name template [default: the session's last, else {account_name}_{role_name}]
     #[arg(long, value_name = "TEMPLATE")]
     pub name: Option<String>,
-    /// Region of the profiles written [default: the session's sso_region]
+    /// Region of the profiles written, remembered for the next sync [default: the session's
+    /// last, else its sso_region]
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Remove generated profiles whose account or role is gone (asks first on a terminal)
