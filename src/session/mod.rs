@@ -132,7 +132,7 @@ fn interactive_login(
     }
     let oidc = oidc(config, login, profile, settings)?;
     if !opts.force {
-        if let Some(old) = refreshable_token(&path, login) {
+        if let Some(old) = refreshable_token(settings, &path, login) {
             match fresh::refresh(&oidc, settings, &path, login, &old) {
                 Ok(left) => {
                     eprintln!(
@@ -196,9 +196,10 @@ fn oidc(
     Oidc::new(&login.region, endpoint)
 }
 
-/// The cached token of `login` when it can be refreshed (refresh token, client, registration).
-fn refreshable_token(path: &Path, login: &LoginTarget) -> Option<CachedToken> {
-    cached_token(path, login).filter(|t| t.refreshable(now()))
+/// The cached token of `login` when it can be refreshed (refresh token, client, registration,
+/// and no refusal of its refresh token).
+fn refreshable_token(settings: &Settings, path: &Path, login: &LoginTarget) -> Option<CachedToken> {
+    cached_token(path, login).filter(|t| can_refresh(settings, path, t, now()))
 }
 
 /// The wall clock: a login's token expiry is counted from the moment it is issued.
@@ -233,8 +234,8 @@ fn lasting(settings: &Settings, path: &Path, token: &CachedToken) -> bool {
     token.expires_at - now() >= MIN_VALIDITY && !rejected::is_rejected(settings, path, token)
 }
 
-/// The state of the token at `path` as a user cares about it: [`TokenState::of`], and
-/// `Rejected` for a token the SSO portal refused.
+/// The state of the token at `path` as a user cares about it: [`TokenState::of`], `Rejected`
+/// for a token the SSO portal refused, and not refreshable once the portal refused its refresh.
 pub fn token_state(
     settings: &Settings,
     path: &Path,
@@ -242,14 +243,27 @@ pub fn token_state(
     now: OffsetDateTime,
 ) -> TokenState {
     let state = TokenState::of(token, now);
-    match (state, token) {
-        (TokenState::Valid { .. }, Some(t)) if rejected::is_rejected(settings, path, t) => {
-            TokenState::Rejected {
-                refreshable: t.refreshable(now),
-            }
+    let Some(t) = token else {
+        return state;
+    };
+    let refreshable = can_refresh(settings, path, t, now);
+    match state {
+        TokenState::Valid { .. } if rejected::is_rejected(settings, path, t) => {
+            TokenState::Rejected { refreshable }
         }
+        TokenState::Expired { ago, .. } => TokenState::Expired { ago, refreshable },
         _ => state,
     }
+}
+
+/// The token has what a refresh needs, and the portal has not refused its refresh token.
+pub fn can_refresh(
+    settings: &Settings,
+    path: &Path,
+    token: &CachedToken,
+    now: OffsetDateTime,
+) -> bool {
+    token.refreshable(now) && !rejected::refresh_refused(settings, path, token)
 }
 
 /// Why a session's token cannot be used, with the fix.

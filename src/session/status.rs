@@ -14,7 +14,7 @@ use crate::settings::Settings;
 use crate::ui::warn;
 
 use super::targets::login_targets_and_problems;
-use super::{rejected, token_path, token_state};
+use super::{can_refresh, rejected, token_path, token_state};
 
 /// One session and its cached token.
 pub struct SessionRow {
@@ -23,6 +23,8 @@ pub struct SessionRow {
     pub cache_file: String,
     pub token: Option<CachedToken>,
     pub state: TokenState,
+    /// The token can be refreshed without a browser (and the portal has not refused that).
+    pub refreshable: bool,
 }
 
 /// The active profile, the environment's contradictions, and every session's token.
@@ -88,11 +90,15 @@ impl Report {
                 let path = token_path(settings, &login);
                 let token = cache::read_token(&path);
                 let state = token_state(settings, &path, token.as_ref(), now);
+                let refreshable = token
+                    .as_ref()
+                    .is_some_and(|t| can_refresh(settings, &path, t, now));
                 SessionRow {
                     cache_file: settings.display_path(&path),
                     login,
                     token,
                     state,
+                    refreshable,
                 }
             })
             .collect();
@@ -122,7 +128,7 @@ impl Report {
                     "token": s.state.as_str(),
                     "expires_at": token.map(|t| cache::format_timestamp(t.expires_at)),
                     "seconds_left": token.map(|t| (t.expires_at - self.now).whole_seconds()),
-                    "refreshable": token.is_some_and(|t| t.refreshable(self.now)),
+                    "refreshable": s.refreshable,
                     "registration_expires_at": token
                         .and_then(|t| t.registration_expires_at)
                         .map(cache::format_timestamp),

@@ -24,6 +24,7 @@ mod shells;
 mod support;
 mod switching;
 mod sync;
+mod token_states;
 mod tokens;
 mod typos;
 mod use_list;
