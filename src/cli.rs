@@ -334,7 +334,7 @@ pub struct CredsArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  ssox exec blog_admin -- aws s3 ls              one command with the role's credentials
+  ssox exec blog_admin aws s3 ls                 one command with the role's credentials
   ssox exec blog_admin                           a new $SHELL with them (`exit` to leave)
   ssox exec --server blog_admin -- npm run dev   fresh credentials for as long as it runs")]
 pub struct ExecArgs {
@@ -344,9 +344,27 @@ pub struct ExecArgs {
     /// credential variables only, no keys), so that a long-running CMD keeps getting fresh ones
     #[arg(long)]
     pub server: bool,
-    /// Command and arguments [default: $SHELL, with SSOX_EXEC_PROFILE set for the prompt]
+    /// The command typed without `--` (`ssox exec PROFILE aws sts …`, as with aws-vault): see
+    /// [`ExecArgs::command`]
+    #[arg(value_name = "CMD", allow_hyphen_values = true, hide = true)]
+    pub loose: Vec<std::ffi::OsString>,
+    /// Command and arguments (`--` before them is optional after a PROFILE) [default: $SHELL,
+    /// with SSOX_EXEC_PROFILE set for the prompt]
     #[arg(last = true, value_name = "CMD")]
-    pub command: Vec<std::ffi::OsString>,
+    pub after_dashes: Vec<std::ffi::OsString>,
+}
+
+impl ExecArgs {
+    /// The command to run, as typed: the words after PROFILE, with or without `--` (a `--`
+    /// after the first word is the command's own).
+    pub fn command(&self) -> Vec<std::ffi::OsString> {
+        let mut out = self.loose.clone();
+        if !out.is_empty() && !self.after_dashes.is_empty() {
+            out.push("--".into());
+        }
+        out.extend(self.after_dashes.iter().cloned());
+        out
+    }
 }
 
 #[derive(Debug, Args)]

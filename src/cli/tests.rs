@@ -32,3 +32,77 @@ fn every_command_help_ends_with_examples() {
         assert!((2..=3).contains(&n), "{}: {n} examples", sub.get_name());
     }
 }
+
+/// `ssox exec ARGS…`: (profile, server, command).
+fn exec(args: &[&str]) -> (Option<String>, bool, Vec<String>) {
+    let cli = Cli::try_parse_from(["ssox", "exec"].iter().chain(args)).unwrap();
+    let Command::Exec(e) = cli.command else {
+        panic!("not exec");
+    };
+    let command = e.command();
+    let words = command.iter().map(|w| w.to_string_lossy().into_owned());
+    (e.profile.clone(), e.server, words.collect())
+}
+
+#[test]
+fn exec_takes_the_command_with_or_without_dashes() {
+    let p = |s: &str| Some(s.to_string());
+    let v = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let aws = v(&["aws", "sts", "get-caller-identity", "--output", "json"]);
+    assert_eq!(
+        exec(&[
+            "prod",
+            "aws",
+            "sts",
+            "get-caller-identity",
+            "--output",
+            "json"
+        ]),
+        (p("prod"), false, aws.clone())
+    );
+    assert_eq!(
+        exec(&[
+            "prod",
+            "--",
+            "aws",
+            "sts",
+            "get-caller-identity",
+            "--output",
+            "json"
+        ]),
+        (p("prod"), false, aws.clone())
+    );
+    assert_eq!(
+        exec(&[
+            "--",
+            "aws",
+            "sts",
+            "get-caller-identity",
+            "--output",
+            "json"
+        ]),
+        (None, false, aws.clone())
+    );
+    assert_eq!(
+        exec(&[
+            "--server",
+            "prod",
+            "aws",
+            "sts",
+            "get-caller-identity",
+            "--output",
+            "json"
+        ]),
+        (p("prod"), true, aws.clone())
+    );
+    assert_eq!(
+        exec(&["prod", "--server", "--", "env"]),
+        (p("prod"), true, v(&["env"]))
+    );
+    assert_eq!(
+        exec(&["prod", "sh", "-c", "echo $0", "--", "x"]),
+        (p("prod"), false, v(&["sh", "-c", "echo $0", "--", "x"]))
+    );
+    assert_eq!(exec(&["prod"]), (p("prod"), false, v(&[])));
+    assert_eq!(exec(&[]), (None, false, v(&[])));
+}

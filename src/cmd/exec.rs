@@ -1,4 +1,4 @@
-//! `ssox exec [PROFILE] [-- CMD…]`: run CMD (else the user's `$SHELL`) with the profile's
+//! `ssox exec [PROFILE] [[--] CMD…]`: run CMD (else the user's `$SHELL`) with the profile's
 //! (else `$AWS_PROFILE`'s) role credentials and region in its environment, no
 //! AWS_PROFILE/AWS_DEFAULT_PROFILE, and `SSOX_EXEC_PROFILE` for `status --prompt`; wait for it
 //! and exit with its status (see `child` for signals). With `--server`, CMD gets no keys but a
@@ -29,6 +29,16 @@ type ChildEnv = (Vec<(&'static str, Option<OsString>)>, String);
 pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
     let name = session::profile_name(args.profile.as_deref(), settings, "exec")?;
     let config = load_config_chain(settings, &name)?;
+    if !config.profiles.contains_key(&name) && !args.loose.is_empty() {
+        if let Some(active) = settings.active_profile() {
+            // `ssox exec aws s3 ls` meant for $AWS_PROFILE: the first word is taken as PROFILE.
+            anyhow::bail!(
+                "profile {name:?} not found in {}; to run the command with $AWS_PROFILE \
+                 ({active}), put -- before it: ssox exec -- {name} …",
+                config.config_path
+            );
+        }
+    }
     let (env, holding) = if args.server {
         served_env(&config, &name, settings)?
     } else {
@@ -41,7 +51,8 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
         );
         (child_env(&got.credentials, got.region.as_deref()), holding)
     };
-    let (program, rest): (OsString, &[OsString]) = match args.command.split_first() {
+    let command = args.command();
+    let (program, rest): (OsString, &[OsString]) = match command.split_first() {
         Some((program, rest)) => (program.clone(), rest),
         None => {
             let shell = settings
