@@ -40,6 +40,11 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
         return sessions(&config, &args, settings, now);
     }
     let rows = profiles::rows(&config, settings, now);
+    if rows.is_empty() && !args.json {
+        // Not a bare header: what gives this config its profiles.
+        warn(&no_profiles(&config));
+        return Ok(());
+    }
     for r in &rows {
         if let Some(e) = &r.error {
             warn(e);
@@ -56,6 +61,28 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     std::mem::forget(rows);
     std::mem::forget(config);
     printed
+}
+
+/// What to run when the config has no profile: `ssox sync` for its sso-sessions, else
+/// `ssox configure`.
+fn no_profiles(config: &Config) -> String {
+    let commands: Vec<String> = config
+        .sessions
+        .keys()
+        .map(|s| format!("ssox sync {s}"))
+        .collect();
+    match commands.as_slice() {
+        [] => format!("no profiles in {}; run: ssox configure", config.config_path),
+        [one] => format!(
+            "no profiles in {}; run: {one} (a profile for every account and role)",
+            config.config_path
+        ),
+        many => format!(
+            "no profiles in {}; run: {} (a profile for every account and role)",
+            config.config_path,
+            many.join(", ")
+        ),
+    }
 }
 
 /// The cells of a row in table order; `-` for what is unknown.
