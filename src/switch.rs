@@ -40,6 +40,19 @@ pub fn switch(
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Result<()> {
+    switch_hinting(config, name, how, settings, now, true)
+}
+
+/// [`switch`]; `hint`: say how to make the code switch the shell when it lands on a terminal
+/// (`pick` said it before its menu).
+fn switch_hinting(
+    config: &Config,
+    name: &str,
+    how: &Switch,
+    settings: &Settings,
+    now: OffsetDateTime,
+    hint: bool,
+) -> Result<()> {
     let profile = config.profile(name)?;
     if name.contains('\0') {
         bail!("profile name {name:?} contains a NUL byte and cannot be put in the environment");
@@ -73,7 +86,7 @@ pub fn switch(
         settings.active_profile(),
         Some(name),
     ));
-    if std::io::stdout().is_terminal() {
+    if hint && std::io::stdout().is_terminal() {
         // Nothing will evaluate this: say how to make it switch the shell.
         let mut command = format!("ssox use {}", shell::word(shell, name));
         if let Some(region) = how.region {
@@ -152,10 +165,16 @@ pub fn pick(
         loaded.as_millis(),
         started.elapsed().as_millis()
     );
+    // Nothing will evaluate the code (no shell integration, no `eval "$(…)"`): say so before
+    // the menu, not after the choice.
+    let hint = std::io::stdout().is_terminal();
+    if hint {
+        warn(&shell::eval_hint(how.shell, "ssox pick"));
+    }
     let chosen = ui::choose_row("Profile", &profiles::MENU_HEADER, &menu, query)?;
     let name = &menu[chosen].cells[0];
     // The very code path of `ssox use NAME`: same stdout, same warnings, same history.
-    switch(&config, name, how, settings, now)
+    switch_hinting(&config, name, how, settings, now, !hint)
 }
 
 #[cfg(test)]
