@@ -169,7 +169,12 @@ pub fn pick(
     // the menu, not after the choice.
     let hint = std::io::stdout().is_terminal();
     if hint {
-        warn(&shell::eval_hint(how.shell, "ssox pick"));
+        let mut command = "ssox pick".to_string();
+        if let Some(q) = query {
+            command.push(' ');
+            command.push_str(&shell::word(how.shell, q));
+        }
+        warn(&shell::eval_hint(how.shell, &command));
     }
     let chosen = ui::choose_row("Profile", &profiles::MENU_HEADER, &menu, query)?;
     let name = &menu[chosen].cells[0];
