@@ -67,8 +67,10 @@ fn checked(report: &Report, checks: Option<&[Check]>) -> Result<()> {
                     s.login.short_name()
                 ));
             }
-            // Already said on stderr.
-            Check::Failed(_) => ok = false,
+            Check::Failed(e) => {
+                ok = false;
+                warn(&format!("{}: {e}", s.login.short_name()));
+            }
             Check::Skipped | Check::Accepted => {}
         }
     }

@@ -11,7 +11,6 @@ use crate::aws::portal::Portal;
 use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::settings::Settings;
-use crate::ui::warn;
 
 use super::targets::login_targets_and_problems;
 use super::{can_refresh, rejected, token_path, token_state};
@@ -195,8 +194,8 @@ impl Check {
 }
 
 /// Ask the SSO portal about every unexpired token of the report (ListAccounts with it), including
-/// one it refused before, and remember its answer (`rejected`); a failure is also a warning on
-/// stderr.
+/// one it refused before, and remember its answer (`rejected`). Prints nothing: a failure is
+/// the caller's to word.
 pub fn check_tokens(config: &Config, settings: &Settings, report: &Report) -> Vec<Check> {
     let profile = report
         .profile
@@ -227,10 +226,7 @@ pub fn check_tokens(config: &Config, settings: &Settings, report: &Report) -> Ve
                     rejected::record(settings, &path, token, report.now);
                     Check::Rejected
                 }
-                Err(e) => {
-                    warn(&format!("{}: {e:#}", s.login.short_name()));
-                    Check::Failed(format!("{e:#}"))
-                }
+                Err(e) => Check::Failed(format!("{e:#}")),
             }
         })
         .collect()
