@@ -165,9 +165,7 @@ fn text(report: &Report, checks: Option<&[Check]>) -> String {
     }
     for (i, s) in report.sessions.iter().enumerate() {
         let registration = s
-            .token
-            .as_ref()
-            .and_then(|t| t.registration_expires_at)
+            .registration_expires_at
             .map_or_else(|| "-".to_string(), |at| relative(at, report.now));
         let mut row = vec![
             s.login.short_name(),

@@ -24,6 +24,9 @@ pub struct SessionRow {
     pub state: TokenState,
     /// The token can be refreshed without a browser (and the portal has not refused that).
     pub refreshable: bool,
+    /// When the client registration expires: the token's, else the CLI's registration file's
+    /// (kept by `logout`, used by the next login).
+    pub registration_expires_at: Option<OffsetDateTime>,
 }
 
 /// The active profile, the environment's contradictions, and every session's token.
@@ -92,8 +95,16 @@ impl Report {
                 let refreshable = token
                     .as_ref()
                     .is_some_and(|t| can_refresh(settings, &path, t, now));
+                let registration_expires_at = token
+                    .as_ref()
+                    .and_then(|t| t.registration_expires_at)
+                    .or_else(|| {
+                        let file = super::registration::registration_path(&login, settings);
+                        cache::read_registration(&file).map(|r| r.expires_at)
+                    });
                 SessionRow {
                     cache_file: settings.display_path(&path),
+                    registration_expires_at,
                     login,
                     token,
                     state,
@@ -128,8 +139,8 @@ impl Report {
                     "expires_at": token.map(|t| cache::format_timestamp(t.expires_at)),
                     "seconds_left": token.map(|t| (t.expires_at - self.now).whole_seconds()),
                     "refreshable": s.refreshable,
-                    "registration_expires_at": token
-                        .and_then(|t| t.registration_expires_at)
+                    "registration_expires_at": s
+                        .registration_expires_at
                         .map(cache::format_timestamp),
                     "cache_file": s.cache_file,
                 })
