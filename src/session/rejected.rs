@@ -112,6 +112,14 @@ pub fn record_refresh_refused(
     }
 }
 
+/// Forget the rejection of the access token in `token_path` (the portal accepted it again); a
+/// refused refresh stays refused.
+pub fn clear_rejection(settings: &Settings, token_path: &Path) {
+    if let Some(path) = record_path(settings, token_path) {
+        let _ = fsutil::remove_file(&path);
+    }
+}
+
 /// Forget any rejection, or refused refresh, of the token file at `token_path` (a new token was
 /// written).
 pub fn clear(settings: &Settings, token_path: &Path) {

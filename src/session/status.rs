@@ -230,7 +230,7 @@ pub fn check_tokens(config: &Config, settings: &Settings, report: &Report) -> Ve
                 .and_then(|p| p.token_accepted(token.access_token()))
             {
                 Ok(true) => {
-                    rejected::clear(settings, &path);
+                    rejected::clear_rejection(settings, &path);
                     Check::Accepted
                 }
                 Ok(false) => {

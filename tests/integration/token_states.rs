@@ -161,6 +161,20 @@ fn a_rejected_token_whose_refresh_was_refused_is_not_refreshable() {
          ended); fix: ssox login my_sso_session"
     );
 
+    // The portal accepting the access token again (`status --check`) does not make the refused
+    // refresh token good.
+    env.fake.issue_token(TOKEN);
+    let o = env.run(&["status", "--check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = status_json(&env);
+    assert_eq!(
+        (&s["token"], &s["refreshable"]),
+        (&"valid".into(), &false.into())
+    );
+
+    env.fake.revoke_token(TOKEN);
+    let o = env.run(&["status", "--check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     // Nothing asks the portal again.
     env.fake.clear_requests();
     let o = env.run(&["whoami", "blog_admin"]);
