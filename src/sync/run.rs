@@ -66,6 +66,9 @@ pub fn sync(settings: &Settings, opts: &Options) -> Result<()> {
     }
     // A file that cannot be rewritten is refused before any request.
     ConfigDoc::parse(file.text()?, &file.shown)?;
+    if !opts.dry_run {
+        file.check_writable()?;
+    }
     let config = file.config()?;
     let names = chosen(&config, opts, settings)?;
     if let [name] = names.as_slice() {

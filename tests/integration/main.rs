@@ -23,6 +23,7 @@ mod shells;
 mod support;
 mod switching;
 mod sync;
+mod sync_safety;
 mod tokens;
 mod typos;
 mod use_list;
