@@ -3,7 +3,8 @@
 //! progress bar on stderr past a handful of accounts), the plan, and the config file written
 //! under ssox's lock (`file`), or with `--dry-run` the diff on stdout and nothing written.
 //! Removing profiles asks first on a terminal unless `--yes`; without a terminal they are kept
-//! and the warning says how to remove them. Nothing is written unless the listing is complete.
+//! and the warning says how to remove them. Keys and comments a user added to a removed profile
+//! are named before the question, with `--dry-run` and after `--yes` (`prune`). Nothing is written unless the listing is complete.
 
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use anyhow::{anyhow, bail, Result};
 
 use super::file::ConfigFile;
 use super::names::Template;
-use super::{configure, diff, plan as make_plan, Account, Entry, Plan, Request};
+use super::{configure, diff, plan as make_plan, prune, Account, Entry, Plan, Request};
 use crate::aws::endpoints::{self, Service};
 use crate::aws::portal::{Backoff, ListingError, Portal};
 use crate::cache::CachedToken;
@@ -270,9 +271,12 @@ fn apply(
         prune: opts.prune,
     };
     let mut plan = make_plan(&config, text, &req)?;
+    // Keys and comments a user added to the profiles removed go with them: say so.
+    let user_lines = prune::user_lines(text, &plan.path, &plan.removed)?;
     if opts.dry_run {
         print_stdout(&diff::unified(text, &plan.text, &plan.path))?;
         eprintln!("{prefix}{} (dry run: nothing written)", plan.summary());
+        user_lines.iter().for_each(|l| warn(l));
         if let Some(note) = plan.stale_note() {
             warn(&note);
         }
@@ -280,6 +284,10 @@ fn apply(
     }
     let mut no_terminal = false;
     if !plan.removed.is_empty() && !opts.yes {
+        // Before the question, where it is asked (without a terminal nothing is removed).
+        if ui::tty::Tty::open().is_some() {
+            user_lines.iter().for_each(|l| warn(l));
+        }
         let keep = match ui::confirm(&removal_question(&plan), false) {
             Ok(remove) => !remove,
             Err(e) if e.is::<NoTerminal>() => {
@@ -298,6 +306,9 @@ fn apply(
     }
     drop(file);
     print_stdout(&format!("{prefix}{}\n", plan.summary()))?;
+    if opts.yes {
+        user_lines.iter().for_each(|l| warn(l));
+    }
     if no_terminal {
         warn(&format!(
             "kept {}: removing asks first, and there is no terminal to ask on; to remove them \
