@@ -1,6 +1,6 @@
 //! What `sync --prune` removes beyond what sync wrote: the keys and comment lines a user added
 //! inside a generated profile whose account or role is gone, named in the prune question, in
-//! `--dry-run` and after `--yes` (docs/compat.md#generated-profiles). Pure: must not read or
+//! `--dry-run` and after `--yes` (docs/config-writes.md). Pure: must not read or
 //! write files, call AWS or touch the terminal.
 
 use super::Entry;
