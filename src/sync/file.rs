@@ -4,7 +4,8 @@
 //! only a changed text) only while the file still holds what was read, checked right before the
 //! rename (`fsutil::replace_checked`; docs/config-writes.md): atomically, through a symlink to
 //! its target (dotfiles repositories link `~/.aws/config`), keeping the file's mode and owner; a
-//! read-only file is refused; a new file is 0600 in a 0700 `~/.aws`.
+//! read-only file is refused; a file with other hard links is replaced, with a warning; a new
+//! file is 0600 in a 0700 `~/.aws`.
 //! Reads the credentials file for profile names; never writes it.
 
 use std::path::{Path, PathBuf};
@@ -93,9 +94,12 @@ impl ConfigFile {
     /// Replace the file's text with `text`, unless someone else changed the file since it was
     /// read (checked right before the rename): then nothing is written and the error says to run
     /// again. A read-only file is refused; the owner and mode are kept.
+    /// A file with other hard links is replaced all the same, and the warning says that the other
+    /// names keep the old text.
     pub fn write(&self, text: &str) -> Result<()> {
         let target = self.target()?;
         let keep = self.keep(&target)?;
+        let links = std::fs::metadata(&target).map_or(1, |m| links_of(&m));
         fsutil::replace_checked(
             &target,
             text.as_bytes(),
@@ -103,7 +107,22 @@ impl ConfigFile {
             self.read.as_ref(),
             MAX_CONFIG_BYTES,
             &self.shown,
-        )
+        )?;
+        if links > 1 {
+            let others = links - 1;
+            warn(&format!(
+                "{} had {others} other hard link{}: the edit replaced the file, so {} the old \
+                 text; to share a config, link it with a symlink instead (ln -sf)",
+                self.shown,
+                if others == 1 { "" } else { "s" },
+                if others == 1 {
+                    "that name keeps"
+                } else {
+                    "those names keep"
+                }
+            ));
+        }
+        Ok(())
     }
 
     /// Refuse, before any other work, a file that [`ConfigFile::write`] would refuse for its
@@ -188,6 +207,18 @@ fn read_only(meta: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn read_only(meta: &std::fs::Metadata) -> bool {
     meta.permissions().readonly()
+}
+
+/// How many names the file has (hard links).
+#[cfg(unix)]
+fn links_of(meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink()
+}
+
+#[cfg(not(unix))]
+fn links_of(_meta: &std::fs::Metadata) -> u64 {
+    1
 }
 
 #[cfg(unix)]

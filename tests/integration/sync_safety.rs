@@ -1,8 +1,9 @@
 //! `ssox sync` never loses another program's write to the config (docs/config-writes.md): a
 //! config another process is writing in chunks (a python3 helper that truncates, writes half,
 //! pauses and writes the rest), an edit landing while sync's temp file is fsynced (strace slows
-//! the fsync), a config owned by another user, a read-only one, a bind-mounted one, and
-//! `sync --prune` naming what a user added to the generated profiles it removes.
+//! the fsync), a config owned by another user, a read-only one, a hard-linked one, a
+//! bind-mounted one, and `sync --prune` naming what a user added to the generated profiles it
+//! removes.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -312,6 +313,28 @@ fn a_read_only_config_is_refused_with_the_reason() {
     assert_eq!(config(&env), SESSION);
     assert_eq!(mode(&path), 0o444);
     assert_eq!(std::fs::metadata(&path).unwrap().ino(), inode);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_config_is_replaced_and_the_warning_says_the_link_keeps_the_old_text() {
+    let env = setup(SESSION);
+    let path = env.sb.path(".aws/config");
+    let other = env.sb.path("dotfiles-config");
+    std::fs::hard_link(&path, &other).unwrap();
+    let o = ssox(&env).arg("sync").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "added 2, updated 0, removed 0, unchanged 0 profiles in ~/.aws/config\n"
+    );
+    assert_eq!(
+        stderr(&o),
+        "ssox: ~/.aws/config had 1 other hard link: the edit replaced the file, so that name \
+         keeps the old text; to share a config, link it with a symlink instead (ln -sf)\n"
+    );
+    assert_eq!(config(&env), synced(""));
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), SESSION);
 }
 
 /// Unmounts what it mounted, even when the test fails.
