@@ -337,6 +337,27 @@ fn a_hard_linked_config_is_replaced_and_the_warning_says_the_link_keeps_the_old_
     assert_eq!(std::fs::read_to_string(&other).unwrap(), SESSION);
 }
 
+#[cfg(unix)]
+#[test]
+fn configure_refuses_a_read_only_config_before_any_question() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = setup(SESSION);
+    let path = env.sb.path(".aws/config");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    // No flags: without the check, the first question (or, with no terminal, the missing flag)
+    // would come first.
+    let o = ssox(&env).arg("configure").output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: ~/.aws/config is read-only (mode 0444): ssox does not replace a file made \
+         read-only; make it writable (chmod u+w ~/.aws/config) and run again\n"
+    );
+    assert_eq!(config(&env), SESSION);
+    assert_eq!(mode(&path), 0o444);
+}
+
 /// Unmounts what it mounted, even when the test fails.
 struct BindMount(std::path::PathBuf);
 
