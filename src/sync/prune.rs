@@ -21,11 +21,24 @@ const GENERATED_KEYS: [&str; 6] = [
 const MAX_NAMED: usize = 5;
 const MAX_COMMENT: usize = 60;
 
+/// Whether the profiles are about to go (the question, `--dry-run`) or are gone (`--yes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Before,
+    After,
+}
+
 /// One line per removed profile holding lines sync did not write (at most [`MAX_NAMED`], then
 /// a count): `dev_Admin has lines ssox did not write, which go with it: output, 1 comment line
-/// (# used by CI)`. Key names are listed, never their values. `text` is the config's text
-/// before the removal; `path` names it.
-pub fn user_lines(text: &str, path: &str, removed: &[Entry]) -> Result<Vec<String>, ConfigError> {
+/// (# used by CI)` ([`When::After`]: `dev_Admin was removed with lines ssox did not write: …`).
+/// Key names are listed, never their values. `text` is the config's text before the removal;
+/// `path` names it.
+pub fn user_lines(
+    text: &str,
+    path: &str,
+    removed: &[Entry],
+    when: When,
+) -> Result<Vec<String>, ConfigError> {
     if removed.is_empty() {
         return Ok(Vec::new());
     }
@@ -47,20 +60,29 @@ pub fn user_lines(text: &str, path: &str, removed: &[Entry]) -> Result<Vec<Strin
             ));
         }
         if !parts.is_empty() {
-            notes.push(format!(
-                "{} has lines ssox did not write, which go with it: {}",
-                printable(&e.name, usize::MAX),
-                parts.join(", ")
-            ));
+            let name = printable(&e.name, usize::MAX);
+            let parts = parts.join(", ");
+            notes.push(match when {
+                When::Before => {
+                    format!("{name} has lines ssox did not write, which go with it: {parts}")
+                }
+                When::After => format!("{name} was removed with lines ssox did not write: {parts}"),
+            });
         }
     }
     if notes.len() > MAX_NAMED {
         let more = notes.len() - MAX_NAMED;
         notes.truncate(MAX_NAMED);
-        notes.push(format!(
-            "and {more} more removed profile{} with lines ssox did not write (see --dry-run)",
-            if more == 1 { "" } else { "s" }
-        ));
+        let s = if more == 1 { "" } else { "s" };
+        notes.push(match when {
+            When::Before => format!(
+                "and {more} more profile{s} to remove with lines ssox did not write (ssox sync \
+                 --prune --dry-run shows them)"
+            ),
+            When::After => {
+                format!("and {more} more removed profile{s} with lines ssox did not write")
+            }
+        });
     }
     Ok(notes)
 }
@@ -101,7 +123,7 @@ mod tests {
         let text = "[profile a]\nsso_session = s\nsso_role_name = Admin\nregion = x\n\
                     sso_auto_populated = true\n\n[profile b]\nsso_session = s\n# one\n\
                     # two \u{1b}[2J\nOutput = json\ncli_pager =\nregion = x\n# after: kept\n";
-        let notes = user_lines(text, "f", &[entry("a"), entry("b")]).unwrap();
+        let notes = user_lines(text, "f", &[entry("a"), entry("b")], When::Before).unwrap();
         assert_eq!(
             notes,
             [
@@ -109,15 +131,15 @@ mod tests {
               lines (# one; …)"
             ]
         );
-        assert_eq!(user_lines(text, "f", &[]).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            user_lines(text, "f", &[], When::Before).unwrap(),
+            Vec::<String>::new()
+        );
         let text = "[profile c]\n# \u{202e}x\u{7}\nregion = x\n";
-        let escaped = user_lines(text, "f", &[entry("c")]).unwrap();
+        let escaped = user_lines(text, "f", &[entry("c")], When::After).unwrap();
         assert_eq!(
             escaped,
-            [
-                "c has lines ssox did not write, which go with it: 1 comment line \
-              (# \\u{202e}x\\u{7})"
-            ]
+            ["c was removed with lines ssox did not write: 1 comment line (# \\u{202e}x\\u{7})"]
         );
     }
 
@@ -127,11 +149,17 @@ mod tests {
             .map(|i| format!("[profile p{i}]\noutput = json\n"))
             .collect();
         let removed: Vec<Entry> = (0..7).map(|i| entry(&format!("p{i}"))).collect();
-        let notes = user_lines(&text, "f", &removed).unwrap();
+        let notes = user_lines(&text, "f", &removed, When::Before).unwrap();
         assert_eq!(notes.len(), 6);
         assert_eq!(
             notes[5],
-            "and 2 more removed profiles with lines ssox did not write (see --dry-run)"
+            "and 2 more profiles to remove with lines ssox did not write (ssox sync --prune \
+             --dry-run shows them)"
+        );
+        let notes = user_lines(&text, "f", &removed[..6], When::After).unwrap();
+        assert_eq!(
+            notes[5],
+            "and 1 more removed profile with lines ssox did not write"
         );
     }
 }

@@ -273,7 +273,8 @@ fn apply(
     };
     let mut plan = make_plan(&config, text, &req)?;
     // Keys and comments a user added to the profiles removed go with them: say so.
-    let user_lines = prune::user_lines(text, &plan.path, &plan.removed)?;
+    let user_lines = prune::user_lines(text, &plan.path, &plan.removed, prune::When::Before)?;
+    let removed_lines = prune::user_lines(text, &plan.path, &plan.removed, prune::When::After)?;
     if opts.dry_run {
         print_stdout(&diff::unified(text, &plan.text, &plan.path))?;
         eprintln!("{prefix}{} (dry run: nothing written)", plan.summary());
@@ -308,7 +309,7 @@ fn apply(
     drop(file);
     print_stdout(&format!("{prefix}{}\n", plan.summary()))?;
     if opts.yes {
-        user_lines.iter().for_each(|l| warn(l));
+        removed_lines.iter().for_each(|l| warn(l));
     }
     if no_terminal {
         warn(&format!(
