@@ -204,9 +204,9 @@ pub fn replace_checked(
     remove_stale_temps(dir, SystemTime::now());
     if broken {
         bail!(
-            "ssox wrote {shown}, but another program opened it for writing at the same moment: \
-             what that program writes now goes to the replaced file and is lost; check {shown} \
-             and make that program's change again"
+            "{shown} was replaced, but another program opened the old file for writing at the \
+             same moment: what that program writes now goes to the replaced file and is lost; \
+             check {shown} and make that program's change again"
         );
     }
     Ok(())

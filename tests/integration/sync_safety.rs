@@ -207,6 +207,39 @@ fn sync_refuses_a_config_that_stays_open_for_writing_and_writes_nothing() {
     );
 }
 
+/// Wait until a temp file of ssox's appears in `dir`.
+fn wait_for_temp(dir: &std::path::Path) {
+    let started = Instant::now();
+    loop {
+        let temp = std::fs::read_dir(dir).unwrap().any(|e| {
+            let name = e.unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(".ssox-") && name.ends_with(".tmp")
+        });
+        if temp {
+            return;
+        }
+        assert!(started.elapsed() < LIMIT, "sync never wrote its temp file");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// `ssox sync` under strace, each of its renames delayed by `delay_us` microseconds.
+fn traced_sync(env: &Env, syscalls: &str, delay_us: u32) -> Child {
+    let mut c = Command::new("strace");
+    scrub(&mut c, &env.sb.home);
+    c.envs(env.fake.env())
+        .env("SSOX_RETRY_BASE_MS", "1")
+        .args(["-f", "-qq", "-o", "/dev/null", "-e"])
+        .arg(format!("trace={syscalls}"))
+        .arg("-e")
+        .arg(format!("inject={syscalls}:delay_enter={delay_us}"))
+        .arg(ssox_bin())
+        .arg("sync");
+    no_terminal(&mut c);
+    spawn(c)
+}
+
 #[test]
 fn an_edit_while_the_new_file_is_fsynced_is_a_conflict_not_lost() {
     if !require_tool("strace") {
@@ -216,32 +249,8 @@ fn an_edit_while_the_new_file_is_fsynced_is_a_conflict_not_lost() {
     let aws = env.sb.path(".aws");
     // Every fsync takes 1.5 s: the edit below lands after the temp file is written and before
     // it replaces the config.
-    let mut c = Command::new("strace");
-    scrub(&mut c, &env.sb.home);
-    c.envs(env.fake.env())
-        .env("SSOX_RETRY_BASE_MS", "1")
-        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync"])
-        .args(["-e", "inject=fsync:delay_exit=1500000"])
-        .arg(ssox_bin())
-        .arg("sync");
-    no_terminal(&mut c);
-    let sync = spawn(c);
-    let temp_seen = Instant::now();
-    loop {
-        let temp = std::fs::read_dir(&aws).unwrap().any(|e| {
-            let name = e.unwrap().file_name();
-            let name = name.to_string_lossy();
-            name.starts_with(".ssox-") && name.ends_with(".tmp")
-        });
-        if temp {
-            break;
-        }
-        assert!(
-            temp_seen.elapsed() < LIMIT,
-            "sync never wrote its temp file"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let sync = traced_sync(&env, "fsync", 1_500_000);
+    wait_for_temp(&aws);
     std::thread::sleep(Duration::from_millis(300));
     let edit = "\n[profile added-meanwhile]\nregion = eu-west-2\n";
     std::fs::OpenOptions::new()
@@ -265,6 +274,47 @@ fn an_edit_while_the_new_file_is_fsynced_is_a_conflict_not_lost() {
         .filter(|n| n.starts_with(".ssox-"))
         .collect();
     assert!(left.is_empty(), "no temp file is left: {left:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_program_opening_the_config_during_the_rename_is_reported() {
+    if !require_tool("strace") || !require_tool("python3") {
+        return;
+    }
+    let env = setup(SESSION);
+    let aws = env.sb.path(".aws");
+    // The rename waits 3 s; the other program opens the config for writing 1 s after sync's
+    // temp file appears (its compare long done), so its open waits on sync's lease and then
+    // writes into the file sync has just replaced.
+    let sync = traced_sync(&env, "rename,renameat,renameat2", 3_000_000);
+    wait_for_temp(&aws);
+    std::thread::sleep(Duration::from_secs(1));
+    let late = "\n[profile late]\nregion = eu-west-2\n";
+    let opened = Instant::now();
+    let writer = Command::new("python3")
+        .arg("-c")
+        .arg("import sys\nwith open(sys.argv[1], 'a') as f: f.write(sys.argv[2])")
+        .arg(env.sb.path(".aws/config"))
+        .arg(late)
+        .status()
+        .unwrap();
+    assert!(writer.success());
+    assert!(
+        opened.elapsed() >= Duration::from_secs(1),
+        "its open waited for the rename: {:?}",
+        opened.elapsed()
+    );
+    let o = sync.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: ~/.aws/config was replaced, but another program opened the old file for writing \
+         at the same moment: what that program writes now goes to the replaced file and is \
+         lost; check ~/.aws/config and make that program's change again\n"
+    );
+    assert_eq!(config(&env), synced(""), "sync's write is in place");
 }
 
 #[cfg(unix)]
