@@ -13,6 +13,7 @@ mod hostile_cache;
 mod hostile_config;
 mod login;
 mod login_pkce;
+mod names;
 mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;

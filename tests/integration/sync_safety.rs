@@ -506,10 +506,15 @@ fn the_prune_question_names_what_a_user_added() {
     vars.push(("SSOX_RETRY_BASE_MS", "1".into()));
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut p = Pty::spawn(&env.sb, "ssox sync --prune > out", &vars, 200, 30);
-    p.wait_for(NOTE.trim_end());
+    // Above the question, on the terminal, as what it is about.
+    p.wait_for(&format!(
+        "  {}",
+        NOTE.trim_start_matches("ssox: ").trim_end()
+    ));
     p.wait_for("Remove 1 generated profile (dev_Admin) whose account or role is gone from ~/.aws/config? [y/N] ");
     p.send("n");
     let (code, screen) = p.finish();
     assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("ssox: dev_Admin"), "said once: {screen}");
     assert_eq!(config(&env), with_user_lines());
 }
