@@ -4,7 +4,7 @@
 //! under ssox's lock (`file`), or with `--dry-run` the diff on stdout and nothing written.
 //! Removing profiles asks first on a terminal unless `--yes`; without a terminal they are kept
 //! and the warning says how to remove them. Keys and comments a user added to a removed profile
-//! are named before the question, with `--dry-run` and after `--yes` (`prune`). Nothing is
+//! are named above the question, with `--dry-run` and after `--yes` (`prune`). Nothing is
 //! written unless the listing is complete.
 
 use std::time::Instant;
