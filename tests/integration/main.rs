@@ -19,6 +19,7 @@ mod pick;
 mod pick_screen;
 mod portal_list;
 mod serve;
+mod serve_hostile;
 mod shells;
 mod support;
 mod switching;
