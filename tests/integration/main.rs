@@ -11,6 +11,7 @@ mod fake_selftest;
 mod hostile_cache;
 mod hostile_config;
 mod login;
+mod login_lock;
 mod login_pkce;
 mod net_errors;
 #[cfg(target_os = "linux")]
