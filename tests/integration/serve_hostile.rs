@@ -259,10 +259,7 @@ fn slow_and_idle_clients_do_not_delay_one_with_the_token() {
         let (status, body) = s.get("/", Some(&bearer));
         let took = asked.elapsed();
         assert_eq!(status, 200, "{body}");
-        assert!(
-            took < Duration::from_millis(1500),
-            "request {i} took {took:?}"
-        );
+        assert!(took < Duration::from_secs(1), "request {i} took {took:?}");
         drip(&mut drips);
         std::thread::sleep(Duration::from_millis(500));
     }
