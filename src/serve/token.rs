@@ -141,6 +141,29 @@ mod tests {
         assert_eq!(again.expose(), t.expose());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_others_may_read_or_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "abcdefghijklmnop").unwrap();
+        for (mode, ok) in [(0o600, true), (0o400, true), (0o640, false), (0o602, false)] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            let got = Token::from_file(&path, "t");
+            assert_eq!(got.is_ok(), ok, "{mode:o}");
+            if let Err(e) = got {
+                assert_eq!(
+                    e.to_string(),
+                    format!(
+                        "t can be read or written by other users (mode {mode:04o}), and its token \
+                         gives out credentials; run: chmod 600 t"
+                    )
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_token_file_must_hold_one_plain_line() {
         let ok = |s: &str| Token::parse(s.as_bytes(), "f").map(|t| t.expose().to_string());
