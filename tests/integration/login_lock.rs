@@ -1,5 +1,5 @@
 //! The session lock while an interactive `ssox login` waits for its browser (issue 20 #8):
-//! commands that cannot ask anyone (`creds`, `whoami`, `serve` requests) use the still-valid
+//! commands that cannot ask anyone (`creds`, `whoami`, `sync`, `exec`, `serve` requests) use the still-valid
 //! cached token at once instead of waiting for the lock; only without a usable token do they
 //! wait, and then they say that the login waits for a person.
 
@@ -64,6 +64,8 @@ fn a_valid_token_serves_at_once_while_a_login_waits_for_its_browser() {
     for args in [
         &["creds", "blog_admin", "--format", "env"][..],
         &["whoami", "blog_ro"],
+        &["sync", "--dry-run"],
+        &["exec", "blog_admin", "--", "true"],
     ] {
         let (o, took) = timed(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
