@@ -14,6 +14,7 @@ mod hostile_config;
 mod login;
 mod login_lock;
 mod login_pkce;
+mod names;
 mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
