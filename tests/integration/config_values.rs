@@ -90,7 +90,9 @@ fn serve_answers_a_huge_value_with_its_error_and_keeps_serving() {
     env.sb.write(".aws/config", &hostile_config());
     let mut child = env
         .cmd()
-        .args(["serve", "--profile", "blog_admin", "--print-env"])
+        // Without --profile: any profile is served (at /profiles/NAME).
+        .env("AWS_PROFILE", "blog_admin")
+        .args(["serve", "--print-env"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
