@@ -99,8 +99,10 @@ impl Report {
                     .as_ref()
                     .and_then(|t| t.registration_expires_at)
                     .or_else(|| {
+                        // Quietly: an unusable file is the next login's to replace and say.
                         let file = super::registration::registration_path(&login, settings);
-                        cache::read_registration(&file).map(|r| r.expires_at)
+                        let text = crate::fsutil::read_cache_text(&file).ok()??;
+                        cache::parse_registration(&text).ok().map(|r| r.expires_at)
                     });
                 SessionRow {
                     cache_file: settings.display_path(&path),
