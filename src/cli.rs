@@ -370,27 +370,13 @@ pub struct ExecArgs {
     /// credential variables only, no keys), so that a long-running CMD keeps getting fresh ones
     #[arg(long)]
     pub server: bool,
-    /// The command typed without `--` (`ssox exec PROFILE aws sts …`, as with aws-vault): see
-    /// [`ExecArgs::command`]
+    /// The command typed without `--` (`ssox exec PROFILE aws sts …`, as aws-vault takes it)
     #[arg(value_name = "CMD", allow_hyphen_values = true, hide = true)]
     pub loose: Vec<std::ffi::OsString>,
     /// Command and arguments (`--` before them is optional after a PROFILE) [default: $SHELL,
     /// with SSOX_EXEC_PROFILE set for the prompt]
     #[arg(last = true, value_name = "CMD")]
     pub after_dashes: Vec<std::ffi::OsString>,
-}
-
-impl ExecArgs {
-    /// The command to run, as typed: the words after PROFILE, with or without `--` (a `--`
-    /// after the first word is the command's own).
-    pub fn command(&self) -> Vec<std::ffi::OsString> {
-        let mut out = self.loose.clone();
-        if !out.is_empty() && !self.after_dashes.is_empty() {
-            out.push("--".into());
-        }
-        out.extend(self.after_dashes.iter().cloned());
-        out
-    }
 }
 
 #[derive(Debug, Args)]

@@ -51,7 +51,7 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
         );
         (child_env(&got.credentials, got.region.as_deref()), holding)
     };
-    let command = args.command();
+    let command = command(&args);
     let (program, rest): (OsString, &[OsString]) = match command.split_first() {
         Some((program, rest)) => (program.clone(), rest),
         None => {
@@ -138,6 +138,17 @@ pub fn child_env(
     env
 }
 
+/// The command to run, as typed: the words after PROFILE, with or without `--` (a `--` after
+/// the first word is the command's own).
+fn command(args: &ExecArgs) -> Vec<OsString> {
+    let mut out = args.loose.clone();
+    if !out.is_empty() && !args.after_dashes.is_empty() {
+        out.push("--".into());
+    }
+    out.extend(args.after_dashes.iter().cloned());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +173,42 @@ mod tests {
         assert_eq!(get("AWS_PROFILE"), Some(None));
         assert_eq!(get("AWS_DEFAULT_REGION"), Some(Some("eu-west-1".into())));
         assert_eq!(child_env(&c, None).len(), 6);
+    }
+
+    /// `ssox exec ARGS…`: (profile, server, command).
+    fn exec(args: &[&str]) -> (Option<String>, bool, Vec<String>) {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["ssox", "exec"].iter().chain(args)).unwrap();
+        let crate::cli::Command::Exec(e) = cli.command else {
+            panic!("not exec");
+        };
+        let words = command(&e);
+        let words = words.iter().map(|w| w.to_string_lossy().into_owned());
+        (e.profile.clone(), e.server, words.collect())
+    }
+
+    #[test]
+    fn the_command_comes_with_or_without_dashes() {
+        let p = |s: &str| Some(s.to_string());
+        let v = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let aws = ["aws", "sts", "get-caller-identity", "--output", "json"];
+        let with = |before: &[&'static str]| [before, &aws[..]].concat();
+        assert_eq!(exec(&with(&["prod"])), (p("prod"), false, v(&aws)));
+        assert_eq!(exec(&with(&["prod", "--"])), (p("prod"), false, v(&aws)));
+        assert_eq!(exec(&with(&["--"])), (None, false, v(&aws)));
+        assert_eq!(
+            exec(&with(&["--server", "prod"])),
+            (p("prod"), true, v(&aws))
+        );
+        assert_eq!(
+            exec(&["prod", "--server", "--", "env"]),
+            (p("prod"), true, v(&["env"]))
+        );
+        assert_eq!(
+            exec(&["prod", "sh", "-c", "echo $0", "--", "x"]),
+            (p("prod"), false, v(&["sh", "-c", "echo $0", "--", "x"]))
+        );
+        assert_eq!(exec(&["prod"]), (p("prod"), false, v(&[])));
+        assert_eq!(exec(&[]), (None, false, v(&[])));
     }
 }
