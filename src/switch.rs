@@ -143,9 +143,9 @@ pub fn pick(
     let loaded = started.elapsed();
     if config.profiles.is_empty() {
         bail!(
-            "no profiles in {} to pick from; add them with `ssox sync` \
-             (or a [profile NAME] section by hand), then see `ssox list`",
-            config.config_path
+            "no profiles in {} to pick from; {}",
+            config.config_path,
+            config.how_to_add_profiles()
         );
     }
     let mut rows: Vec<Option<ui::Row>> = profiles::rows(&config, settings, now)

@@ -47,7 +47,11 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     let rows = profiles::rows(&config, settings, now);
     if rows.is_empty() && !args.json {
         // Not a bare header: what gives this config its profiles.
-        warn(&no_profiles(&config));
+        warn(&format!(
+            "no profiles in {}; {}",
+            config.config_path,
+            config.how_to_add_profiles()
+        ));
         return Ok(());
     }
     for r in &rows {
@@ -66,28 +70,6 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     std::mem::forget(rows);
     std::mem::forget(config);
     printed
-}
-
-/// What to run when the config has no profile: `ssox sync` for its sso-sessions, else
-/// `ssox configure`.
-fn no_profiles(config: &Config) -> String {
-    let commands: Vec<String> = config
-        .sessions
-        .keys()
-        .map(|s| format!("ssox sync {s}"))
-        .collect();
-    match commands.as_slice() {
-        [] => format!("no profiles in {}; run: ssox configure", config.config_path),
-        [one] => format!(
-            "no profiles in {}; run: {one} (a profile for every account and role)",
-            config.config_path
-        ),
-        many => format!(
-            "no profiles in {}; run: {} (a profile for every account and role)",
-            config.config_path,
-            many.join(", ")
-        ),
-    }
 }
 
 /// The cells of a row in table order; `-` for what is unknown.

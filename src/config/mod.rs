@@ -357,6 +357,20 @@ pub fn missing_config_message(path: &str) -> String {
 }
 
 impl Config {
+    /// What gives a config without profiles its profiles: `run: ssox sync NAME` for its
+    /// sso-sessions, else `run: ssox configure`.
+    pub fn how_to_add_profiles(&self) -> String {
+        let syncs: Vec<String> = (self.sessions.keys())
+            .map(|s| format!("ssox sync {s}"))
+            .collect();
+        if syncs.is_empty() {
+            "run: ssox configure".into()
+        } else {
+            let syncs = syncs.join(", ");
+            format!("run: {syncs} (a profile for every account and role)")
+        }
+    }
+
     /// `~/.aws/config:12`
     pub fn at(&self, src: Source) -> String {
         let path = match src.file {

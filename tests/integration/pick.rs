@@ -263,8 +263,8 @@ fn an_empty_config_says_so_instead_of_an_empty_menu() {
     assert_eq!(stdout(&o), "");
     assert_eq!(
         stderr(&o),
-        "ssox: no profiles in ~/.aws/config to pick from; add them with `ssox sync` \
-         (or a [profile NAME] section by hand), then see `ssox list`\n"
+        "ssox: no profiles in ~/.aws/config to pick from; run: ssox sync my_sso_session \
+         (a profile for every account and role)\n"
     );
 }
 
