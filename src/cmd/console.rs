@@ -50,7 +50,7 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
     if args.print {
         return print_stdout(&format!("{url}\n"));
     }
-    if let Err(why) = crate::browser::open(&url) {
+    if let Err(why) = crate::browser::open(settings, &url) {
         bail!(
             "cannot open a browser ({why}); run `ssox console --print` and open the URL yourself"
         );

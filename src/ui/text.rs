@@ -56,7 +56,8 @@ pub fn push_printable(out: &mut String, c: char) {
 /// documentation). Borrowed when there is nothing to escape. For every string not written by
 /// ssox before it reaches the terminal.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hostile) {
+    // Printable ASCII, the common case, checked a byte at a time (`list` calls this per cell).
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.chars().any(is_hostile) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
