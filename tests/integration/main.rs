@@ -23,6 +23,7 @@ mod shells;
 mod support;
 mod switching;
 mod sync;
+mod terminal_fit;
 mod tokens;
 mod typos;
 mod use_list;
