@@ -10,6 +10,7 @@ mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod hostile_config;
+mod hostile_text;
 mod login;
 mod login_pkce;
 mod net_errors;
