@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
+mod browser_env;
 mod chains;
 mod configure;
 mod console;
