@@ -254,7 +254,6 @@ fn doctor_browser(sb: &Sandbox, env: &[(&str, &str)]) -> Vec<String> {
     stdout(&o)
         .lines()
         .map(str::to_string)
-        .into_iter()
         .filter(|l| l.contains("browser"))
         .collect()
 }
