@@ -55,9 +55,9 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
             "cannot open a browser ({why}); run `ssox console --print` and open the URL yourself"
         );
     }
-    eprintln!(
+    crate::ui::say(&format!(
         "ssox: opened the AWS console as {} in account {}",
         got.role_name, got.account_id
-    );
+    ));
     Ok(())
 }

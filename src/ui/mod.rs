@@ -43,6 +43,12 @@ pub fn warn(message: &str) {
     eprintln!("ssox: {}", text::printable(message));
 }
 
+/// A line on stderr (no `ssox:` prefix added), what it quotes from files or the network shown
+/// escaped ([`text::printable`]): a session, profile or role name from the config.
+pub fn say(message: &str) {
+    eprintln!("{}", text::printable(message));
+}
+
 /// A command's error for `main`: `ssox: …` on one line, its whole chain, with what came from
 /// files or the network shown escaped ([`text::printable`]).
 pub fn error_line(e: &anyhow::Error) -> String {

@@ -160,3 +160,39 @@ fn pick_shows_a_hostile_account_name_escaped_at_80_and_40_columns() {
         assert_eq!(s.finish().0, 130);
     }
 }
+
+#[test]
+fn names_and_lines_quoted_from_the_config_are_shown_escaped() {
+    let sb = Sandbox::with_config(
+        "[sso-session co\u{1b}[2Jrp]\n\
+         sso_start_url = https://my-sso-portal.awsapps.com/start\n\
+         sso_region = us-east-1\n\
+         \n\
+         [profle \u{1b}]0;t\u{7}dev]\n\
+         region = eu-west-1\n\
+         \n\
+         [profile p]\n\
+         sso_session = co\u{1b}[2Jrp\n\
+         sso_account_id = 100000000001\n\
+         sso_role_name = Admin\n",
+    );
+    let o = sb.run(&["list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "ssox: ~/.aws/config:5: [profle \\e]0;t\\x07dev] is not read by the AWS tools; did you \
+         mean [profile \\e]0;t\\x07dev]?\n"
+    );
+    assert_eq!(
+        stdout(&o),
+        "  PROFILE  KIND  ACCOUNT       ROLE   SESSION    REGION  TOKEN\n  \
+         p        sso   100000000001  Admin  co\\e[2Jrp  -       none\n"
+    );
+    let o = sb.run(&["logout"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "not logged in to co\\e[2Jrp; no cached token\n");
+    let o = sb.run(&["status"]);
+    assert_inert(&stdout(&o));
+    assert_inert(&stderr(&o));
+    assert!(stdout(&o).contains("co\\e[2Jrp"), "{}", stdout(&o));
+}
