@@ -196,3 +196,49 @@ fn pick_aligns_columns_by_display_width_at_80_and_40_columns() {
         assert_eq!(code, 130);
     }
 }
+
+const WIDE_SESSIONS: &str = "\
+[sso-session 東京]
+sso_start_url = https://tokyo.awsapps.com/start
+sso_region = ap-northeast-1
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+";
+
+#[test]
+fn the_login_menu_aligns_columns_by_display_width_at_80_and_40_columns() {
+    let sb = Sandbox::with_config(WIDE_SESSIONS);
+    for (cols, want) in [
+        (
+            80u16,
+            [
+                "Session>   3/3",
+                "    SESSION       START URL                        REGION          TOKEN",
+                ">   corp          https://corp.awsapps.com/start   us-east-1       none",
+                "    東京          https://tokyo.awsapps.com/start  ap-northeast-1  none",
+                "    all sessions  each of the 2 above, in turn",
+            ],
+        ),
+        (
+            40,
+            [
+                "Session>   3/3",
+                "    SESSION       TOKEN",
+                ">   corp          none",
+                "    東京          none",
+                "    all sessions",
+            ],
+        ),
+    ] {
+        let mut s = Screen::script(&sb, "ssox login", &[], cols, 12);
+        let rows = s.wait_for("the menu", |rows| {
+            rows.iter().any(|r| r.contains("all sessions"))
+        });
+        assert_eq!(rows[..5], want, "{cols} columns:\n{}", rows.join("\n"));
+        s.send("\x1b");
+        let (code, _) = s.finish();
+        assert_eq!(code, 130);
+    }
+}
