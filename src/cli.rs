@@ -64,12 +64,32 @@ pub enum Command {
     Configure(ConfigureArgs),
     /// Write a profile for every account and role the session's token can see (network)
     Sync(SyncArgs),
+    /// Trust the .ssox.toml that applies here (or at PATH), so the shell switches to its profile
+    #[command(after_help = "Examples:
+  ssox allow                   trust ./.ssox.toml (or the nearest one above)
+  ssox allow ~/src/shop        trust the .ssox.toml that applies in ~/src/shop
+A changed file needs a new `ssox allow`.")]
+    Allow(DirArgs),
+    /// Forget the trust in the .ssox.toml that applies here (or at PATH)
+    #[command(after_help = "Examples:
+  ssox deny                    stop switching to ./.ssox.toml's profile (or the nearest one's)
+  ssox deny ~/src/shop/.ssox.toml")]
+    Deny(DirArgs),
+    /// Show which .ssox.toml applies here, whether it is trusted, and what it sets
+    #[command(after_help = "Examples:
+  ssox here                    the file, its profile and region, trusted or not
+  ssox use shop_admin --here   write ./.ssox.toml for this directory and trust it")]
+    Here(HereArgs),
+    /// The shell integration's directory hook: shell code for entering or leaving a .ssox.toml tree
+    #[command(hide = true)]
+    Hook(HookArgs),
 }
 
 /// The command groups of `ssox --help`, in order.
-pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
+pub const COMMAND_GROUPS: [(&str, &[&str]); 5] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
     ("Setup", &["configure", "sync", "init", "completions"]),
+    ("Directories", &["here", "allow", "deny"]),
     (
         "Credentials",
         &["whoami", "creds", "exec", "serve", "console"],
@@ -157,6 +177,9 @@ pub struct UseArgs {
     /// Also set AWS_REGION and AWS_DEFAULT_REGION in this shell
     #[arg(long, value_name = "REGION", conflicts_with = "clear")]
     pub region: Option<String>,
+    /// Also write NAME (and --region) to ./.ssox.toml and trust it: this directory's profile
+    #[arg(long, conflicts_with = "clear", requires = "name")]
+    pub here: bool,
     #[command(flatten)]
     pub shell: ShellOpt,
 }
@@ -283,6 +306,9 @@ pub struct InitArgs {
     /// Do not load completions
     #[arg(long)]
     pub no_completions: bool,
+    /// Leave out the hook that switches the profile by directory (.ssox.toml)
+    #[arg(long)]
+    pub no_dir_hook: bool,
 }
 
 #[derive(Debug, Args)]
@@ -498,6 +524,9 @@ pub struct SyncArgs {
     #[arg(long)]
     pub yes: bool,
 }
+
+mod dir;
+pub use dir::{DirArgs, HereArgs, HookArgs};
 
 #[cfg(test)]
 mod tests;

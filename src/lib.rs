@@ -9,6 +9,7 @@ pub mod child;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod dirfile;
 pub mod doctor;
 pub mod error;
 pub mod fsutil;

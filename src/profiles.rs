@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -23,9 +24,34 @@ type FastHash = foldhash::fast::RandomState;
 
 /// Read the config and credentials files named by the settings.
 pub fn load_config(settings: &Settings) -> Result<Config> {
-    crate::config::load(&settings.config_file, &settings.credentials_file, |p| {
+    let config = crate::config::load(&settings.config_file, &settings.credentials_file, |p| {
         settings.display_path(p)
-    })
+    })?;
+    tell_unreadable(&config);
+    Ok(config)
+}
+
+/// Whether what makes the AWS CLI refuse a file has been told (or must not be, `quiet`).
+static TOLD: AtomicBool = AtomicBool::new(false);
+
+/// Say once per run, on stderr, what makes the AWS CLI refuse a file that ssox reads: a byte
+/// order mark, a line in a key's block that is not `sub = value`.
+fn tell_unreadable(config: &Config) {
+    if config.bom.is_empty() && config.refused.is_empty() {
+        return;
+    }
+    if TOLD.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    for p in config.bom.iter().chain(&config.refused) {
+        ui::warn(&p.0);
+    }
+}
+
+/// Loading the config says nothing on stderr from now on (`status --prompt`, which runs at every
+/// prompt; `init`, at every shell start; `doctor`, which reports it in its own lines).
+pub fn quiet() {
+    TOLD.store(true, Ordering::Relaxed);
 }
 
 /// The name of every profile, sorted (`load_config(…).profiles.keys()`, read faster), handed
@@ -42,12 +68,14 @@ pub fn with_names<R>(settings: &Settings, with: impl FnOnce(&[Cow<str>]) -> R) -
 /// `load_config` for a command about one profile: other profiles are passed over unread, which
 /// keeps `use`, `status --prompt` and `creds` fast on configs with thousands of profiles.
 pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
-    crate::config::load_profile(
+    let config = crate::config::load_profile(
         &settings.config_file,
         &settings.credentials_file,
         |p| settings.display_path(p),
         profile,
-    )
+    )?;
+    tell_unreadable(&config);
+    Ok(config)
 }
 
 /// `load_config_for` for a command that needs a profile's credentials: when they come from
@@ -323,6 +351,9 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                     }
                 }
                 ProfileKind::AssumeRole => chained(&mut r, config, p, &mut tokens, now),
+                ProfileKind::Static => {
+                    r.error = config.static_keys_problem(p).map(|e| e.0);
+                }
                 _ => {}
             }
             r
@@ -364,7 +395,7 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     fn of(p: &'a Profile) -> Fields<'a> {
         let mut f = Fields::default();
-        for (k, v) in p.keys.iter() {
+        for (k, v) in p.keys.scalars() {
             let slot = match k {
                 "sso_account_id" => &mut f.account,
                 "sso_account_name" => &mut f.account_name,
@@ -375,7 +406,8 @@ impl<'a> Fields<'a> {
                 "sso_region" => &mut f.sso_region,
                 _ => continue,
             };
-            *slot = (!v.is_empty()).then_some(v);
+            // A nested block (`region =` over `x = y` lines) is no value.
+            *slot = v.filter(|v| !v.is_empty());
         }
         f
     }
