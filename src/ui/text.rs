@@ -67,6 +67,16 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` of several lines (each ending in `\n`) with each line made [`printable`]: the line
+/// ends ssox wrote are kept, everything else is escaped.
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    if !text.split('\n').any(|l| l.chars().any(is_hostile)) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<Cow<str>> = text.split('\n').map(printable).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 /// The cells `c` takes on a terminal (0 for controls and combining marks).
 pub fn char_width(c: char) -> usize {
     c.width().unwrap_or(0)
@@ -167,6 +177,11 @@ mod tests {
         // Joiners inside emoji sequences are not hostile.
         assert_eq!(printable("👩\u{200d}💻"), "👩\u{200d}💻");
         assert_eq!(printable("C:\\x"), "C:\\x");
+        assert_eq!(
+            printable_lines("profile: a\u{202e}b\nregion: \x1b[2J\n"),
+            "profile: a\\u{202e}b\nregion: \\e[2J\n"
+        );
+        assert!(matches!(printable_lines("a\nb\n"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -196,3 +196,30 @@ fn names_and_lines_quoted_from_the_config_are_shown_escaped() {
     assert_inert(&stderr(&o));
     assert!(stdout(&o).contains("co\\e[2Jrp"), "{}", stdout(&o));
 }
+
+#[test]
+fn here_shows_what_a_directory_file_holds_escaped() {
+    let sb = Sandbox::with_config(SEED_CONFIG);
+    let dir = sb.dir.path().join("repo");
+    std::fs::create_dir_all(&dir).unwrap();
+    // TOML escapes: a right-to-left override and a line separator in the profile (control
+    // characters are refused when the file is read).
+    std::fs::write(
+        dir.join(".ssox.toml"),
+        "profile = \"blog\\u202Enimda\\u2028x\"\nregion = \"eu-west-1\"\n",
+    )
+    .unwrap();
+    let o = sb
+        .cmd()
+        .current_dir(&dir)
+        .env("PWD", &dir)
+        .arg("here")
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert_inert(&out);
+    assert!(
+        out.contains("profile: blog\\u{202e}nimda\\u{2028}x\nregion: eu-west-1\n"),
+        "{out}"
+    );
+}
