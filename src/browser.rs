@@ -24,11 +24,19 @@ const GRACE: Duration = Duration::from_secs(2);
 pub fn blocker(settings: &Settings, no_browser: bool) -> Option<&'static str> {
     if no_browser {
         Some("--no-browser")
-    } else if settings.browser.is_some() {
+    } else if from_browser_env(settings) {
         None
     } else {
         system_blocker(settings)
     }
+}
+
+/// Whether `BROWSER` names at least one command (`BROWSER=:` names none: it counts as unset).
+pub fn from_browser_env(settings: &Settings) -> bool {
+    settings
+        .browser
+        .as_deref()
+        .is_some_and(|b| !from_env(b).is_empty())
 }
 
 /// Why the system's opener cannot reach a browser the user sees, or `None`.
@@ -370,6 +378,8 @@ mod tests {
             ssh: true,
             ..Settings::default()
         };
+        assert_eq!(blocker(&s, false), Some("this is an SSH session"));
+        s.browser = Some(" : ".into());
         assert_eq!(blocker(&s, false), Some("this is an SSH session"));
         s.browser = Some("firefox".into());
         assert_eq!(blocker(&s, false), None);

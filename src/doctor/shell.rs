@@ -192,7 +192,7 @@ pub fn browser(settings: &Settings, lines: &mut Vec<Line>) {
             TOPIC,
             format!("ssox login opens it with {}", l.name()),
         )),
-        None if settings.browser.is_some() && launchers.iter().all(|l| l.from_env) => {}
+        None if browser::from_browser_env(settings) && launchers.iter().all(|l| l.from_env) => {}
         None => {
             let system: Vec<String> = launchers
                 .iter()

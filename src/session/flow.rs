@@ -85,7 +85,9 @@ pub fn choose(
     Ok(
         match crate::browser::blocker(settings, request.no_browser) {
             Some(reason) => (Flow::Device, reason.to_string()),
-            None if settings.browser.is_some() => (Flow::Pkce, "BROWSER is set".into()),
+            None if crate::browser::from_browser_env(settings) => {
+                (Flow::Pkce, "BROWSER is set".into())
+            }
             None => (Flow::Pkce, "a browser can be opened here".into()),
         },
     )
