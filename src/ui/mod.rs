@@ -49,10 +49,12 @@ pub fn say(message: &str) {
     eprintln!("{}", text::printable(message));
 }
 
-/// A command's error for `main`: `ssox: …` on one line, its whole chain, with what came from
-/// files or the network shown escaped ([`text::printable`]).
+/// A command's error for `main`: `ssox: …`, its whole chain, with what came from files or the
+/// network shown escaped ([`text::printable_lines`]): the line breaks of ssox's own messages
+/// (an example config after "no AWS config file") are kept; text from elsewhere is escaped
+/// where it is quoted (`aws::errors`, the config reader), so it brings no line of its own.
 pub fn error_line(e: &anyhow::Error) -> String {
-    format!("ssox: {}", text::printable(&format!("{e:#}")))
+    format!("ssox: {}", text::printable_lines(&format!("{e:#}")))
 }
 
 /// With `--verbose`, one line on stderr: `ssox: …`. The arguments are only formatted when it is
