@@ -191,10 +191,24 @@ fn names_and_lines_quoted_from_the_config_are_shown_escaped() {
     let o = sb.run(&["logout"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "not logged in to co\\e[2Jrp; no cached token\n");
-    let o = sb.run(&["status"]);
+    let o = sb.cmd().env("AWS_PROFILE", "p").arg("status").output().unwrap();
     assert_inert(&stdout(&o));
     assert_inert(&stderr(&o));
-    assert!(stdout(&o).contains("co\\e[2Jrp"), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).lines().next(),
+        Some("profile: p (from AWS_PROFILE), sso-session co\\e[2Jrp: none"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("\nco\\e[2Jrp  us-east-1"), "{}", stdout(&o));
+    // The line a shell prompt shows: the profile name from the config, escaped.
+    let o = sb
+        .cmd()
+        .env("AWS_PROFILE", "p\u{202e}x")
+        .args(["status", "--prompt"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "p\\u{202e}x\n");
 }
 
 #[test]
