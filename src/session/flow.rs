@@ -1,8 +1,8 @@
 //! Which interactive login a session gets: PKCE (the browser hands the code back to a loopback
 //! listener) where a browser can open on this machine (`BROWSER` set counts, as in Python's
-//! webbrowser), the device code elsewhere (SSH, no display, containers), as flags,
-//! `SSOX_LOGIN_FLOW` or a legacy profile decide first. Pure: no
-//! I/O but the one warning about a flow a legacy profile cannot use.
+//! webbrowser; `browser::blocker` decides), the device code elsewhere (SSH, no display,
+//! containers), as flags, `SSOX_LOGIN_FLOW` or a legacy profile decide first. Pure: no I/O but
+//! the one warning about a flow a legacy profile cannot use.
 
 use anyhow::{bail, Result};
 
