@@ -517,10 +517,14 @@ pub struct SyncArgs {
     /// Remove generated profiles whose account or role is gone (asks first on a terminal)
     #[arg(long)]
     pub prune: bool,
+    /// Rename generated profiles whose names the naming rules now give differently (asks first
+    /// on a terminal)
+    #[arg(long)]
+    pub rename: bool,
     /// Print the change to the config file as a unified diff; write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Remove without asking (with --prune); needed without a terminal
+    /// Remove or rename without asking (with --prune, --rename); needed without a terminal
     #[arg(long)]
     pub yes: bool,
 }

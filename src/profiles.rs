@@ -18,7 +18,7 @@ use crate::cache::{self, push_json_str, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::session::chain::{self, Chain, Root};
 use crate::settings::Settings;
-use crate::{session, ui};
+use crate::{accounts, session, ui};
 
 type FastHash = foldhash::fast::RandomState;
 
@@ -95,8 +95,8 @@ pub struct Row<'a> {
     pub kind: &'static str,
     pub account: Option<&'a str>,
     /// The account's name as the portal gave it to `ssox sync` (`sso_account_name` of this
-    /// profile, or of another for the same account id).
-    pub account_name: Option<&'a str>,
+    /// profile, or of another for the same account id, or what a sync saw: `accounts`).
+    pub account_name: Option<Cow<'a, str>>,
     pub role: Option<&'a str>,
     pub region: Option<&'a str>,
     /// A broken SSO profile's `sso_session` as written (a working one shows its login's name).
@@ -134,7 +134,7 @@ impl Row<'_> {
     /// The ACCOUNT cell of `list` and `pick`: `111111111111 (Prod)`, or the id alone.
     pub fn account_cell(&self) -> Option<Cow<'_, str>> {
         let id = self.account?;
-        Some(match self.account_name {
+        Some(match self.account_name.as_deref() {
             Some(name) if name != id => Cow::Owned(format!("{id} ({name})")),
             _ => Cow::Borrowed(id),
         })
@@ -173,7 +173,7 @@ impl Row<'_> {
         json_key(out, "error");
         json_value(out, self.error.as_deref());
         json_key(out, "account_name");
-        json_value(out, self.account_name);
+        json_value(out, self.account_name.as_deref());
         out.push_str("\n  }");
     }
 }
@@ -323,7 +323,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                 name: &p.name,
                 kind: p.kind.as_str(),
                 account: f.account,
-                account_name: f.account_name,
+                account_name: f.account_name.map(Cow::Borrowed),
                 role: f.role,
                 region: f.region,
                 named_session: None,
@@ -359,22 +359,37 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
             r
         })
         .collect();
-    name_accounts(&mut rows);
+    name_accounts(&mut rows, settings);
     rows
 }
 
 /// Give the rows of an account without `sso_account_name` the name another profile of that
-/// account has (a hand-written profile beside the ones `sync` wrote).
-fn name_accounts(rows: &mut [Row]) {
-    let names: HashMap<&str, &str, FastHash> = rows
+/// account has (a hand-written profile beside the ones `sync` wrote), else the name a sync saw
+/// (`accounts`: read only when some row still needs it).
+fn name_accounts(rows: &mut [Row], settings: &Settings) {
+    if rows
         .iter()
-        .filter_map(|r| Some((r.account?, r.account_name?)))
-        .collect();
-    if names.is_empty() {
+        .all(|r| r.account.is_none() || r.account_name.is_some())
+    {
         return;
     }
+    let names: HashMap<&str, &str, FastHash> = rows
+        .iter()
+        .filter_map(|r| match (r.account, &r.account_name) {
+            (Some(a), Some(Cow::Borrowed(n))) => Some((a, *n)),
+            _ => None,
+        })
+        .collect();
+    let mut seen: Option<accounts::Seen> = None;
     for r in rows.iter_mut().filter(|r| r.account_name.is_none()) {
-        r.account_name = r.account.and_then(|a| names.get(a)).copied();
+        let Some(id) = r.account else { continue };
+        if let Some(&name) = names.get(id) {
+            r.account_name = Some(Cow::Borrowed(name));
+            continue;
+        }
+        let seen = seen.get_or_insert_with(|| accounts::load(&accounts::path(&settings.state_dir)));
+        let session = r.sso.as_ref().and_then(|s| s.login.session_name.as_deref());
+        r.account_name = seen.name(session, id).map(|n| Cow::Owned(n.to_string()));
     }
 }
 

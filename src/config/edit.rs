@@ -24,6 +24,7 @@
 
 use std::collections::HashMap;
 
+mod inspect;
 mod lines;
 
 use super::{ini, Config, ConfigError, FileId};
@@ -32,6 +33,7 @@ use lines::{
 };
 use lines::{Block, Kind, Line};
 
+pub use inspect::SectionLines;
 pub use lines::value_round_trips;
 
 /// A section the editor can find and write, named as the parser names it.

@@ -11,6 +11,7 @@
 
 mod creds;
 pub mod edit;
+pub mod ids;
 pub mod ini;
 mod keys;
 mod known_keys;

@@ -191,7 +191,12 @@ fn names_and_lines_quoted_from_the_config_are_shown_escaped() {
     let o = sb.run(&["logout"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "not logged in to co\\e[2Jrp; no cached token\n");
-    let o = sb.cmd().env("AWS_PROFILE", "p").arg("status").output().unwrap();
+    let o = sb
+        .cmd()
+        .env("AWS_PROFILE", "p")
+        .arg("status")
+        .output()
+        .unwrap();
     assert_inert(&stdout(&o));
     assert_inert(&stderr(&o));
     assert_eq!(
@@ -200,7 +205,11 @@ fn names_and_lines_quoted_from_the_config_are_shown_escaped() {
         "{}",
         stdout(&o)
     );
-    assert!(stdout(&o).contains("\nco\\e[2Jrp  us-east-1"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("\nco\\e[2Jrp  us-east-1"),
+        "{}",
+        stdout(&o)
+    );
     // The line a shell prompt shows: the profile name from the config, escaped.
     let o = sb
         .cmd()

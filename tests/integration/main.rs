@@ -15,6 +15,7 @@ mod hostile_config;
 mod hostile_text;
 mod login;
 mod login_pkce;
+mod names;
 mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
@@ -27,6 +28,7 @@ mod shells;
 mod support;
 mod switching;
 mod sync;
+mod sync_safety;
 mod terminal_fit;
 mod tokens;
 mod typos;
