@@ -60,6 +60,9 @@ pub struct Launcher {
     background: bool,
     /// From `BROWSER` (else the system's opener).
     pub from_env: bool,
+    /// Environment variables the program gets, `%s` standing for the URL (the `open` crate
+    /// hands the URL to PowerShell under WSL this way).
+    envs: Vec<(String, String)>,
 }
 
 impl Launcher {
@@ -72,9 +75,25 @@ impl Launcher {
         crate::ui::text::printable(&name).into_owned()
     }
 
+    /// One of the system's openers, as the `open` crate builds it for the URL `%s`.
+    fn system(c: &Command) -> Launcher {
+        let text = |s: &std::ffi::OsStr| s.to_string_lossy().into_owned();
+        Launcher {
+            program: text(c.get_program()),
+            args: c.get_args().map(text).collect(),
+            background: false,
+            from_env: false,
+            envs: c
+                .get_envs()
+                .filter_map(|(k, v)| Some((text(k), text(v?))))
+                .collect(),
+        }
+    }
+
     fn command(&self, url: &str) -> Command {
         let mut c = Command::new(&self.program);
         c.args(self.args.iter().map(|a| a.replace("%s", url)));
+        c.envs(self.envs.iter().map(|(k, v)| (k, v.replace("%s", url))));
         c
     }
 }
@@ -97,6 +116,7 @@ pub fn from_env(value: &str) -> Vec<Launcher> {
                     args: vec!["%s".into()],
                     background: false,
                     from_env: true,
+                    envs: Vec::new(),
                 });
             }
             let mut words = shlex::split(entry)?;
@@ -113,6 +133,7 @@ pub fn from_env(value: &str) -> Vec<Launcher> {
                 args: words.collect(),
                 background,
                 from_env: true,
+                envs: Vec::new(),
             })
         })
         .collect()
@@ -127,17 +148,7 @@ pub fn launchers(settings: &Settings) -> Vec<Launcher> {
         .map(from_env)
         .unwrap_or_default();
     if system_blocker(settings).is_none() {
-        for c in open::commands("%s") {
-            all.push(Launcher {
-                program: c.get_program().to_string_lossy().into_owned(),
-                args: c
-                    .get_args()
-                    .map(|a| a.to_string_lossy().into_owned())
-                    .collect(),
-                background: false,
-                from_env: false,
-            });
-        }
+        all.extend(open::commands("%s").iter().map(Launcher::system));
     }
     all
 }
@@ -317,6 +328,7 @@ mod tests {
             args: args.iter().map(|a| a.to_string()).collect(),
             background,
             from_env: true,
+            envs: Vec::new(),
         }
     }
 
@@ -347,6 +359,29 @@ mod tests {
                 .get_args()
                 .collect::<Vec<_>>(),
             ["--url=https://a/"]
+        );
+    }
+
+    #[test]
+    fn system_openers_keep_their_environment() {
+        // Under WSL the `open` crate runs PowerShell with the URL in OPEN_RS_TARGET.
+        let mut c = Command::new("powershell.exe");
+        c.args(["-Command", "script"])
+            .env("OPEN_RS_TARGET", "%s")
+            .env("WSLENV", "OPEN_RS_TARGET");
+        let l = Launcher::system(&c);
+        assert!(!l.from_env);
+        let run = l.command("https://a/?x=%s");
+        assert_eq!(run.get_program(), "powershell.exe");
+        assert_eq!(run.get_args().collect::<Vec<_>>(), ["-Command", "script"]);
+        let mut envs: Vec<_> = run.get_envs().collect();
+        envs.sort();
+        assert_eq!(
+            envs,
+            [
+                ("OPEN_RS_TARGET".as_ref(), Some("https://a/?x=%s".as_ref())),
+                ("WSLENV".as_ref(), Some("OPEN_RS_TARGET".as_ref())),
+            ]
         );
     }
 
