@@ -379,8 +379,9 @@ pub struct ExecArgs {
 #[command(
     after_help = "Runs in the foreground, logging one line per request on stderr; Ctrl-C \
 (or SIGTERM) stops it. The shell code (or env file) goes to stdout, which is closed afterwards so \
-that `$(…)` and `<(…)` see its end. Any profile is served at /profiles/NAME. README.md shows the \
-Docker and SSH recipes.
+that `$(…)` and `<(…)` see its end. With --profile only that profile is served; without it, \
+any profile at /profiles/NAME. A request must name the server's address in its Host header. \
+README.md shows the Docker and SSH recipes.
 
 Examples:
   ssox serve --profile blog_admin                 shell code for other shells, then serve
@@ -388,7 +389,8 @@ Examples:
   ssox serve --token-file ~/.ssox-serve-token     the same token after a restart"
 )]
 pub struct ServeArgs {
-    /// Profile that `/` serves and the printed URI names [default: $AWS_PROFILE]
+    /// Serve this profile and no other (`/` and the printed URI name it) [default: any profile,
+    /// `/` the one in $AWS_PROFILE]
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Port to listen on [default: a free one]
@@ -402,7 +404,8 @@ pub struct ServeArgs {
     #[arg(long, conflicts_with = "shell")]
     pub print_env: bool,
     /// Take the bearer token from this file, so clients keep working across restarts; a missing
-    /// file is created (0600) with a new random token [default: a new random token]
+    /// file is created (0600) with a new random token; one that is not yours or that others may
+    /// read is refused [default: a new random token]
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
     #[command(flatten)]

@@ -309,6 +309,11 @@ impl Lock {
         Lock::take(path, Some(deadline), on_wait)
     }
 
+    /// The locked file, for a note to those waiting on it (see `session::lock`).
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+
     /// Without a deadline, block on the lock (never `Ok(None)`); with one, try until then.
     fn take(
         path: &Path,
