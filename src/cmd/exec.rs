@@ -59,10 +59,10 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
                 .shell_path
                 .clone()
                 .unwrap_or_else(|| FALLBACK_SHELL.into());
-            eprintln!(
+            crate::ui::say(&format!(
                 "ssox: starting {} with the credentials of {name} ({holding}); `exit` returns",
                 shell.display(),
-            );
+            ));
             (shell.into_os_string(), &[])
         }
     };

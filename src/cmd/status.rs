@@ -16,13 +16,15 @@ use crate::profiles::{load_config, load_config_for};
 use crate::session;
 use crate::session::status::{active_token, check_tokens, Check, Report};
 use crate::settings::Settings;
+use crate::ui::text::printable_lines;
 use crate::ui::warn;
 use crate::ExitWith;
 
 pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
     let now = super::now();
     if args.prompt {
-        return print_stdout(&prompt_line(settings, now));
+        // Names from the config and the environment, shown escaped (a shell prompt shows it).
+        return print_stdout(&printable_lines(&prompt_line(settings, now)));
     }
     let config = load_config(settings)?;
     let report = Report::build(&config, settings, now);
@@ -44,7 +46,8 @@ pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
             warn(w);
         }
         let source = resolve::source_of_active(settings);
-        print_stdout(&text(&report, checks.as_deref(), source.as_deref()))?;
+        let text = text(&report, checks.as_deref(), source.as_deref());
+        print_stdout(&printable_lines(&text))?;
     }
     checked(&report, checks.as_deref())
 }

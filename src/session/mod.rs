@@ -110,10 +110,10 @@ fn interactive_login(
     let name = login.short_name();
     let say_valid = |left: Duration| {
         if !opts.quiet_if_valid {
-            eprintln!(
+            crate::ui::say(&format!(
                 "already logged in to {name} (valid {})",
                 human_duration(left)
-            );
+            ));
         }
     };
     if !opts.force {
@@ -135,10 +135,10 @@ fn interactive_login(
         if let Some(old) = refreshable_token(settings, &path, login) {
             match fresh::refresh(&oidc, settings, &path, login, &old) {
                 Ok(left) => {
-                    eprintln!(
+                    crate::ui::say(&format!(
                         "refreshed the token of {name} (valid {})",
                         human_duration(left)
-                    );
+                    ));
                     return Ok(());
                 }
                 Err(e) if e.is::<Cancelled>() => return Err(e),
@@ -152,10 +152,10 @@ fn interactive_login(
     let (new, registration) = interactive(&oidc, login, settings, opts)?;
     cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
     rejected::clear(settings, &path);
-    eprintln!(
+    crate::ui::say(&format!(
         "logged in to {name} (valid {})",
         human_duration((new.expires_at - now()).unsigned_abs())
-    );
+    ));
     Ok(())
 }
 

@@ -225,7 +225,7 @@ fn doctor_finds_the_browser_opener_on_path() {
     };
     assert_eq!(
         browser(&bin),
-        "warn  browser: a display is set, but none of xdg-open, gio, gnome-open, kde-open6, kde-open5, kde-open is on PATH to open a browser with; fix: install xdg-utils (xdg-open), or use ssox login --no-browser"
+        "warn  browser: a display is set, but none of xdg-open, gio, gnome-open, kde-open6, kde-open5, kde-open is on PATH to open a browser with; fix: install xdg-utils (xdg-open), set BROWSER, or use ssox login --device-code"
     );
     let gio = bin.join("gio");
     std::fs::write(&gio, "#!/bin/sh\n").unwrap();

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
+mod browser_env;
 mod chains;
 mod config_values;
 mod configure;
@@ -12,6 +13,7 @@ mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod hostile_config;
+mod hostile_text;
 mod login;
 mod login_lock;
 mod login_pkce;
@@ -30,6 +32,7 @@ mod support;
 mod switching;
 mod sync;
 mod sync_safety;
+mod terminal_fit;
 mod token_states;
 mod tokens;
 mod typos;
