@@ -1,11 +1,11 @@
 //! How `ssox serve` learns that it should stop: SIGINT, SIGTERM and SIGHUP (each unless already
 //! ignored, as under `nohup`) are blocked in every thread and taken by one thread with
-//! `sigwait`, which sets a flag and wakes the accept loop through a socket pair. No signal handler
+//! `sigwait`, which sets a flag and wakes the reception through a socket pair. No signal handler
 //! runs, so nothing that is unsafe in one can happen. Must be set up before any other thread
 //! starts: threads inherit the blocked set.
 
 use std::io::Write;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -44,13 +44,15 @@ impl Stop {
         Ok(Stop { wake, requested })
     }
 
-    /// The descriptor that becomes readable when a stop was requested.
-    pub fn fd(&self) -> RawFd {
-        self.wake.as_raw_fd()
-    }
-
     pub fn requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
+    }
+}
+
+/// The descriptor that becomes readable when a stop was requested.
+impl AsFd for Stop {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.wake.as_fd()
     }
 }
 

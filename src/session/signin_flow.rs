@@ -23,11 +23,10 @@ use crate::cache::{format_timestamp, human_duration};
 use crate::config::edit::{ConfigDoc, SectionId};
 use crate::config::{Config, Profile};
 use crate::settings::Settings;
-use crate::ui::{warn, Spinner};
+use crate::ui::Spinner;
 
 use super::callback::{Callback, Outcome};
 use super::credentials::FALLBACK_REGION;
-use super::device::browser_blocker;
 use super::lock;
 use super::pkce::{printable, Secrets};
 
@@ -88,7 +87,8 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
         let mut callback = Callback::bind(how.redirect_port, secrets.state.clone())?;
         let redirect_uri = callback.redirect_uri();
         let url = authorize_url(&base, SAME_DEVICE, &redirect_uri, &secrets);
-        match browser_blocker(settings, how.no_browser) {
+        let blocker = crate::browser::blocker(settings, how.no_browser);
+        match blocker {
             None => {
                 eprintln!(
                     "To sign in profile {}, sign in to the AWS console in the browser that opens \
@@ -97,11 +97,6 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
                     p.name, p.name
                 );
                 eprintln!("{url}");
-                if let Err(e) = open::that_detached(&url) {
-                    warn(&format!(
-                        "cannot open a browser ({e}); open the URL above on this machine"
-                    ));
-                }
             }
             Some(reason) => {
                 eprintln!(
@@ -117,7 +112,12 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
                 );
             }
         }
-        let code = wait(&mut callback, timeout)?;
+        // Opened on a thread: the browser may come back while its launcher still runs.
+        let opening = blocker.is_none().then(|| {
+            let (launchers, url) = (crate::browser::launchers(settings), url.clone());
+            std::thread::spawn(move || crate::browser::open_with(&launchers, &url))
+        });
+        let code = wait(&mut callback, timeout, opening)?;
         (SAME_DEVICE, redirect_uri, code)
     };
     let body = json!({
@@ -276,11 +276,23 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Wait for the browser to come back to the listener.
-fn wait(callback: &mut Callback, timeout: Duration) -> Result<String> {
+/// Wait for the browser to come back to the listener (saying so if the browser could not be
+/// opened).
+fn wait(
+    callback: &mut Callback,
+    timeout: Duration,
+    mut opening: Option<std::thread::JoinHandle<Result<(), String>>>,
+) -> Result<String> {
     let deadline = Instant::now() + timeout;
     let spinner = Spinner::start();
     let outcome = signin::poll_until(POLL_EVERY, || {
+        if let Some(done) = opening.take_if(|h| h.is_finished()) {
+            if let Ok(Err(why)) = done.join() {
+                spinner.warn(&format!(
+                    "cannot open a browser ({why}); open the URL above on this machine"
+                ));
+            }
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             bail!(

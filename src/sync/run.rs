@@ -3,7 +3,9 @@
 //! progress bar on stderr past a handful of accounts), the plan, and the config file written
 //! under ssox's lock (`file`), or with `--dry-run` the diff on stdout and nothing written.
 //! Removing profiles asks first on a terminal unless `--yes`; without a terminal they are kept
-//! and the warning says how to remove them. Nothing is written unless the listing is complete.
+//! and the warning says how to remove them. Keys and comments a user added to a removed profile
+//! are named above the question, with `--dry-run` and after `--yes` (`prune`). Nothing is
+//! written unless the listing is complete.
 
 use std::time::Instant;
 
@@ -12,7 +14,7 @@ use anyhow::{anyhow, bail, Result};
 use super::file::ConfigFile;
 use super::names::{account_name_value, Template};
 use super::plan::arrows;
-use super::{configure, diff, plan as make_plan, Account, Entry, Plan, Request};
+use super::{configure, diff, plan as make_plan, prune, Account, Entry, Plan, Request};
 use crate::aws::endpoints::{self, Service};
 use crate::aws::portal::{Backoff, ListingError, Portal};
 use crate::cache::CachedToken;
@@ -69,6 +71,9 @@ pub fn sync(settings: &Settings, opts: &Options) -> Result<()> {
     }
     // A file that cannot be rewritten is refused before any request.
     ConfigDoc::parse(file.text()?, &file.shown)?;
+    if !opts.dry_run {
+        file.check_writable()?;
+    }
     let config = file.config()?;
     let names = chosen(&config, opts, settings)?;
     if let [name] = names.as_slice() {
@@ -271,9 +276,13 @@ fn apply(
         rename: opts.rename,
     };
     let mut plan = make_plan(&config, text, &req)?;
+    // Keys and comments a user added to the profiles removed go with them: say so.
+    let user_lines = prune::user_lines(text, &plan.path, &plan.removed, prune::When::Before)?;
+    let removed_lines = prune::user_lines(text, &plan.path, &plan.removed, prune::When::After)?;
     if opts.dry_run {
         print_stdout(&diff::unified(text, &plan.text, &plan.path))?;
         eprintln!("{prefix}{} (dry run: nothing written)", plan.summary());
+        user_lines.iter().for_each(|l| warn(l));
         notes(&plan, session);
         return Ok(());
     }
@@ -291,8 +300,10 @@ fn apply(
         Ok::<(), anyhow::Error>(())
     };
     if !plan.removed.is_empty() && !opts.yes {
+        // What a user added inside them is shown above the question.
+        let lines: Vec<String> = user_lines.iter().map(|l| format!("  {l}")).collect();
         ask(
-            &[],
+            &lines,
             removal_question(&plan),
             &mut req.prune,
             &mut no_terminal.0,
@@ -323,6 +334,9 @@ fn apply(
     remember_accounts(settings, session, accounts);
     drop(file);
     print_stdout(&format!("{prefix}{}\n", plan.summary()))?;
+    if opts.yes {
+        removed_lines.iter().for_each(|l| warn(l));
+    }
     if no_terminal.0 {
         warn(&format!(
             "kept {}: removing asks first, and there is no terminal to ask on; to remove them \

@@ -187,8 +187,10 @@ fn pkce_is_the_default_on_a_desktop_and_writes_the_cli_files() {
     assert!(
         err.contains(&format!(
             "To log in to sso-session \"my_sso_session\", approve the sign-in in the browser that opens now.\n\
-             If none opens, open this URL in a browser on this machine (or run `ssox login --device-code` to approve on another device):\n\
-             {url}\n"
+             If none opens, open this URL in a browser on this machine:\n\
+             {url}\n\
+             ssox waits up to 10 min for the browser (Ctrl-C to stop). When no browser can reach this machine, \
+             run `ssox login --device-code` and approve on any device.\n"
         )),
         "{err}"
     );
@@ -358,6 +360,21 @@ fn a_wrong_state_is_ignored_and_the_right_one_accepted() {
     assert!(answer.contains("<h1>Not this login</h1>"), "{answer}");
     let answer = get("/oauth/callback?code=stolen");
     assert!(answer.contains("<h1>Not this login</h1>"), "{answer}");
+    // A denial without the login's state (any local process or page that finds the port) or
+    // with another one does not end the login either.
+    for target in [
+        "/oauth/callback?error=access_denied",
+        "/oauth/callback?error=access_denied&error_description=gotcha",
+        "/oauth/callback?error=server_error&state=not-the-state",
+        "/oauth/callback?error=access_denied&state=",
+    ] {
+        let answer = get(target);
+        assert!(
+            answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{target}: {answer}"
+        );
+        assert!(answer.contains("<h1>Not this login</h1>"), "{answer}");
+    }
     assert!(get("/favicon.ico").starts_with("HTTP/1.1 404 Not Found\r\n"));
     std::thread::sleep(Duration::from_millis(300));
     assert!(child.try_wait().unwrap().is_none(), "still waiting");
@@ -640,8 +657,9 @@ fn pkce_without_a_browser_prints_the_url_to_paste() {
                 "To log in to sso-session \"my_sso_session\", open this URL in a browser on this machine and approve the sign-in:\n\
                  {url}\n\
                  Not opening a browser ({blocker}). The browser must reach 127.0.0.1:{port} here (over SSH: forward it with \
-                 `ssh -L {port}:127.0.0.1:{port}`, and fix the port with --redirect-port); or run `ssox login --device-code` \
-                 to approve on any device.\n"
+                 `ssh -L {port}:127.0.0.1:{port}`, and fix the port with --redirect-port).\n\
+                 ssox waits up to 10 min for the browser (Ctrl-C to stop). When no browser can reach this machine, \
+                 run `ssox login --device-code` and approve on any device.\n"
             )),
             "{name}: {err}"
         );

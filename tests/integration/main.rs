@@ -1,7 +1,9 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
 //! environment, against real shells, a real pty and a loopback fake of AWS.
 
+mod browser_env;
 mod chains;
+mod config_values;
 mod configure;
 mod console;
 mod creds;
@@ -11,7 +13,9 @@ mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod hostile_config;
+mod hostile_text;
 mod login;
+mod login_lock;
 mod login_pkce;
 mod login_refresh;
 mod login_session;
@@ -24,11 +28,15 @@ mod pick;
 mod pick_screen;
 mod portal_list;
 mod serve;
+mod serve_hostile;
 mod shapes;
 mod shells;
 mod support;
 mod switching;
 mod sync;
+mod sync_safety;
+mod terminal_fit;
+mod token_states;
 mod tokens;
 mod typos;
 mod use_list;

@@ -129,6 +129,11 @@ pub struct Script {
     /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
     /// behind).
     pub date_offset: i64,
+    /// Fields that replace StartDeviceAuthorization's (a hostile portal's `userCode`,
+    /// `verificationUri`, `verificationUriComplete`).
+    pub device_answer: Vec<(String, Value)>,
+    /// The message of injected failures (instead of "injected failure").
+    pub fail_message: Option<String>,
     /// The sign-in service's `expiresIn` for refreshed `aws login` credentials (900, its
     /// maximum).
     pub login_expires_in: i64,
@@ -162,6 +167,8 @@ impl Default for Script {
             role_expires_in: 3600,
             role_expires_at: None,
             date_offset: 0,
+            device_answer: Vec::new(),
+            fail_message: None,
             login_expires_in: 900,
             login_user: ("012345678910".into(), "Admin".into(), "admin".into()),
         }
@@ -503,10 +510,18 @@ fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
             .map(|f| f.2),
     };
     if let Some(status) = injected {
-        return match endpoint {
+        let mut a = match endpoint {
             Some(e) => (e.failure)(op, status, &request_id),
             None => plain_failure(status),
         };
+        if let Some(m) = &script.fail_message {
+            let json = Value::String(m.clone()).to_string();
+            a.body = a
+                .body
+                .replace("\"injected failure\"", &json)
+                .replace("injected failure", m);
+        }
+        return a;
     }
     if script.malformed.iter().any(|o| o == op) {
         return match endpoint {
