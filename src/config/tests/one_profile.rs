@@ -8,7 +8,7 @@ fn tricky() -> (String, &'static str) {
     const BOM: char = '\u{feff}';
     let config = format!(
         "{BOM}{SEED}[DEFAULT]\nregion = dd\noutput = od\n[profile q]\ns3 =\n  bad line\nregion = q # c\nsub =\n  region = r\n\
-         [profile pk]\ncredential_process = c\naws_access_key_id = A\n\
+         [profile pk]\ncredential_process = c\naws_access_key_id = A\nlogin_session = arn:aws:sts::1:x\n\
          [default]\nregion = d1\n[profile default]\nregion = d2\n[profile x]\nregion = a\n\
          [profile y]\nregion = y\n  [profile x]\n[profile e1]\n[profile e2]\n[profile x]\nsso_role_name = r\n[profile \"a b\"]\nregion = ab\n[profile x] # again\n\
          output = json\ns3 =\n  k = v\n[profile z\nregion = stolen\n[services s]\nsts =\n  endpoint_url = e\n\
