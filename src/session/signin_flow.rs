@@ -53,7 +53,12 @@ pub struct SignIn {
 
 /// Sign profile `p` in, as `aws login --profile P` does, and say so on stderr.
 pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) -> Result<()> {
-    let region = p.region().unwrap_or(FALLBACK_REGION);
+    // The AWS CLI asks for a region when the profile has none, and saves it.
+    let asked = match p.region() {
+        Some(_) => None,
+        None => Some(ask_region()?),
+    };
+    let region = p.region().or(asked.as_deref()).unwrap_or(FALLBACK_REGION);
     let overridden = endpoints::resolve(
         &settings.endpoints,
         Some(config),
@@ -79,6 +84,13 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
                 Err("paste the code the sign-in page shows".into())
             } else {
                 Ok(())
+            }
+        })
+        .map_err(|e| {
+            if e.is::<crate::NoTerminal>() {
+                anyhow!("--remote needs a terminal to paste the authorization code on")
+            } else {
+                e
             }
         })?;
         let code = parse_verification_code(pasted.trim(), &secrets.state)?;
@@ -140,10 +152,17 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
     let path = settings.login_cache_dir().join(&file);
     let _lock = lock::login(settings, &file, deadline)?;
     crate::fsutil::write_private(&path, token.json.as_bytes())?;
+    let mut keys = Vec::new();
     if p.get("login_session") != Some(token.session.as_str()) {
         // The AWS CLI asks first; the user named this profile to sign in, so ssox updates it
         // and says so.
-        set_login_session(settings, &p.name, &token.session)?;
+        keys.push(("login_session", token.session.as_str()));
+    }
+    if let Some(r) = &asked {
+        keys.push(("region", r.as_str()));
+    }
+    if !keys.is_empty() {
+        update_profile(settings, &p.name, &keys)?;
     }
     eprintln!(
         "signed in profile {} as {} (account {}): credentials cached in {}, valid for {} and \
@@ -157,20 +176,42 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
     Ok(())
 }
 
-/// Point profile `name` at `session` in the config file (under ssox's config lock, only while
-/// the file still holds what was read).
-fn set_login_session(settings: &Settings, name: &str, session: &str) -> Result<()> {
+/// Set `keys` in profile `name` in the config file (under ssox's config lock, only while the
+/// file still holds what was read), saying what changed.
+fn update_profile(settings: &Settings, name: &str, keys: &[(&str, &str)]) -> Result<()> {
     let file = crate::sync::file::ConfigFile::lock(settings)?;
     let text = file.text()?;
     let mut doc = ConfigDoc::parse(text, &file.shown)?;
-    if doc.set_key(&SectionId::profile(name), "login_session", session)? {
+    let mut changed = Vec::new();
+    for (key, value) in keys {
+        if doc.set_key(&SectionId::profile(name), key, value)? {
+            changed.push(format!("{key} = {value}"));
+        }
+    }
+    if !changed.is_empty() {
         file.write(&doc.finish()?)?;
         eprintln!(
-            "profile {name} now uses login_session {session} (updated in {})",
+            "profile {name} now has {} (updated in {})",
+            changed.join(", "),
             file.shown
         );
     }
     Ok(())
+}
+
+/// The region of a profile that has none, as `aws login` asks for it (default us-east-1, also
+/// taken without a terminal).
+fn ask_region() -> Result<String> {
+    let answer = crate::ui::prompt_text(
+        "AWS region of the profile (the sign-in's and the AWS tools' default)",
+        Some(FALLBACK_REGION),
+        |v| crate::switch::check_region(v).map_err(|e| e.to_string()),
+    );
+    match answer {
+        Ok(r) => Ok(r),
+        Err(e) if e.is::<crate::NoTerminal>() => Ok(FALLBACK_REGION.to_string()),
+        Err(e) => Err(e),
+    }
 }
 
 /// A cache entry ready to write.

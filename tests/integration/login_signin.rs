@@ -155,7 +155,7 @@ fn a_sign_in_as_another_session_points_the_profile_at_it() {
     let session = "arn:aws:sts::333333333333:assumed-role/Dev/me";
     assert!(
         stderr(&o).contains(&format!(
-            "profile console now uses login_session {session} (updated in ~/.aws/config)\n"
+            "profile console now has login_session = {session} (updated in ~/.aws/config)\n"
         )),
         "{}",
         stderr(&o)
@@ -463,4 +463,33 @@ fn the_aws_cli_writes_the_same_file_as_ssox_login() {
     let o = cli.cmd(&["whoami", "console"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(cli.fake.ops(), ["CreateOAuth2Token", "GetCallerIdentity"]);
+}
+
+#[test]
+fn a_profile_without_a_region_gets_the_one_the_sign_in_used() {
+    let config = format!("[profile console]\nlogin_session = {SESSION}\n");
+    let env = SignInEnv::new(&config);
+    let mut c = env.cmd(&["login", "console"]);
+    let o = no_terminal(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("profile console now has region = us-east-1 (updated in ~/.aws/config)\n"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.sb.path(".aws/config")).unwrap(),
+        format!("{config}region = us-east-1\n")
+    );
+    // --remote without a terminal says what it needs.
+    let mut c = env.cmd(&["login", "console", "--remote"]);
+    let o = no_terminal(&mut c).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .ends_with("ssox: --remote needs a terminal to paste the authorization code on\n"),
+        "{}",
+        stderr(&o)
+    );
 }
