@@ -22,7 +22,7 @@ mod against_the_fake {
     }
 
     #[test]
-    fn a_cache_file_missing_a_required_key_is_an_error_that_says_to_run_aws_login() {
+    fn a_cache_file_missing_a_required_key_is_an_error_that_says_to_sign_in() {
         for key in ["accessToken", "refreshToken", "clientId", "dpopKey"] {
             let env = LoginEnv::new(-60);
             let mut v = env.cache();

@@ -309,7 +309,7 @@ fn creds_uses_valid_cached_credentials_without_a_request() {
 }
 
 #[test]
-fn creds_without_a_cache_file_says_to_run_aws_login() {
+fn creds_without_a_cache_file_says_to_sign_in() {
     let sb = Sandbox::with_config(CONFIG);
     let o = sb.run(&["creds", "console"]);
     assert_eq!(o.status.code(), Some(1));
