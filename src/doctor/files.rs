@@ -231,7 +231,20 @@ pub fn logins(config: &Config, settings: &Settings, now: OffsetDateTime, lines: 
                 fix,
             ),
             Ok(None) => Line::warn(topic, format!("not signed in (no {file})"), fix),
-            Ok(Some(t)) => match t.state(now) {
+            Ok(Some(t)) => match l.state.token {
+                TokenState::Expired {
+                    ago,
+                    refreshable: false,
+                } => Line::warn(
+                    topic,
+                    format!(
+                        "credentials for account {} expired {} ago, and the sign-in service \
+                         refused to refresh them (the login session ended)",
+                        t.account_id,
+                        human_duration(ago)
+                    ),
+                    fix,
+                ),
                 TokenState::Valid { left } => Line::ok(
                     topic,
                     format!(

@@ -46,7 +46,19 @@ impl LoginState {
     ) -> LoginState {
         let path = cache::login::login_path(&settings.login_cache_dir(), session);
         let token = read(&path);
-        let state = token.as_ref().map_or(TokenState::None, |t| t.state(now));
+        let state = match token.as_ref().map(|t| (t, t.state(now))) {
+            None => TokenState::None,
+            // Expired, and its refresh token refused: only a new sign-in helps.
+            Some((t, TokenState::Expired { ago, .. }))
+                if super::rejected::login_refresh_refused(settings, &path, t.refresh_token()) =>
+            {
+                TokenState::Expired {
+                    ago,
+                    refreshable: false,
+                }
+            }
+            Some((_, state)) => state,
+        };
         LoginState {
             session: session.to_string(),
             cache_file: settings.display_path(&path),

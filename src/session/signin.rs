@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use time::OffsetDateTime;
 
 use crate::aws::dpop::DpopKey;
@@ -79,6 +79,14 @@ pub fn login_credentials(
     if token.fresh(OffsetDateTime::now_utc()) {
         return Ok(credentials_of(&token));
     }
+    if super::rejected::login_refresh_refused(settings, &path, token.refresh_token()) {
+        bail!(
+            "the `aws login` credentials of profile {:?} expired and the sign-in service refused \
+             to refresh them before; {}",
+            p.name,
+            login_fix(p)
+        );
+    }
     let key = DpopKey::from_pem(token.dpop_key()).map_err(|e| {
         anyhow::Error::msg(format!(
             "cannot refresh the `aws login` credentials of profile {:?}: {shown}: {e}; {}",
@@ -106,7 +114,20 @@ pub fn login_credentials(
         &key,
         deadline,
     )
-    .map_err(|e| refresh_failure(p, e))?;
+    .map_err(|e| {
+        if let Some(r) = e.downcast_ref::<TokenRefused>() {
+            if matches!(r.why, Refused::Expired | Refused::CredentialsChanged) {
+                super::rejected::record_login_refresh_refused(
+                    settings,
+                    &path,
+                    token.refresh_token(),
+                    &r.error.to_string(),
+                    OffsetDateTime::now_utc(),
+                );
+            }
+        }
+        refresh_failure(p, e)
+    })?;
     let token = login_cache::write_refreshed(&path, &new)?;
     crate::verbose!("cached the refreshed `aws login` credentials in {shown}");
     Ok(credentials_of(&token))

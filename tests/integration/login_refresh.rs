@@ -159,6 +159,38 @@ mod against_the_fake {
             assert_eq!(env.fake.ops(), ["CreateOAuth2Token"], "not retried");
             let after = std::fs::read(env.sb.path(&format!(".aws/login/cache/{FILE}"))).unwrap();
             assert_eq!(before, after, "a failed refresh never touches the file");
+            // Remembered: no view calls it refreshable, and it is not sent again.
+            let o = env.run(&["list", "--json"]);
+            let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+            assert_eq!(v[0]["token"], "expired");
+            env.fake.clear_requests();
+            let o = env.run(&["creds", "console"]);
+            assert_eq!(o.status.code(), Some(1));
+            assert_eq!(
+                stderr(&o),
+                "ssox: the `aws login` credentials of profile \"console\" expired and the \
+                 sign-in service refused to refresh them before; run: ssox login console\n"
+            );
+            assert_eq!(env.fake.ops(), Vec::<String>::new());
+            let o = env.run(&["doctor"]);
+            assert!(
+                stdout(&o).contains(
+                    "warn  aws login console: credentials for account 012345678901 expired "
+                ) && stdout(&o).contains(
+                    "ago, and the sign-in service refused to refresh them (the login session \
+                     ended); fix: run: ssox login console\n"
+                ),
+                "{}",
+                stdout(&o)
+            );
+            // A new sign-in's file (another refresh token) is refreshable again.
+            env.sb.write(
+                &format!(".aws/login/cache/{FILE}"),
+                &cache_json("AKIDCACHED", "2020-01-01T00:00:00Z", "rt-new"),
+            );
+            let o = env.run(&["list", "--json"]);
+            let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+            assert_eq!(v[0]["token"], "refreshable");
         }
     }
 
