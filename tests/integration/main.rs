@@ -15,6 +15,7 @@ mod hostile_cache;
 mod hostile_config;
 mod hostile_text;
 mod login;
+mod login_boto3;
 mod login_lock;
 mod login_pkce;
 mod login_refresh;
