@@ -111,7 +111,7 @@ pub fn process_json(o: &Output) -> serde_json::Value {
 }
 
 /// The venv's Python when it has awscrt, which botocore's own login provider needs (`.ci/run`
-/// installs it); else `None`, with the reason printed.
+/// installs it); else `None`, with the reason printed. Under CI a venv without it fails the test.
 pub fn crt_python() -> Option<std::path::PathBuf> {
     let py = super::venv_python()?;
     let ok = Command::new(&py)
@@ -119,6 +119,12 @@ pub fn crt_python() -> Option<std::path::PathBuf> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "{} has no awscrt, but CI is set: .ci/run must install it",
+                py.display()
+            );
+        }
         eprintln!("skipped: the venv has no awscrt (run .ci/run to install botocore[crt])");
     }
     ok.then_some(py)
