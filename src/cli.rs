@@ -48,6 +48,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print shell completions only
     Completions(CompletionsArgs),
+    /// Print the man page (roff) of ssox and every command
+    Man(ManArgs),
     /// Show the caller identity (STS GetCallerIdentity) of a profile
     Whoami(WhoamiArgs),
     /// Print role credentials in the AWS CLI's export formats or as credential_process JSON
@@ -69,7 +71,10 @@ pub enum Command {
 /// The command groups of `ssox --help`, in order.
 pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
-    ("Setup", &["configure", "sync", "init", "completions"]),
+    (
+        "Setup",
+        &["configure", "sync", "init", "completions", "man"],
+    ),
     (
         "Credentials",
         &["whoami", "creds", "exec", "serve", "console"],
@@ -296,6 +301,12 @@ pub struct CompletionsArgs {
     #[arg(long, default_value = "ssox", value_name = "NAME")]
     pub cmd: String,
 }
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox man | man -l -                        read it now
+  ssox man > /usr/local/share/man/man1/ssox.1  install it")]
+pub struct ManArgs {}
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:

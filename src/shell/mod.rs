@@ -1,9 +1,10 @@
 //! Pure rendering of shell code: the one shell enum (also the command line's `--shell` and
 //! `SHELL` values), quoting, export/unset lines per shell, and the `ssox init` scripts and
-//! completions (templates/). Must not read the environment, files or the terminal.
+//! completions (templates/), and the man page (`man`). Must not read the environment, files or the terminal.
 
 mod aliases;
 pub mod init;
+pub mod man;
 
 use crate::settings::PREVIOUS_PROFILE_VAR;
 

@@ -12,6 +12,7 @@ mod hostile_cache;
 mod hostile_config;
 mod login;
 mod login_pkce;
+mod man_page;
 mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
