@@ -5,6 +5,7 @@ mod chains;
 mod configure;
 mod console;
 mod creds;
+mod dist;
 mod doctor;
 mod exec;
 mod fake_selftest;
