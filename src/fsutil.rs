@@ -11,6 +11,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context, Result};
 
+use crate::platform;
+
 /// The largest config or credentials file ssox reads.
 pub const MAX_CONFIG_BYTES: u64 = 64 << 20;
 /// The largest cache file (token, registration, role credentials, history) ssox reads.
@@ -47,18 +49,8 @@ impl ReadError {
 
 fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     let t = meta.file_type();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
+    if let Some(kind) = platform::special_kind(&t) {
+        return kind;
     }
     if t.is_dir() {
         "a directory"
@@ -78,11 +70,7 @@ pub fn read_limited(path: &Path, limit: u64, shown: &str) -> Result<Vec<u8>, Rea
     };
     let mut options = OpenOptions::new();
     options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
+    platform::open_nonblocking(&mut options);
     let file = match options.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -139,11 +127,7 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
     }
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
+    platform::private_dir(&mut builder);
     builder
         .create(dir)
         .with_context(|| format!("cannot create {}", dir.display()))
@@ -169,15 +153,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
+    platform::set_mode(tmp.as_file(), mode)
+        .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -305,11 +282,7 @@ impl Drop for Lock {
 fn open_lock_file(path: &Path) -> Result<File> {
     let mut options = OpenOptions::new();
     options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-    }
+    platform::lock_file_options(&mut options);
     options.open(path).with_context(|| {
         format!(
             "cannot open the lock file {} (is it a symlink?)",
@@ -318,19 +291,9 @@ fn open_lock_file(path: &Path) -> Result<File> {
     })
 }
 
-/// Whether `path` still names the open `file` (same device and inode).
-#[cfg(unix)]
+/// Whether `path` still names the open `file`.
 fn still_at(file: &File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::symlink_metadata(path)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn still_at(_file: &File, path: &Path) -> bool {
-    path.exists()
+    platform::same_file(file, path)
 }
 
 #[cfg(test)]
@@ -340,17 +303,16 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn writes_are_atomic_private_and_create_the_directory() {
-        use std::os::unix::fs::PermissionsExt;
+        use crate::platform::testing::{mode_at as mode, set_mode_at};
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join("sso").join("cache");
         let path = cache.join("a.json");
         write_private(&path, b"{\"x\": 1}").unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&cache), 0o700);
         assert_eq!(mode(&dir.path().join("sso")), 0o700);
         // Replacing keeps 0600 even when the old file was more open, and leaves no temp files.
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        set_mode_at(&path, 0o644);
         write_private(&path, b"{}").unwrap();
         assert_eq!(mode(&path), 0o600);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
@@ -411,8 +373,7 @@ mod tests {
                 "/dev/zero is not a regular file (a device); point it at a file"
             );
             let fifo = dir.path().join("fifo");
-            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            platform::testing::make_fifo(&fifo);
             let e = read_limited(&fifo, 5, "fifo").unwrap_err();
             assert_eq!(
                 e.to_string(),
@@ -420,7 +381,7 @@ mod tests {
             );
             // Through a symlink, the target is what counts.
             let link = dir.path().join("link");
-            std::os::unix::fs::symlink(&f, &link).unwrap();
+            platform::testing::symlink(&f, &link);
             assert_eq!(read_limited(&link, 5, "link").unwrap(), b"hello");
         }
     }
@@ -475,7 +436,7 @@ mod tests {
         let target = dir.path().join("victim");
         std::fs::write(&target, "keep").unwrap();
         let path = dir.path().join("x.lock");
-        std::os::unix::fs::symlink(&target, &path).unwrap();
+        platform::testing::symlink(&target, &path);
         let e = Lock::acquire(&path, || {}).err().unwrap();
         assert!(format!("{e:#}").contains("is it a symlink?"), "{e:#}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");

@@ -133,7 +133,7 @@ fn truthy(name: &str) -> bool {
 impl Settings {
     /// Read the process environment. `config_override` is `--config`.
     pub fn from_env(config_override: Option<PathBuf>, verbose: bool) -> Settings {
-        let home = dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
+        let home = crate::platform::home_dir().unwrap_or_else(|| PathBuf::from("."));
         let (config_file, config_source) = match (config_override, var("AWS_CONFIG_FILE")) {
             (Some(p), _) => (expand_tilde(&p, &home), ConfigSource::Flag),
             (None, Some(p)) => (expand_tilde(Path::new(&p), &home), ConfigSource::Env),

@@ -198,10 +198,8 @@ pub fn browser(settings: &Settings, lines: &mut Vec<Line>) {
 
 /// Whether `program` is an executable file in one of `dirs` (or, with a `/`, at that path).
 fn on_path(dirs: &[std::path::PathBuf], program: &Path) -> bool {
-    let executable = |p: &Path| {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    };
+    let executable =
+        |p: &Path| std::fs::metadata(p).is_ok_and(|m| crate::platform::is_executable(&m));
     if program.components().count() > 1 {
         return executable(program);
     }

@@ -19,7 +19,6 @@ pub use token::Token;
 
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsRawFd, RawFd};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -155,7 +154,8 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, stop: Option<&Stop>
         .context("cannot set up the listening socket")?;
     let stopping = || stop.is_some_and(Stop::requested);
     loop {
-        if !readable(listener.as_raw_fd(), stop.map(Stop::fd)).context("cannot wait for clients")?
+        if !crate::platform::stop::wait_readable(listener, stop.map(Stop::wake))
+            .context("cannot wait for clients")?
             || stopping()
         {
             return Ok(());
@@ -216,34 +216,6 @@ impl Drop for Slot {
         let mut busy = lock(&self.0.busy);
         *busy = busy.saturating_sub(1);
         self.0.idle.notify_all();
-    }
-}
-
-/// Wait until `listener` has a connection (true) or `wake` is readable (false).
-fn readable(listener: RawFd, wake: Option<RawFd>) -> io::Result<bool> {
-    let mut fds = [
-        libc::pollfd {
-            fd: listener,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            // A negative descriptor is skipped by poll.
-            fd: wake.unwrap_or(-1),
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
-    loop {
-        // SAFETY: `fds` is a valid array of two pollfd for the duration of the call.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
-        if n >= 0 {
-            return Ok(fds[1].revents == 0);
-        }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(e);
-        }
     }
 }
 

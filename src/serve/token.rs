@@ -98,11 +98,7 @@ mod tests {
         assert!(created);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), t.expose());
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        assert_eq!(crate::platform::testing::mode_at(&path), 0o600);
         let (again, created) = Token::from_file(&path, "token").unwrap();
         assert!(!created);
         assert_eq!(again.expose(), t.expose());

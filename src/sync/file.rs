@@ -128,22 +128,16 @@ fn read_optional(path: &Path, shown: &str) -> Result<Option<Vec<u8>>> {
     }
 }
 
-#[cfg(unix)]
+/// The file's mode, kept by the replacement (no modes on Windows: a new file's).
 fn mode_of(meta: &std::fs::Metadata) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o7777
-}
-
-#[cfg(not(unix))]
-fn mode_of(_meta: &std::fs::Metadata) -> u32 {
-    NEW_FILE_MODE
+    crate::platform::mode(meta).unwrap_or(NEW_FILE_MODE)
 }
 
 #[cfg(test)]
 #[cfg(unix)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use crate::platform::testing::{set_mode_at, symlink};
 
     fn settings(home: &Path) -> Settings {
         Settings {
@@ -156,7 +150,7 @@ mod tests {
     }
 
     fn mode(p: &Path) -> u32 {
-        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+        crate::platform::testing::mode_at(p)
     }
 
     #[test]
@@ -184,9 +178,9 @@ mod tests {
         let real = dir.path().join("dotfiles/aws-config");
         std::fs::create_dir_all(real.parent().unwrap()).unwrap();
         std::fs::write(&real, "[default]\n").unwrap();
-        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        set_mode_at(&real, 0o640);
         std::fs::create_dir_all(dir.path().join(".aws")).unwrap();
-        std::os::unix::fs::symlink(&real, &s.config_file).unwrap();
+        symlink(&real, &s.config_file);
         let f = ConfigFile::lock(&s).unwrap();
         assert_eq!(f.text().unwrap(), "[default]\n");
         f.write("[default]\nregion = x\n").unwrap();
@@ -224,7 +218,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = settings(dir.path());
         std::fs::create_dir_all(dir.path().join(".aws")).unwrap();
-        std::os::unix::fs::symlink(dir.path().join("gone"), &s.config_file).unwrap();
+        symlink(&dir.path().join("gone"), &s.config_file);
         let f = ConfigFile::read(&s).unwrap();
         assert!(!f.exists());
         let e = f.write("[default]\n").unwrap_err();

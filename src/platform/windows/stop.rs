@@ -1,0 +1,76 @@
+//! The stop of `ssox serve` on Windows: Ctrl-C, Ctrl-Break, closing the console and logging off
+//! reach a console control handler, which calls the stop once; the accept loop waits with
+//! `WSAPoll` on the listener and one end of a loopback TCP pair.
+
+use std::io;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::os::windows::io::AsRawSocket;
+use std::sync::{Mutex, PoisonError};
+
+use windows_sys::core::BOOL;
+use windows_sys::Win32::Networking::WinSock::{WSAPoll, POLLRDNORM, SOCKET, WSAPOLLFD};
+use windows_sys::Win32::System::Console::SetConsoleCtrlHandler;
+
+/// The socket the accept loop also waits on; written to when a stop was requested.
+pub type WakeSocket = TcpStream;
+
+/// A connected loopback pair: (the end to wait on, the end to write to). The accepted end is
+/// checked to be ours, not another local process's connection.
+pub fn wake_pair() -> io::Result<(WakeSocket, WakeSocket)> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let tell = TcpStream::connect(listener.local_addr()?)?;
+    loop {
+        let (wake, peer) = listener.accept()?;
+        if peer == tell.local_addr()? {
+            return Ok((wake, tell));
+        }
+    }
+}
+
+type OnStop = Box<dyn FnOnce() + Send>;
+
+static ON_STOP: Mutex<Option<OnStop>> = Mutex::new(None);
+
+unsafe extern "system" fn stop_handler(_event: u32) -> BOOL {
+    let on_stop = ON_STOP
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if let Some(f) = on_stop {
+        f();
+    }
+    1
+}
+
+/// Call `on_stop` (once) on the first console control event.
+pub fn on_stop_signals(on_stop: impl FnOnce() + Send + 'static) -> io::Result<()> {
+    *ON_STOP.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(on_stop));
+    // SAFETY: registers a handler that only takes and calls the stored closure.
+    if unsafe { SetConsoleCtrlHandler(Some(stop_handler), 1) } == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Wait until `listener` has a connection (true) or `wake` is readable (false).
+pub fn wait_readable(listener: &TcpListener, wake: Option<&WakeSocket>) -> io::Result<bool> {
+    let entry = |s: SOCKET| WSAPOLLFD {
+        fd: s,
+        events: POLLRDNORM,
+        revents: 0,
+    };
+    let mut fds = [entry(listener.as_raw_socket() as SOCKET), entry(0)];
+    let count = match wake {
+        Some(w) => {
+            fds[1] = entry(w.as_raw_socket() as SOCKET);
+            2
+        }
+        None => 1,
+    };
+    // SAFETY: `fds` holds at least `count` valid entries for the duration of the call.
+    let n = unsafe { WSAPoll(fds.as_mut_ptr(), count, -1) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(count == 1 || fds[1].revents == 0)
+}
