@@ -1,5 +1,9 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
-//! environment, against real shells, a real pty and a loopback fake of AWS.
+//! environment, against real shells, a real pty and a loopback fake of AWS. Unix only: they
+//! drive bash, zsh, fish and ptys (the Windows CI job runs the unit tests and the offline
+//! commands; scripts/windows-smoke.sh runs the Windows build under wine).
+
+#![cfg(unix)]
 
 mod chains;
 mod configure;

@@ -12,6 +12,7 @@
 
 #![allow(dead_code)]
 
+#[cfg(unix)]
 mod browser;
 mod console;
 mod http;
