@@ -129,7 +129,8 @@ pub fn parse() -> Result<Cli, clap::Error> {
 
 #[derive(Debug, Args)]
 pub struct ShellOpt {
-    /// Shell syntax to print [default: $SSOX_SHELL, else basename of $SHELL, else POSIX sh]
+    /// Shell syntax to print [default: $SSOX_SHELL, else basename of $SHELL, else POSIX sh
+    /// (PowerShell on Windows)]
     #[arg(long, value_enum)]
     pub shell: Option<Shell>,
 }

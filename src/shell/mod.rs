@@ -34,9 +34,19 @@ pub const REGION_VARS: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
 
 impl Shell {
     /// The shell to print for: `arg` (`--shell`), else the one `named` (`SSOX_SHELL`, else the
-    /// basename of `SHELL`), else POSIX.
+    /// basename of `SHELL`), else the system's own ([`Shell::native`]).
     pub fn chosen(arg: Option<Shell>, named: Option<&str>) -> Shell {
-        arg.unwrap_or_else(|| named.map_or(Shell::Posix, Shell::from_name))
+        arg.unwrap_or_else(|| named.map_or(Shell::native(), Shell::from_name))
+    }
+
+    /// The shell of this system when none is named: POSIX sh, PowerShell on Windows (where
+    /// `SHELL` is rarely set).
+    pub fn native() -> Shell {
+        if cfg!(windows) {
+            Shell::PowerShell
+        } else {
+            Shell::Posix
+        }
     }
 
     /// From a shell's name or the basename of its path (`bash`, `-zsh`, `pwsh.exe`, `dash`…).

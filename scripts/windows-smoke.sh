@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# ssox on Windows, checked from Linux: build ssox.exe for x86_64-pc-windows-gnu (Debian's mingw-w64
+# links it) and run it under wine against the tests' loopback fake of AWS (examples/fake_aws.rs,
+# run natively): --version, man, list, use NAME --shell powershell, creds --format powershell, and
+# exec with a child's exit code, in a sandbox %USERPROFILE% with a cached token. Each output is
+# compared with what the Linux build prints for the same sandbox. Not part of .ci/run.
+#
+# Needs the rustup target, gcc-mingw-w64-x86-64 and wine (installed when missing). The wine
+# prefix is target/wine (made on the first run, which takes a minute).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=x86_64-pc-windows-gnu
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+if ! rustup target list --installed | grep -qx "$target"; then
+  rustup target add "$target"
+fi
+need=()
+command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
+command -v wine >/dev/null 2>&1 || need+=(wine wine64)
+if [ ${#need[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+cargo build --locked --target "$target"
+cargo build --locked --bin ssox --example fake_aws
+exe="$PWD/target/$target/debug/ssox.exe"
+linux="$PWD/target/debug/ssox"
+
+export WINEPREFIX="${WINEPREFIX:-$PWD/target/wine}" WINEDEBUG=-all
+[ -d "$WINEPREFIX" ] || wineboot -i >/dev/null 2>&1
+
+work="$(mktemp -d)"
+fake_in="$work/fake.in"
+mkfifo "$fake_in"
+cleanup() {
+  exec 3>&- 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The fake serves until its stdin (the FIFO, held open on fd 3) closes.
+token="windows-smoke-token"
+target/debug/examples/fake_aws "$token" <"$fake_in" >"$work/fake.url" 2>"$work/fake.log" &
+exec 3>"$fake_in"
+for _ in $(seq 100); do [ -s "$work/fake.url" ] && break; sleep 0.1; done
+url="$(head -n 1 "$work/fake.url")"
+[ -n "$url" ] || { echo "windows-smoke: the fake did not start" >&2; cat "$work/fake.log" >&2; exit 1; }
+
+home="$work/home"
+mkdir -p "$home/.aws/sso/cache"
+cat >"$home/.aws/config" <<'EOF'
+[sso-session my_sso_session]
+sso_start_url = https://my-sso-portal.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+
+[profile blog_admin]
+sso_session = my_sso_session
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = us-east-1
+EOF
+cache="$(printf %s my_sso_session | sha1sum | cut -d ' ' -f 1).json"
+expires="$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)"
+printf '{"startUrl": "https://my-sso-portal.awsapps.com/start", "region": "us-east-1", "accessToken": "%s", "expiresAt": "%s"}' \
+  "$token" "$expires" >"$home/.aws/sso/cache/$cache"
+
+fail=0
+# ssox (Linux build or ssox.exe under wine) in the sandbox, pointed at the fake; no other AWS_*.
+run() {
+  local which="$1"
+  shift
+  local -a envs=(-i PATH="$PATH" HOME="$home" WINEPREFIX="$WINEPREFIX" WINEDEBUG=-all
+    AWS_ENDPOINT_URL_SSO_OIDC="$url" AWS_ENDPOINT_URL_SSO="$url" AWS_ENDPOINT_URL_STS="$url"
+    NO_COLOR=1)
+  if [ "$which" = windows ]; then
+    env "${envs[@]}" USERPROFILE="$(winepath -w "$home" 2>/dev/null)" wine "$exe" "$@"
+  else
+    env "${envs[@]}" "$linux" "$@"
+  fi
+}
+
+# `check NAME CMD…`: ssox.exe under wine must exit as the Linux build does and print the same
+# stdout (creds: the same lines up to the secret values, which the fake makes anew each time).
+check() {
+  local name="$1"
+  shift
+  local lin_rc=0 win_rc=0
+  run linux "$@" >"$work/lin.out" 2>"$work/lin.err" || lin_rc=$?
+  run windows "$@" >"$work/win.out" 2>"$work/win.err" || win_rc=$?
+  if [ "$name" = creds ]; then
+    for f in lin win; do sed -E "s/= '[^']*';/= '…';/" "$work/$f.out" >"$work/$f.cmp"; done
+  else
+    cp "$work/lin.out" "$work/lin.cmp"
+    cp "$work/win.out" "$work/win.cmp"
+  fi
+  if [ "$lin_rc" = "$win_rc" ] && cmp -s "$work/lin.cmp" "$work/win.cmp"; then
+    echo "ok    $name (exit $win_rc, $(wc -l <"$work/win.out") lines)"
+  else
+    echo "FAIL  $name: exit $win_rc (Linux $lin_rc)"
+    diff -u "$work/lin.cmp" "$work/win.cmp" | head -n 20 || true
+    sed 's/^/  stderr: /' "$work/win.err" | head -n 10
+    fail=1
+  fi
+}
+
+check version --version
+check man man
+check list list
+check use use blog_admin --shell powershell
+check creds creds blog_admin --format powershell
+# exec runs the child and exits with its code (cmd.exe under wine, sh on Linux).
+win_rc=0
+run windows exec blog_admin -- cmd /c exit 7 >"$work/exec.out" 2>"$work/exec.err" || win_rc=$?
+if [ "$win_rc" = 7 ]; then
+  echo "ok    exec (the child's exit code 7)"
+else
+  echo "FAIL  exec: exit $win_rc, want 7"
+  sed 's/^/  stderr: /' "$work/exec.err" | head -n 10
+  fail=1
+fi
+
+exec 3>&-
+wait
+sed 's/^/fake: /' "$work/fake.log"
+[ "$fail" = 0 ] && echo "windows-smoke: all passed" || { echo "windows-smoke: failures above" >&2; exit 1; }
