@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # ssox on Windows, checked from Linux: build ssox.exe for x86_64-pc-windows-gnu (Debian's mingw-w64
 # links it) and run it under wine against the tests' loopback fake of AWS (examples/fake_aws.rs,
-# run natively): --version, man, list, use NAME --shell powershell, creds --format powershell, and
-# exec with a child's exit code, in a sandbox %USERPROFILE% with a cached token. Each output is
-# compared with what the Linux build prints for the same sandbox. Not part of .ci/run.
+# run natively): --version, man, list, use NAME --shell powershell, use NAME (PowerShell is the
+# default there), creds --format powershell, and exec with a child's exit code, with a config and
+# a cached token in wine's %USERPROFILE%\.aws (wine sets USERPROFILE itself). Each output is
+# compared with what the Linux build prints with HOME at the same folder. Not part of .ci/run.
 #
 # Needs the rustup target, gcc-mingw-w64-x86-64 and wine (installed when missing). The wine
-# prefix is target/wine (made on the first run, which takes a minute).
+# prefix is target/wine (made on the first run, which takes a minute). Debian 12's wine 8.0 has
+# no bcryptprimitives.dll, whose ProcessPrng Rust's std calls for random numbers: the script
+# builds a stand-in (RtlGenRandom) with mingw into the prefix; Windows 10 and later have it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=x86_64-pc-windows-gnu
@@ -29,15 +32,47 @@ cargo build --locked --bin ssox --example fake_aws
 exe="$PWD/target/$target/debug/ssox.exe"
 linux="$PWD/target/debug/ssox"
 
-export WINEPREFIX="${WINEPREFIX:-$PWD/target/wine}" WINEDEBUG=-all
+own_prefix="$PWD/target/wine"
+export WINEPREFIX="${WINEPREFIX:-$own_prefix}" WINEDEBUG=-all
 [ -d "$WINEPREFIX" ] || wineboot -i >/dev/null 2>&1
+shim="$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+if [ ! -e "$shim" ]; then
+  src="$(mktemp -d)"
+  cat >"$src/shim.c" <<'C'
+#include <windows.h>
+BOOLEAN NTAPI SystemFunction036(PVOID buffer, ULONG length);
+__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
+  while (len) {
+    ULONG n = len > 0x10000000 ? 0x10000000 : (ULONG)len;
+    if (!SystemFunction036(data, n)) return FALSE;
+    data += n;
+    len -= n;
+  }
+  return TRUE;
+}
+C
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$shim" "$src/shim.c" -ladvapi32
+  rm -rf "$src"
+fi
+
+# Wine's %USERPROFILE% as a Linux path: the HOME of the Linux runs too.
+profile_win="$(wine cmd /c 'echo %USERPROFILE%' | tr -d '\r')"
+home="$(winepath -u "$profile_win" | sed 's:/$::')"
+if [ -e "$home/.aws" ]; then
+  if [ "$WINEPREFIX" = "$own_prefix" ]; then
+    rm -rf "$home/.aws"
+  else
+    echo "windows-smoke: $home/.aws exists in WINEPREFIX=$WINEPREFIX; move it away first" >&2
+    exit 1
+  fi
+fi
 
 work="$(mktemp -d)"
 fake_in="$work/fake.in"
 mkfifo "$fake_in"
 cleanup() {
   exec 3>&- 2>/dev/null || true
-  rm -rf "$work"
+  rm -rf "$work" "$home/.aws"
 }
 trap cleanup EXIT
 
@@ -49,7 +84,6 @@ for _ in $(seq 100); do [ -s "$work/fake.url" ] && break; sleep 0.1; done
 url="$(head -n 1 "$work/fake.url")"
 [ -n "$url" ] || { echo "windows-smoke: the fake did not start" >&2; cat "$work/fake.log" >&2; exit 1; }
 
-home="$work/home"
 mkdir -p "$home/.aws/sso/cache"
 cat >"$home/.aws/config" <<'EOF'
 [sso-session my_sso_session]
@@ -69,7 +103,7 @@ printf '{"startUrl": "https://my-sso-portal.awsapps.com/start", "region": "us-ea
   "$token" "$expires" >"$home/.aws/sso/cache/$cache"
 
 fail=0
-# ssox (Linux build or ssox.exe under wine) in the sandbox, pointed at the fake; no other AWS_*.
+# ssox (the Linux build, or ssox.exe under wine) pointed at the fake; no other AWS_*, no SHELL.
 run() {
   local which="$1"
   shift
@@ -77,28 +111,34 @@ run() {
     AWS_ENDPOINT_URL_SSO_OIDC="$url" AWS_ENDPOINT_URL_SSO="$url" AWS_ENDPOINT_URL_STS="$url"
     NO_COLOR=1)
   if [ "$which" = windows ]; then
-    env "${envs[@]}" USERPROFILE="$(winepath -w "$home" 2>/dev/null)" wine "$exe" "$@"
+    env "${envs[@]}" wine "$exe" "$@"
   else
     env "${envs[@]}" "$linux" "$@"
   fi
 }
 
-# `check NAME CMD…`: ssox.exe under wine must exit as the Linux build does and print the same
-# stdout (creds: the same lines up to the secret values, which the fake makes anew each time).
+# `check NAME LINUX_ARGS -- WINDOWS_ARGS`: ssox.exe under wine must exit as the Linux build does
+# and print the same stdout (creds: the same lines up to the values, which the fake makes anew
+# each time).
 check() {
-  local name="$1"
+  local name="$1" lin_rc=0 win_rc=0
   shift
-  local lin_rc=0 win_rc=0
-  run linux "$@" >"$work/lin.out" 2>"$work/lin.err" || lin_rc=$?
-  run windows "$@" >"$work/win.out" 2>"$work/win.err" || win_rc=$?
-  if [ "$name" = creds ]; then
-    for f in lin win; do sed -E "s/= '[^']*';/= '…';/" "$work/$f.out" >"$work/$f.cmp"; done
-  else
-    cp "$work/lin.out" "$work/lin.cmp"
-    cp "$work/win.out" "$work/win.cmp"
-  fi
-  if [ "$lin_rc" = "$win_rc" ] && cmp -s "$work/lin.cmp" "$work/win.cmp"; then
-    echo "ok    $name (exit $win_rc, $(wc -l <"$work/win.out") lines)"
+  local -a lin=() win=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do lin+=("$1"); shift; done
+  if [ $# -gt 0 ]; then shift; win=("$@"); else win=("${lin[@]}"); fi
+  # Windows first: its creds fetch the role credentials (and write the role cache the AWS CLI
+  # shares), which the Linux run then reads.
+  run windows "${win[@]}" >"$work/win.out" 2>"$work/win.err" || win_rc=$?
+  run linux "${lin[@]}" >"$work/lin.out" 2>"$work/lin.err" || lin_rc=$?
+  for f in lin win; do
+    if [ "$name" = creds ]; then
+      sed -E "s/= '[^']*';/= '…';/" "$work/$f.out" >"$work/$f.cmp"
+    else
+      cp "$work/$f.out" "$work/$f.cmp"
+    fi
+  done
+  if [ "$lin_rc" = "$win_rc" ] && [ -s "$work/win.out" ] && cmp -s "$work/lin.cmp" "$work/win.cmp"; then
+    echo "ok    $name (exit $win_rc, $(wc -l <"$work/win.out") lines of stdout as on Linux)"
   else
     echo "FAIL  $name: exit $win_rc (Linux $lin_rc)"
     diff -u "$work/lin.cmp" "$work/win.cmp" | head -n 20 || true
@@ -110,9 +150,10 @@ check() {
 check version --version
 check man man
 check list list
-check use use blog_admin --shell powershell
+check "use --shell powershell" use blog_admin --shell powershell
+check "use (PowerShell by default)" use blog_admin --shell powershell -- use blog_admin
 check creds creds blog_admin --format powershell
-# exec runs the child and exits with its code (cmd.exe under wine, sh on Linux).
+# exec runs the child and exits with its code (cmd.exe under wine).
 win_rc=0
 run windows exec blog_admin -- cmd /c exit 7 >"$work/exec.out" 2>"$work/exec.err" || win_rc=$?
 if [ "$win_rc" = 7 ]; then
@@ -126,4 +167,14 @@ fi
 exec 3>&-
 wait
 sed 's/^/fake: /' "$work/fake.log"
-[ "$fail" = 0 ] && echo "windows-smoke: all passed" || { echo "windows-smoke: failures above" >&2; exit 1; }
+# One fetch of role credentials, by ssox.exe; the rest came from the role cache it wrote.
+if ! grep -qx "fake_aws: requests: GetRoleCredentials" "$work/fake.log"; then
+  echo "FAIL  role cache: ssox.exe should have fetched the role credentials once"
+  fail=1
+fi
+if [ "$fail" = 0 ]; then
+  echo "windows-smoke: all passed"
+else
+  echo "windows-smoke: failures above" >&2
+  exit 1
+fi

@@ -242,11 +242,11 @@ pub fn expand_tilde(path: &Path, home: &Path) -> PathBuf {
     }
 }
 
-/// A path for messages: `~/…` when under `home`.
+/// A path for messages: `~/…` when under `home` (`~\…` on Windows).
 pub fn display_path(path: &Path, home: &Path) -> String {
     match path.strip_prefix(home) {
         Ok(rest) if !home.as_os_str().is_empty() && home != Path::new("/") => {
-            format!("~/{}", rest.display())
+            format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display())
         }
         _ => path.display().to_string(),
     }
