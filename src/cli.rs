@@ -66,15 +66,35 @@ pub enum Command {
     Configure(ConfigureArgs),
     /// Write a profile for every account and role the session's token can see (network)
     Sync(SyncArgs),
+    /// Trust the .ssox.toml that applies here (or at PATH), so the shell switches to its profile
+    #[command(after_help = "Examples:
+  ssox allow                   trust ./.ssox.toml (or the nearest one above)
+  ssox allow ~/src/shop        trust the .ssox.toml that applies in ~/src/shop
+A changed file needs a new `ssox allow`.")]
+    Allow(DirArgs),
+    /// Forget the trust in the .ssox.toml that applies here (or at PATH)
+    #[command(after_help = "Examples:
+  ssox deny                    stop switching to ./.ssox.toml's profile (or the nearest one's)
+  ssox deny ~/src/shop/.ssox.toml")]
+    Deny(DirArgs),
+    /// Show which .ssox.toml applies here, whether it is trusted, and what it sets
+    #[command(after_help = "Examples:
+  ssox here                    the file, its profile and region, trusted or not
+  ssox use shop_admin --here   write ./.ssox.toml for this directory and trust it")]
+    Here(HereArgs),
+    /// The shell integration's directory hook: shell code for entering or leaving a .ssox.toml tree
+    #[command(hide = true)]
+    Hook(HookArgs),
 }
 
 /// The command groups of `ssox --help`, in order.
-pub const COMMAND_GROUPS: [(&str, &[&str]); 4] = [
+pub const COMMAND_GROUPS: [(&str, &[&str]); 5] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
     (
         "Setup",
         &["configure", "sync", "init", "completions", "man"],
     ),
+    ("Directories", &["here", "allow", "deny"]),
     (
         "Credentials",
         &["whoami", "creds", "exec", "serve", "console"],
@@ -163,6 +183,9 @@ pub struct UseArgs {
     /// Also set AWS_REGION and AWS_DEFAULT_REGION in this shell
     #[arg(long, value_name = "REGION", conflicts_with = "clear")]
     pub region: Option<String>,
+    /// Also write NAME (and --region) to ./.ssox.toml and trust it: this directory's profile
+    #[arg(long, conflicts_with = "clear", requires = "name")]
+    pub here: bool,
     #[command(flatten)]
     pub shell: ShellOpt,
 }
@@ -289,6 +312,9 @@ pub struct InitArgs {
     /// Do not load completions
     #[arg(long)]
     pub no_completions: bool,
+    /// Leave out the hook that switches the profile by directory (.ssox.toml)
+    #[arg(long)]
+    pub no_dir_hook: bool,
 }
 
 #[derive(Debug, Args)]
@@ -365,8 +391,9 @@ pub struct ExecArgs {
 #[command(
     after_help = "Runs in the foreground, logging one line per request on stderr; Ctrl-C \
 (or SIGTERM) stops it. The shell code (or env file) goes to stdout, which is closed afterwards so \
-that `$(…)` and `<(…)` see its end. Any profile is served at /profiles/NAME. README.md shows the \
-Docker and SSH recipes.
+that `$(…)` and `<(…)` see its end. With --profile only that profile is served; without it, \
+any profile at /profiles/NAME. A request must name the server's address in its Host header. \
+README.md shows the Docker and SSH recipes.
 
 Examples:
   ssox serve --profile blog_admin                 shell code for other shells, then serve
@@ -374,7 +401,8 @@ Examples:
   ssox serve --token-file ~/.ssox-serve-token     the same token after a restart"
 )]
 pub struct ServeArgs {
-    /// Profile that `/` serves and the printed URI names [default: $AWS_PROFILE]
+    /// Serve this profile and no other (`/` and the printed URI name it) [default: any profile,
+    /// `/` the one in $AWS_PROFILE]
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// Port to listen on [default: a free one]
@@ -388,7 +416,8 @@ pub struct ServeArgs {
     #[arg(long, conflicts_with = "shell")]
     pub print_env: bool,
     /// Take the bearer token from this file, so clients keep working across restarts; a missing
-    /// file is created (0600) with a new random token [default: a new random token]
+    /// file is created (0600) with a new random token; one that is not yours or that others may
+    /// read is refused [default: a new random token]
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
     #[command(flatten)]
@@ -503,13 +532,20 @@ pub struct SyncArgs {
     /// Remove generated profiles whose account or role is gone (asks first on a terminal)
     #[arg(long)]
     pub prune: bool,
+    /// Rename generated profiles whose names the naming rules now give differently (asks first
+    /// on a terminal)
+    #[arg(long)]
+    pub rename: bool,
     /// Print the change to the config file as a unified diff; write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Remove without asking (with --prune); needed without a terminal
+    /// Remove or rename without asking (with --prune, --rename); needed without a terminal
     #[arg(long)]
     pub yes: bool,
 }
+
+mod dir;
+pub use dir::{DirArgs, HereArgs, HookArgs};
 
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,10 @@
 //! Small filesystem helpers every writer and reader of ssox uses: bounded reads of regular files
 //! (never a FIFO, a device or an endless file), atomic private writes (temp file in the same
 //! directory, fsync, rename, 0600), private directories (0700), stale temp-file cleanup, and
-//! exclusive lock files that never follow a symlink and are removed when released. Knows nothing
-//! about AWS, JSON or the terminal.
+//! exclusive lock files that never follow a symlink and are removed when released; and, for a
+//! file other programs write too (`replace`), reads that wait for a writer to finish and
+//! replacements that keep the owner and check, right before the rename, that nobody wrote it.
+//! Knows nothing about AWS, JSON or the terminal.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -12,6 +14,9 @@ use std::time::{Duration, SystemTime};
 use anyhow::{bail, Context, Result};
 
 use crate::platform;
+
+mod replace;
+pub use replace::{read_settled, replace_checked, Keep, Settled, Stamp};
 
 /// The largest config or credentials file ssox reads.
 pub const MAX_CONFIG_BYTES: u64 = 64 << 20;
@@ -64,6 +69,17 @@ fn kind_of(meta: &std::fs::Metadata) -> &'static str {
 /// `/dev/zero` or a file that grows while read cannot exhaust memory. `shown` names the file in
 /// messages.
 pub fn read_limited(path: &Path, limit: u64, shown: &str) -> Result<Vec<u8>, ReadError> {
+    let (file, meta) = open_regular(path, limit, shown)?;
+    read_open(&file, &meta, limit, shown)
+}
+
+/// Open a regular file (symlinks followed) of at most `limit` bytes for reading, without
+/// blocking; with its metadata.
+fn open_regular(
+    path: &Path,
+    limit: u64,
+    shown: &str,
+) -> Result<(File, std::fs::Metadata), ReadError> {
     let io = |source: std::io::Error| ReadError::Io {
         path: shown.to_string(),
         source,
@@ -93,8 +109,23 @@ pub fn read_limited(path: &Path, limit: u64, shown: &str) -> Result<Vec<u8>, Rea
             limit: limit >> 20,
         });
     }
+    Ok((file, meta))
+}
+
+/// Read what [`open_regular`] opened: at most `limit` bytes (more is an error).
+fn read_open(
+    file: &File,
+    meta: &std::fs::Metadata,
+    limit: u64,
+    shown: &str,
+) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| ReadError::Io {
+            path: shown.to_string(),
+            source,
+        })?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge {
             path: shown.to_string(),
@@ -142,19 +173,9 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// [`write_private`] with the given mode for the new file (e.g. to keep a config file's mode).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        Some(_) => Path::new("."),
-        None => bail!("{} has no parent directory", path.display()),
-    };
+    let dir = parent_dir(path)?;
     ensure_private_dir(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    platform::set_mode(tmp.as_file(), mode)
-        .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
+    let mut tmp = temp_file_in(dir, mode, None, &path.display().to_string())?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -163,6 +184,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
         .with_context(|| format!("cannot replace {}", path.display()))?;
     remove_stale_temps(dir, SystemTime::now());
     Ok(())
+}
+
+/// The directory a file is replaced in.
+fn parent_dir(path: &Path) -> Result<&Path> {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => Ok(d),
+        Some(_) => Ok(Path::new(".")),
+        None => bail!("{} has no parent directory", path.display()),
+    }
+}
+
+/// A temp file of ssox's naming in `dir`, given `owner` (uid, gid; Unix) when it is not already
+/// the creator's, then `mode` (after the owner, which clears set-id bits). `shown` names the
+/// file it will replace.
+fn temp_file_in(
+    dir: &Path,
+    mode: u32,
+    owner: Option<(u32, u32)>,
+    shown: &str,
+) -> Result<tempfile::NamedTempFile> {
+    let tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    if let Some((uid, gid)) = owner {
+        let meta = (tmp.as_file().metadata())
+            .with_context(|| format!("cannot read a file in {}", dir.display()))?;
+        if platform::owner(&meta) != Some((uid, gid)) {
+            platform::set_owner(tmp.as_file(), uid, gid).with_context(|| {
+                format!(
+                    "{shown} belongs to user {uid} (group {gid}), and ssox cannot give the new \
+                     file that owner; nothing was written: run ssox as that user"
+                )
+            })?;
+        }
+    }
+    platform::set_mode(tmp.as_file(), mode)
+        .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
+    Ok(tmp)
 }
 
 /// Remove temp files of ssox's own naming (`.ssox-*.tmp`) older than a minute from `dir`: what a
@@ -221,6 +282,11 @@ impl Lock {
         on_wait: impl FnOnce(),
     ) -> Result<Option<Lock>> {
         Lock::take(path, Some(deadline), on_wait)
+    }
+
+    /// The locked file, for a note to those waiting on it (see `session::lock`).
+    pub fn file(&self) -> &File {
+        &self.file
     }
 
     /// Without a deadline, block on the lock (never `Ok(None)`); with one, try until then.
@@ -296,149 +362,28 @@ fn still_at(file: &File, path: &Path) -> bool {
     platform::same_file(file, path)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// What [`lease`] is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LeaseOp {
+    /// Take a read lease: `Ok(false)` when another process has the file open for writing.
+    Take,
+    /// Whether the lease is still held: `Ok(false)` once a process opened the file for writing.
+    /// (Closing the file gives it up.)
+    Held,
+}
 
-    #[cfg(unix)]
-    #[test]
-    fn writes_are_atomic_private_and_create_the_directory() {
-        use crate::platform::testing::{mode_at as mode, set_mode_at};
-        let dir = tempfile::tempdir().unwrap();
-        let cache = dir.path().join("sso").join("cache");
-        let path = cache.join("a.json");
-        write_private(&path, b"{\"x\": 1}").unwrap();
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(mode(&cache), 0o700);
-        assert_eq!(mode(&dir.path().join("sso")), 0o700);
-        // Replacing keeps 0600 even when the old file was more open, and leaves no temp files.
-        set_mode_at(&path, 0o644);
-        write_private(&path, b"{}").unwrap();
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
-        let names: Vec<_> = std::fs::read_dir(&cache)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["a.json"]);
-    }
-
-    #[test]
-    fn stale_temp_files_of_ours_are_removed_and_nothing_else() {
-        let dir = tempfile::tempdir().unwrap();
-        let stale = dir.path().join(".ssox-abc123.tmp");
-        let fresh = dir.path().join(".ssox-def456.tmp");
-        let foreign = dir.path().join(".other-abc.tmp");
-        for p in [&stale, &fresh, &foreign] {
-            std::fs::write(p, "secret").unwrap();
-        }
-        let old = SystemTime::now() - Duration::from_secs(3600);
-        for p in [&stale, &foreign] {
-            File::options()
-                .write(true)
-                .open(p)
-                .unwrap()
-                .set_modified(old)
-                .unwrap();
-        }
-        write_private(&dir.path().join("t.json"), b"{}").unwrap();
-        assert!(!stale.exists(), "a stale temp file of ours is removed");
-        assert!(fresh.exists(), "a recent one may belong to a running write");
-        assert!(foreign.exists(), "other tools' files are never touched");
-    }
-
-    #[test]
-    fn bounded_reads_refuse_what_is_not_a_small_regular_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("f");
-        std::fs::write(&f, "hello").unwrap();
-        assert_eq!(read_limited(&f, 5, "f").unwrap(), b"hello");
-        assert_eq!(
-            read_limited(&f, 4, "f").unwrap_err().to_string(),
-            "f is larger than 0 MiB; ssox refuses to read it"
-        );
-        assert_eq!(
-            read_limited(dir.path(), 5, "d").unwrap_err().to_string(),
-            "d is not a regular file (a directory); point it at a file"
-        );
-        assert!(read_limited(&dir.path().join("nope"), 5, "n")
-            .unwrap_err()
-            .is_not_found());
-        assert_eq!(read_cache_text(&dir.path().join("nope")).unwrap(), None);
-        #[cfg(unix)]
-        {
-            let e = read_limited(Path::new("/dev/zero"), 5, "/dev/zero").unwrap_err();
-            assert_eq!(
-                e.to_string(),
-                "/dev/zero is not a regular file (a device); point it at a file"
-            );
-            let fifo = dir.path().join("fifo");
-            platform::testing::make_fifo(&fifo);
-            let e = read_limited(&fifo, 5, "fifo").unwrap_err();
-            assert_eq!(
-                e.to_string(),
-                "fifo is not a regular file (a FIFO); point it at a file"
-            );
-            // Through a symlink, the target is what counts.
-            let link = dir.path().join("link");
-            platform::testing::symlink(&f, &link);
-            assert_eq!(read_limited(&link, 5, "link").unwrap(), b"hello");
-        }
-    }
-
-    #[test]
-    fn lock_is_exclusive_and_removed_when_released() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("locks").join("abc.lock");
-        let held = Lock::acquire(&path, || panic!("nobody holds it yet")).unwrap();
-        assert!(path.exists());
-        let (tx, rx) = std::sync::mpsc::channel();
-        let p2 = path.clone();
-        let waiter = std::thread::spawn(move || {
-            let _l = Lock::acquire(&p2, || tx.send(()).unwrap()).unwrap();
-            assert!(
-                p2.exists(),
-                "the waiter holds a lock on the file at the path"
-            );
-        });
-        rx.recv_timeout(Duration::from_secs(5))
-            .expect("the second locker must wait");
-        drop(held);
-        waiter.join().unwrap();
-        assert!(!path.exists(), "released locks leave no file behind");
-    }
-
-    #[test]
-    fn a_bounded_lock_gives_up_at_its_deadline() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("locks").join("b.lock");
-        let soon = || std::time::Instant::now() + Duration::from_millis(100);
-        let held = Lock::acquire_until(&path, soon(), || panic!("free"))
-            .unwrap()
-            .unwrap();
-        let mut waited = false;
-        let started = std::time::Instant::now();
-        assert!(Lock::acquire_until(&path, soon(), || waited = true)
-            .unwrap()
-            .is_none());
-        assert!(waited);
-        assert!(started.elapsed() >= Duration::from_millis(100));
-        drop(held);
-        assert!(!path.exists());
-        let again = Lock::acquire_until(&path, soon(), || panic!("free again")).unwrap();
-        assert!(again.is_some() && path.exists());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn lock_never_follows_a_symlink() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("victim");
-        std::fs::write(&target, "keep").unwrap();
-        let path = dir.path().join("x.lock");
-        platform::testing::symlink(&target, &path);
-        let e = Lock::acquire(&path, || {}).err().unwrap();
-        assert!(format!("{e:#}").contains("is it a symlink?"), "{e:#}");
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+/// The one OS-specific call of the write protocol (docs/config-writes.md): a Linux read lease
+/// (`F_SETLEASE`, `platform`) on `file`, which must be open read-only. Taking one fails while
+/// any process has the file open for writing; a process that opens it for writing while it is
+/// held waits (at most `/proc/sys/fs/lease-break-time`, until it is released) and breaks it. An
+/// error (another user's file without CAP_LEASE, a filesystem without leases, a system without
+/// them) means "cannot tell".
+pub(crate) fn lease(file: &File, op: LeaseOp) -> std::io::Result<bool> {
+    match op {
+        LeaseOp::Take => platform::lease_take(file),
+        LeaseOp::Held => platform::lease_held(file),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 //! only parses arguments and maps the result to an exit code; benches and fuzz targets import
 //! the modules from here.
 
+pub mod accounts;
 pub mod aws;
 pub mod browser;
 pub mod cache;
@@ -9,6 +10,7 @@ pub mod child;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod dirfile;
 pub mod doctor;
 pub mod error;
 pub mod fsutil;

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -17,15 +18,40 @@ use crate::cache::{self, push_json_str, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::session::chain::{self, Chain, Root};
 use crate::settings::Settings;
-use crate::{session, ui};
+use crate::{accounts, session, ui};
 
 type FastHash = foldhash::fast::RandomState;
 
 /// Read the config and credentials files named by the settings.
 pub fn load_config(settings: &Settings) -> Result<Config> {
-    crate::config::load(&settings.config_file, &settings.credentials_file, |p| {
+    let config = crate::config::load(&settings.config_file, &settings.credentials_file, |p| {
         settings.display_path(p)
-    })
+    })?;
+    tell_unreadable(&config);
+    Ok(config)
+}
+
+/// Whether what makes the AWS CLI refuse a file has been told (or must not be, `quiet`).
+static TOLD: AtomicBool = AtomicBool::new(false);
+
+/// Say once per run, on stderr, what makes the AWS CLI refuse a file that ssox reads: a byte
+/// order mark, a line in a key's block that is not `sub = value`.
+fn tell_unreadable(config: &Config) {
+    if config.bom.is_empty() && config.refused.is_empty() {
+        return;
+    }
+    if TOLD.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    for p in config.bom.iter().chain(&config.refused) {
+        ui::warn(&p.0);
+    }
+}
+
+/// Loading the config says nothing on stderr from now on (`status --prompt`, which runs at every
+/// prompt; `init`, at every shell start; `doctor`, which reports it in its own lines).
+pub fn quiet() {
+    TOLD.store(true, Ordering::Relaxed);
 }
 
 /// The name of every profile, sorted (`load_config(…).profiles.keys()`, read faster), handed
@@ -42,12 +68,14 @@ pub fn with_names<R>(settings: &Settings, with: impl FnOnce(&[Cow<str>]) -> R) -
 /// `load_config` for a command about one profile: other profiles are passed over unread, which
 /// keeps `use`, `status --prompt` and `creds` fast on configs with thousands of profiles.
 pub fn load_config_for(settings: &Settings, profile: &str) -> Result<Config> {
-    crate::config::load_profile(
+    let config = crate::config::load_profile(
         &settings.config_file,
         &settings.credentials_file,
         |p| settings.display_path(p),
         profile,
-    )
+    )?;
+    tell_unreadable(&config);
+    Ok(config)
 }
 
 /// `load_config_for` for a command that needs a profile's credentials: when they come from
@@ -67,8 +95,8 @@ pub struct Row<'a> {
     pub kind: &'static str,
     pub account: Option<&'a str>,
     /// The account's name as the portal gave it to `ssox sync` (`sso_account_name` of this
-    /// profile, or of another for the same account id).
-    pub account_name: Option<&'a str>,
+    /// profile, or of another for the same account id, or what a sync saw: `accounts`).
+    pub account_name: Option<Cow<'a, str>>,
     pub role: Option<&'a str>,
     pub region: Option<&'a str>,
     /// A broken SSO profile's `sso_session` as written (a working one shows its login's name).
@@ -106,7 +134,7 @@ impl Row<'_> {
     /// The ACCOUNT cell of `list` and `pick`: `111111111111 (Prod)`, or the id alone.
     pub fn account_cell(&self) -> Option<Cow<'_, str>> {
         let id = self.account?;
-        Some(match self.account_name {
+        Some(match self.account_name.as_deref() {
             Some(name) if name != id => Cow::Owned(format!("{id} ({name})")),
             _ => Cow::Borrowed(id),
         })
@@ -145,7 +173,7 @@ impl Row<'_> {
         json_key(out, "error");
         json_value(out, self.error.as_deref());
         json_key(out, "account_name");
-        json_value(out, self.account_name);
+        json_value(out, self.account_name.as_deref());
         out.push_str("\n  }");
     }
 }
@@ -295,7 +323,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                 name: &p.name,
                 kind: p.kind.as_str(),
                 account: f.account,
-                account_name: f.account_name,
+                account_name: f.account_name.map(Cow::Borrowed),
                 role: f.role,
                 region: f.region,
                 named_session: None,
@@ -323,27 +351,45 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                     }
                 }
                 ProfileKind::AssumeRole => chained(&mut r, config, p, &mut tokens, now),
+                ProfileKind::Static => {
+                    r.error = config.static_keys_problem(p).map(|e| e.0);
+                }
                 _ => {}
             }
             r
         })
         .collect();
-    name_accounts(&mut rows);
+    name_accounts(&mut rows, settings);
     rows
 }
 
 /// Give the rows of an account without `sso_account_name` the name another profile of that
-/// account has (a hand-written profile beside the ones `sync` wrote).
-fn name_accounts(rows: &mut [Row]) {
-    let names: HashMap<&str, &str, FastHash> = rows
+/// account has (a hand-written profile beside the ones `sync` wrote), else the name a sync saw
+/// (`accounts`: read only when some row still needs it).
+fn name_accounts(rows: &mut [Row], settings: &Settings) {
+    if rows
         .iter()
-        .filter_map(|r| Some((r.account?, r.account_name?)))
-        .collect();
-    if names.is_empty() {
+        .all(|r| r.account.is_none() || r.account_name.is_some())
+    {
         return;
     }
+    let names: HashMap<&str, &str, FastHash> = rows
+        .iter()
+        .filter_map(|r| match (r.account, &r.account_name) {
+            (Some(a), Some(Cow::Borrowed(n))) => Some((a, *n)),
+            _ => None,
+        })
+        .collect();
+    let mut seen: Option<accounts::Seen> = None;
     for r in rows.iter_mut().filter(|r| r.account_name.is_none()) {
-        r.account_name = r.account.and_then(|a| names.get(a)).copied();
+        let Some(id) = r.account else { continue };
+        if let Some(&name) = names.get(id) {
+            r.account_name = Some(Cow::Borrowed(name));
+            continue;
+        }
+        let seen = seen.get_or_insert_with(|| accounts::load(&accounts::path(&settings.state_dir)));
+        let session = r.sso.as_ref().and_then(|s| s.login.session_name.as_deref());
+        r.account_name = seen.name(session, id).map(|n| Cow::Owned(n.to_string()));
     }
 }
 
@@ -364,7 +410,7 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     fn of(p: &'a Profile) -> Fields<'a> {
         let mut f = Fields::default();
-        for (k, v) in p.keys.iter() {
+        for (k, v) in p.keys.scalars() {
             let slot = match k {
                 "sso_account_id" => &mut f.account,
                 "sso_account_name" => &mut f.account_name,
@@ -375,7 +421,8 @@ impl<'a> Fields<'a> {
                 "sso_region" => &mut f.sso_region,
                 _ => continue,
             };
-            *slot = (!v.is_empty()).then_some(v);
+            // A nested block (`region =` over `x = y` lines) is no value.
+            *slot = v.filter(|v| !v.is_empty());
         }
         f
     }

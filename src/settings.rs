@@ -89,6 +89,10 @@ pub struct Settings {
     /// retries included (default 30 s).
     pub command_timeout: Option<Duration>,
     pub verbose: bool,
+    /// The directory hook's state in this shell (`dirfile::hook`).
+    pub dir: DirEnv,
+    /// The working directory (`None` when it was removed or cannot be read).
+    pub cwd: Option<PathBuf>,
 }
 
 /// Static credential variables that override any profile in every SDK.
@@ -106,6 +110,66 @@ pub const EXEC_PROFILE_VAR: &str = "SSOX_EXEC_PROFILE";
 /// Set by `ssox use` (and `pick`, `login --use`) in the shell to the profile it switched away
 /// from, as `cd` sets OLDPWD: `ssox use -` switches back to it.
 pub const PREVIOUS_PROFILE_VAR: &str = "SSOX_PREVIOUS_PROFILE";
+
+/// The variables a `.ssox.toml` may change (the profile pair, then the region pair); what the
+/// shell had in each before is kept in `SSOX_DIR_SAVED_<NAME>` while the file applies.
+pub const DIR_VARS: [&str; 4] = [
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+];
+/// The `.ssox.toml` whose values this shell has now (absolute path), its SHA-256, the profile
+/// it set, which of [`DIR_VARS`] were saved, and the last untrusted file announced.
+pub const DIR_FILE_VAR: &str = "SSOX_DIR_FILE";
+pub const DIR_HASH_VAR: &str = "SSOX_DIR_HASH";
+pub const DIR_PROFILE_VAR: &str = "SSOX_DIR_PROFILE";
+pub const DIR_SAVED_VAR: &str = "SSOX_DIR_SAVED";
+pub const DIR_SAVED_PREFIX: &str = "SSOX_DIR_SAVED_";
+pub const DIR_NOTICED_VAR: &str = "SSOX_DIR_NOTICED";
+
+/// What the directory hook keeps in the shell's environment (see [`DIR_VARS`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirEnv {
+    /// `SSOX_DIR_HOOK=0` (or `false`, `no`): the hook does nothing.
+    pub disabled: bool,
+    pub file: Option<String>,
+    pub hash: Option<String>,
+    pub profile: Option<String>,
+    /// The names listed in `SSOX_DIR_SAVED` (only [`DIR_VARS`] are kept).
+    pub saved: Vec<&'static str>,
+    /// `SSOX_DIR_SAVED_<NAME>` for each of [`DIR_VARS`]: what the shell had before.
+    pub saved_values: [Option<String>; 4],
+    /// The current values of [`DIR_VARS`].
+    pub current: [Option<String>; 4],
+    pub noticed: Option<String>,
+}
+
+impl DirEnv {
+    fn from_env() -> DirEnv {
+        let listed = var(DIR_SAVED_VAR).unwrap_or_default();
+        DirEnv {
+            disabled: matches!(
+                var("SSOX_DIR_HOOK")
+                    .as_deref()
+                    .map(str::to_ascii_lowercase)
+                    .as_deref(),
+                Some("0" | "false" | "no" | "off")
+            ),
+            file: var(DIR_FILE_VAR),
+            hash: var(DIR_HASH_VAR),
+            profile: var(DIR_PROFILE_VAR),
+            saved: DIR_VARS
+                .iter()
+                .copied()
+                .filter(|v| listed.split(' ').any(|w| w == *v))
+                .collect(),
+            saved_values: DIR_VARS.map(|v| var(&format!("{DIR_SAVED_PREFIX}{v}"))),
+            current: DIR_VARS.map(var),
+            noticed: var(DIR_NOTICED_VAR),
+        }
+    }
+}
 
 fn var(name: &str) -> Option<String> {
     env::var_os(name)
@@ -202,6 +266,8 @@ impl Settings {
             read_timeout: millis("SSOX_READ_TIMEOUT_MS"),
             command_timeout: millis("SSOX_COMMAND_TIMEOUT_MS"),
             verbose,
+            dir: DirEnv::from_env(),
+            cwd: env::current_dir().ok(),
             home,
         }
     }

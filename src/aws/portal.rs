@@ -23,6 +23,7 @@ use futures_util::stream::{self, StreamExt};
 use super::errors::RequestError;
 use super::retry::{self, ATTEMPTS};
 use super::Endpoint;
+use crate::config::ids;
 
 /// Requests in flight at once while listing roles: enough to list 1,000 accounts in seconds,
 /// few enough not to be throttled at once.
@@ -244,6 +245,15 @@ impl Portal {
                 let Some(id) = a.account_id.filter(|id| !id.is_empty()) else {
                     return Err(self.unreadable(op, "an account without an accountId"));
                 };
+                // Checked before any ListAccountRoles: the id goes into its URL.
+                if !ids::is_account_id(&id) {
+                    return Err(ListingError::Failed(format!(
+                        "{op} at {} returned the account id {}, and an account id is 12 digits; \
+                         the listing cannot be trusted",
+                        self.endpoint,
+                        ids::quoted(&id)
+                    )));
+                }
                 if seen.insert(id.clone()) {
                     accounts.push(Account {
                         name: a

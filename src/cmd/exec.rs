@@ -16,7 +16,7 @@ use crate::child;
 use crate::cli::ExecArgs;
 use crate::config::Config;
 use crate::profiles::load_config_chain;
-use crate::serve::{self, Log, Options, Provider, Server, Token};
+use crate::serve::{self, Log, Options, Provider, Scope, Server, Token};
 use crate::session;
 use crate::settings::{Settings, EXEC_PROFILE_VAR};
 
@@ -71,7 +71,7 @@ pub fn run(args: ExecArgs, settings: &Settings) -> Result<()> {
     child::run(&mut cmd, &program)
 }
 
-/// Start a private server for `name` (127.0.0.1, a free port, a random token) that lives as long
+/// Start a private server for `name` and no other profile (127.0.0.1, a free port, a random token) that lives as long
 /// as ssox, and the child's environment pointing at it. The first credentials are fetched
 /// before, so a profile that needs a login fails here, before CMD starts.
 fn served_env(config: &Config, name: &str, settings: &Settings) -> Result<ChildEnv> {
@@ -84,7 +84,8 @@ fn served_env(config: &Config, name: &str, settings: &Settings) -> Result<ChildE
         bind: serve::LOOPBACK,
         port: 0,
         token: Token::random()?,
-        default_profile: Some(name.to_string()),
+        // The child gets this profile and no other.
+        scope: Scope::Only(name.to_string()),
         log: Log::Verbose,
     };
     let server = Server::bind(opts, provider)?;

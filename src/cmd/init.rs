@@ -28,12 +28,14 @@ pub fn run(args: InitArgs, settings: &Settings) -> Result<()> {
         &args.cmd,
         &aliases,
         clap.as_deref(),
+        !args.no_dir_hook,
     )?)
 }
 
 /// Profile names for `--aliases`. A shell's startup file must not break because of the config:
 /// no config file means no aliases; any other problem is a warning on stderr.
 fn profile_names(settings: &Settings) -> Vec<String> {
+    crate::profiles::quiet();
     match load_config(settings) {
         Ok(config) => config.profiles.keys().cloned().collect(),
         Err(e) => {

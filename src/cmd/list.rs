@@ -32,7 +32,12 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
     let now = super::now();
     if !args.names {
-        for p in config.problems.iter().chain(&config.typos()) {
+        for p in config
+            .problems
+            .iter()
+            .chain(&config.typos())
+            .chain(&config.warnings)
+        {
             warn(&p.0);
         }
     }

@@ -2,12 +2,16 @@
 //! for tokens, `profiles` for the rows, `switch`, `shell`, `ui`, `aws`); no file here imports
 //! another command's file. Must not parse config text, draw menus or touch tokio/the SDK.
 
+mod allow;
 mod completions;
 mod configure;
 mod console;
 mod creds;
+mod deny;
 mod doctor;
 mod exec;
+mod here;
+mod hook;
 mod init;
 mod list;
 mod login;
@@ -44,6 +48,10 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Configure(a) => configure::run(a, settings),
         Command::Sync(a) => sync::run(a, settings),
         Command::Doctor(a) => doctor::run(a, settings),
+        Command::Allow(a) => allow::run(a, settings),
+        Command::Deny(a) => deny::run(a, settings),
+        Command::Here(a) => here::run(a, settings),
+        Command::Hook(a) => hook::run(a, settings),
     }
 }
 

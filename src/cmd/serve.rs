@@ -10,7 +10,7 @@ use anyhow::Result;
 use crate::cli::ServeArgs;
 use crate::output::{detach_stdout, print_stdout};
 use crate::profiles::load_config_for;
-use crate::serve::{env, Log, Options, Provider, Server, Stop, Token};
+use crate::serve::{env, Log, Options, Provider, Scope, Server, Stop, Token};
 use crate::session;
 use crate::settings::Settings;
 use crate::shell::Shell;
@@ -34,11 +34,19 @@ pub fn run(args: ServeArgs, settings: &Settings) -> Result<()> {
     // From here on a stop signal waits for the server (before any thread starts: they inherit
     // the blocked signals), even one sent as soon as the variables are printed.
     let stop = Stop::on_signals()?;
+    // --profile: that profile only; else any, `/` the active one.
+    let only = args.profile.is_some();
     let opts = Options {
         bind: args.bind,
         port: args.port.unwrap_or(0),
         token,
-        default_profile: Some(name.clone()),
+        scope: if only {
+            Scope::Only(name.clone())
+        } else {
+            Scope::Any {
+                default: Some(name.clone()),
+            }
+        },
         log: Log::Stderr,
     };
     let server = Server::bind(opts, Arc::new(Provider::for_settings(settings.clone())))?;
@@ -63,7 +71,12 @@ pub fn run(args: ServeArgs, settings: &Settings) -> Result<()> {
     if !args.bind.is_loopback() {
         warn("listening beyond this machine: whoever can reach the port and has the token gets the credentials");
     }
-    eprintln!("ssox: serving {name} at {uri} (any profile at /profiles/NAME); Ctrl-C stops");
+    let others = if only {
+        "no other profile"
+    } else {
+        "any profile at /profiles/NAME"
+    };
+    eprintln!("ssox: serving {name} at {uri} ({others}); Ctrl-C stops");
     // Whoever reads stdout sees its end now, with everything above said.
     detach_stdout()?;
     server.run_until(&stop)?;

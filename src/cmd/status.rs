@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use crate::cache::{self, TokenState};
 use crate::cli::StatusArgs;
+use crate::dirfile::resolve;
 use crate::output::{columns, print_stdout};
 use crate::profiles::{load_config, load_config_for};
 use crate::session;
@@ -42,7 +43,8 @@ pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
         for w in &report.warnings {
             warn(w);
         }
-        print_stdout(&text(&report, checks.as_deref()))?;
+        let source = resolve::source_of_active(settings);
+        print_stdout(&text(&report, checks.as_deref(), source.as_deref()))?;
     }
     checked(&report, checks.as_deref())
 }
@@ -101,10 +103,15 @@ pub fn prompt_line(settings: &Settings, now: OffsetDateTime) -> String {
             None => format!("exec:{name}\n"),
         };
     }
-    let Some(name) = settings.active_profile() else {
+    let Some(active) = settings.active_profile() else {
         return String::new();
     };
-    let state = load_config_for(settings, name)
+    let name = match resolve::source_of_active(settings) {
+        Some(file) => format!("{active} ({file})"),
+        None => active.to_string(),
+    };
+    crate::profiles::quiet();
+    let state = load_config_for(settings, active)
         .ok()
         .and_then(|config| active_token(&config, settings, now));
     match state {
@@ -125,12 +132,13 @@ fn short(left: Duration) -> String {
     }
 }
 
-/// The text report: the active profile, then a table of the sessions.
-fn text(report: &Report, checks: Option<&[Check]>) -> String {
+/// The text report: the active profile (and the `.ssox.toml` it came from, `dir_file`), then a
+/// table of the sessions.
+fn text(report: &Report, checks: Option<&[Check]>, dir_file: Option<&str>) -> String {
     let mut out = String::new();
     match (&report.profile, report.profile_source) {
         (Some(p), Some(src)) => {
-            let _ = write!(out, "profile: {p} (from {src})");
+            let _ = write!(out, "profile: {p} (from {})", dir_file.unwrap_or(src));
             if let Some(s) = &report.profile_session {
                 let state = report
                     .sessions

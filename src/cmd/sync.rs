@@ -17,6 +17,7 @@ pub fn run(args: SyncArgs, settings: &Settings) -> Result<()> {
             template: args.name,
             region: args.region,
             prune: args.prune,
+            rename: args.rename,
             dry_run: args.dry_run,
             yes: args.yes,
         },

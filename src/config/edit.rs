@@ -24,6 +24,7 @@
 
 use std::collections::HashMap;
 
+mod inspect;
 mod lines;
 
 use super::{ini, Config, ConfigError, FileId};
@@ -32,6 +33,7 @@ use lines::{
 };
 use lines::{Block, Kind, Line};
 
+pub use inspect::SectionLines;
 pub use lines::value_round_trips;
 
 /// A section the editor can find and write, named as the parser names it.
@@ -114,14 +116,16 @@ impl ConfigDoc {
     pub fn parse(text: &str, path: &str) -> Result<ConfigDoc, ConfigError> {
         check_line_ends(text, path)?;
         let cfg = Config::parse(text, None, path.to_string(), String::new());
-        if let Some(first) = cfg.problems.first() {
+        // Lines the AWS CLI refuses the whole file for come first: they are the worst.
+        let problems: Vec<&ConfigError> = cfg.refused.iter().chain(&cfg.problems).collect();
+        if let Some(first) = problems.first() {
             let mut message = first.0.clone();
-            for p in cfg.problems.iter().skip(1).take(2) {
+            for p in problems.iter().skip(1).take(2) {
                 message.push('\n');
                 message.push_str(&p.0);
             }
-            if cfg.problems.len() > 3 {
-                message.push_str(&format!("\n(and {} more)", cfg.problems.len() - 3));
+            if problems.len() > 3 {
+                message.push_str(&format!("\n(and {} more)", problems.len() - 3));
             }
             message.push_str(&format!(
                 "\nssox does not rewrite {path} while it has problems: fix them and run again"
@@ -147,7 +151,8 @@ impl ConfigDoc {
                 ini::Event::SubKey { line, .. } | ini::Event::Continuation { line, .. } => {
                     (line, Kind::Inner)
                 }
-                ini::Event::Error(e) => {
+                ini::Event::InlineComment { .. } => continue,
+                ini::Event::Error(e) | ini::Event::Refused(e) => {
                     return Err(err(format!("{path}:{}: {}", e.line, e.message)));
                 }
             };

@@ -50,7 +50,16 @@ pub enum Event<'a> {
         text: &'a str,
         line: usize,
     },
+    /// The `Key` or `SubKey` just given had an inline comment, which was removed from its value
+    /// (botocore keeps it: docs/compat.md#config-files). `key` as written.
+    InlineComment {
+        key: &'a str,
+        line: usize,
+    },
     Error(LineError),
+    /// A line that makes botocore refuse the whole file (`ConfigParseError`): an indented line
+    /// without `=` in the block under `key =` (botocore's `_parse_nested`). Never part of a value.
+    Refused(LineError),
 }
 
 /// Trim spaces and tabs from both ends.
@@ -222,12 +231,31 @@ impl<'a> Events<'a> {
         }
     }
 
+    /// An indented line without `=` under `key =`: botocore reads the block as `sub = value`
+    /// lines and refuses the whole file (`ConfigParseError`), so it is never taken as the value.
     fn block_error(&self) -> Event<'a> {
-        self.error(format!(
-            "this line in the block under `{}` is not a `key = value` line; \
-             fix it, or start it with `#` to make it a comment",
-            self.last_key
-        ))
+        let key = self.last_key;
+        Event::Refused(LineError {
+            line: self.line,
+            message: format!(
+                "this line in the block under `{key} =` is not a `sub = value` line, so the AWS \
+                 CLI and the SDKs cannot read this file at all (botocore: ConfigParseError) and \
+                 ssox ignores the line; write the value on the key's line (`{key} = VALUE`), or \
+                 start the line with `#` to make it a comment"
+            ),
+        })
+    }
+
+    /// The event for a key line, after which an `InlineComment` follows when `uncommented`
+    /// removed one.
+    #[inline(always)]
+    fn with_comment(&mut self, event: Event<'a>, whole: &str, value: &str) -> Event<'a> {
+        if whole.len() != value.len() {
+            if let Event::Key { name, line, .. } | Event::SubKey { name, line, .. } = event {
+                self.pending = Some(Event::InlineComment { key: name, line });
+            }
+        }
+        event
     }
 
     /// What the line `raw` (the last one read) is, given the lines before it; moves the state on.
@@ -260,20 +288,19 @@ impl<'a> Events<'a> {
                     });
                 }
                 State::AfterEmpty | State::InBlock => {
-                    return Some(match split_key(self.uncommented(trimmed)) {
+                    let text = self.uncommented(trimmed);
+                    return Some(match split_key(text) {
                         Ok((name, value)) => {
                             self.state = State::InBlock;
-                            Event::SubKey { name, value, line }
+                            let event = Event::SubKey { name, value, line };
+                            self.with_comment(event, trimmed, text)
                         }
-                        // `credential_process =` followed by an indented command: a value.
-                        Err(_) if self.state == State::AfterEmpty => {
-                            self.state = State::AfterScalar;
-                            Event::Continuation {
-                                text: trimmed,
-                                line,
-                            }
+                        // `credential_process =` followed by an indented command: botocore
+                        // refuses the file; the rest of the block is still read as a block.
+                        Err(_) => {
+                            self.state = State::InBlock;
+                            self.block_error()
                         }
-                        Err(_) => self.block_error(),
                     });
                 }
                 State::Skipping => return None,
@@ -307,7 +334,8 @@ impl<'a> Events<'a> {
             }
             _ => {}
         }
-        Some(match split_key(self.uncommented(trimmed)) {
+        let text = self.uncommented(trimmed);
+        Some(match split_key(text) {
             Ok((name, value)) => {
                 self.state = if value.is_empty() {
                     State::AfterEmpty
@@ -315,7 +343,7 @@ impl<'a> Events<'a> {
                     State::AfterScalar
                 };
                 self.last_key = name;
-                Event::Key { name, value, line }
+                self.with_comment(Event::Key { name, value, line }, trimmed, text)
             }
             Err(message) => {
                 self.state = State::InSection;

@@ -276,6 +276,21 @@ impl Keys {
             .map(|it| self.store.key_bytes(it))
     }
 
+    /// `scalar_names`, each with where its value was written.
+    pub(super) fn scalar_sources(&self) -> impl Iterator<Item = (&[u8], Source)> {
+        self.items()
+            .iter()
+            .filter(|it| !it.nested && it.value.0 != it.value.1)
+            .map(|it| (self.store.key_bytes(it), it.source))
+    }
+
+    /// Every key set to a scalar (a nested block's value is `None`), in first-set order.
+    pub fn scalars(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.items()
+            .iter()
+            .map(|it| (self.text(it.key), (!it.nested).then(|| self.text(it.value))))
+    }
+
     pub fn len(&self) -> usize {
         self.end - self.start
     }

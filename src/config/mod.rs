@@ -3,12 +3,15 @@
 //! (`Config::parse`, in `parse.rs`); `load` is the only I/O here, through `fsutil`'s bounded
 //! reads. Must not touch the network, the token cache or the terminal.
 //!
+//! `creds.rs` checks a profile's keys as botocore's providers take them,
 //! `ini.rs` tokenizes lines, `sections.rs` says what a header names, `parse.rs` turns sections
 //! into this model, `keys.rs` stores the keys of one parse, `targets.rs` resolves logins, roles
 //! and endpoints, `suggest.rs` says "did you mean", `known_keys.rs` knows the settings the AWS
 //! tools read, `typos.rs` reports near misses of them, `edit.rs` rewrites the file.
 
+mod creds;
 pub mod edit;
+pub mod ids;
 pub mod ini;
 mod keys;
 mod known_keys;
@@ -112,6 +115,20 @@ pub struct Config {
     pub services: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     /// Lines and sections that could not be used, worded for the user.
     pub problems: Vec<ConfigError>,
+    /// Lines for which the AWS CLI refuses the whole file (botocore's `ConfigParseError`) while
+    /// ssox reads past them, worded for the user (`doctor` fails on them; the editor refuses
+    /// such a file, as one with problems).
+    pub refused: Vec<ConfigError>,
+    /// A file that starts with a UTF-8 byte order mark: ssox reads past it (and its editor keeps
+    /// it), the AWS CLI cannot read the file at all. One message per file.
+    pub bom: Vec<ConfigError>,
+    /// The keys of the `[DEFAULT]` sections, one `Keys` per file that has any (their keys are
+    /// in every section of that file too, where the section does not set them).
+    pub defaults: Vec<Keys>,
+    /// Where the AWS CLI reads the files differently from how ssox shows them (an inline comment
+    /// it takes as part of the value, static keys it never uses beside a credential_process),
+    /// worded for the user. Not problems: the file reads the same in ssox, so it is still edited.
+    pub warnings: Vec<ConfigError>,
     /// Config-file sections that are not profiles, sessions or services (`[dev]`, `[Profile x]`,
     /// `[profile a b]`, `[plugins]`): header as written and where.
     pub ignored_sections: Vec<(String, Source)>,
@@ -155,39 +172,66 @@ impl SsoSession {
 }
 
 impl ProfileKind {
-    /// The provider the SDKs would pick, in botocore's order: web identity, assume role, SSO,
-    /// static keys, credential_process. One pass over the keys (this runs for every profile).
+    /// The provider botocore picks for a profile: web identity, assume role, SSO, keys in the
+    /// credentials file, credential_process, keys in the config file
+    /// (`botocore.credentials.create_credential_resolver`; docs/compat.md#credential-providers).
+    /// A profile with only one of the two keys is `Static` (and broken: `Config::static_keys`).
+    /// One pass over the keys (this runs for every profile).
     fn of(keys: &Keys) -> ProfileKind {
+        Self::of_keys(keys, true)
+    }
+
+    /// `of`, with `role_arn` passed over unless it comes with a web identity (`with_role` false):
+    /// what botocore's profile providers give for a source profile that holds keys.
+    fn of_keys(keys: &Keys, with_role: bool) -> ProfileKind {
         const WEB: u8 = 1;
         const ROLE: u8 = 2;
         const SSO: u8 = 4;
-        const STATIC: u8 = 8;
+        const CREDS_FILE_KEY: u8 = 8;
         const PROCESS: u8 = 16;
+        const KEYS: u8 = 32;
         let mut seen = 0u8;
-        for key in keys.scalar_names() {
+        for (key, source) in keys.scalar_sources() {
             seen |= match key {
                 b"web_identity_token_file" => WEB,
                 b"role_arn" => ROLE,
                 b"sso_session" | b"sso_start_url" | b"sso_region" | b"sso_account_id"
                 | b"sso_role_name" => SSO,
-                b"aws_access_key_id" => STATIC,
+                b"aws_access_key_id" if source.file == FileId::Credentials => CREDS_FILE_KEY | KEYS,
+                b"aws_access_key_id" | b"aws_secret_access_key" => KEYS,
                 b"credential_process" => PROCESS,
                 _ => 0,
             };
         }
         if seen & WEB != 0 {
             ProfileKind::WebIdentity
-        } else if seen & ROLE != 0 {
+        } else if seen & ROLE != 0 && with_role {
             ProfileKind::AssumeRole
         } else if seen & SSO != 0 {
             ProfileKind::Sso
-        } else if seen & STATIC != 0 {
+        } else if seen & CREDS_FILE_KEY != 0 {
             ProfileKind::Static
         } else if seen & PROCESS != 0 {
             ProfileKind::Process
+        } else if seen & KEYS != 0 {
+            ProfileKind::Static
         } else {
             ProfileKind::Config
         }
+    }
+}
+
+impl Profile {
+    /// The provider botocore picks for this profile as another's `source_profile` when it
+    /// holds keys: its own kind, but a `role_arn` beside the keys is passed over
+    /// (`AssumeRoleProvider._resolve_credentials_from_profile`).
+    pub fn kind_as_source(&self) -> ProfileKind {
+        ProfileKind::of_keys(&self.keys, false)
+    }
+
+    /// Whether it sets either static key (botocore's `_has_static_credentials`).
+    pub fn has_keys(&self) -> bool {
+        self.get("aws_access_key_id").is_some() || self.get("aws_secret_access_key").is_some()
     }
 }
 

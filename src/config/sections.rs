@@ -13,6 +13,9 @@ pub(super) enum SectionKind<'t> {
     BareDefault,
     Session(String),
     Services(String),
+    /// `[DEFAULT]`: Python's configparser lays its keys under every section of the same file,
+    /// and so does botocore (docs/compat.md#config-files).
+    Defaults,
     /// Not ours (`[plugins]`, a bare `[name]`) or unusable (already reported).
     Ignored,
 }

@@ -65,9 +65,19 @@ fn split_scopes(s: &str) -> Vec<String> {
 impl Config {
     /// The login an sso-session needs.
     pub fn session_login(&self, name: &str) -> Result<LoginTarget, ConfigError> {
+        self.session_login_from(name, None)
+    }
+
+    /// `session_login`, with the `sso_region` a profile sets for a session that has none
+    /// (botocore's `SSOProvider` merges the profile's keys with its session's).
+    fn session_login_from(
+        &self,
+        name: &str,
+        profile_region: Option<&str>,
+    ) -> Result<LoginTarget, ConfigError> {
         let s = self.session(name)?;
         let start_url = s.get("sso_start_url");
-        let region = s.get("sso_region");
+        let region = s.get("sso_region").or(profile_region);
         let (Some(start_url), Some(region)) = (start_url, region) else {
             let missing = missing(&[
                 ("sso_start_url", start_url.is_none()),
@@ -115,7 +125,7 @@ impl Config {
                     key_at("sso_session")
                 )));
             }
-            let login = self.session_login(session)?;
+            let login = self.session_login_from(session, profile.get("sso_region"))?;
             for (key, ours) in [
                 ("sso_start_url", &login.start_url),
                 ("sso_region", &login.region),
@@ -169,6 +179,18 @@ impl Config {
             region: region.to_string(),
             scopes: None,
         })
+    }
+
+    /// The `sso_region` a profile sets for an sso-session that has none, and the session:
+    /// ssox uses it, but botocore's token provider reads the session alone and refuses
+    /// (docs/compat.md#config-files).
+    pub fn region_outside_session<'p>(&self, profile: &'p Profile) -> Option<(&'p str, &str)> {
+        let session = profile.get("sso_session")?;
+        let region = profile.get("sso_region")?;
+        let s = self.sessions.get(session)?;
+        s.get("sso_region")
+            .is_none()
+            .then_some((region, s.name.as_str()))
     }
 
     /// The SSO role a profile assumes.

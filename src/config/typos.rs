@@ -44,9 +44,15 @@ impl Config {
                 found.push((*src, message));
             }
         }
+        for d in &self.defaults {
+            for t in key_typos(d) {
+                found.push((t.source, key_message(&t, "[DEFAULT]")));
+            }
+        }
         for p in self.profiles.values() {
             let told = login_reports(p);
-            for t in key_typos(&p.keys).filter(|t| !told.contains(&t.meant)) {
+            let own = key_typos(&p.keys).filter(|t| !self.in_defaults(t.source));
+            for t in own.filter(|t| !told.contains(&t.meant)) {
                 found.push((
                     t.source,
                     key_message(&t, &profile_section(p, t.source.file)),
@@ -54,7 +60,7 @@ impl Config {
             }
         }
         for s in self.sessions.values() {
-            for t in key_typos(&s.keys) {
+            for t in key_typos(&s.keys).filter(|t| !self.in_defaults(t.source)) {
                 found.push((t.source, key_message(&t, &s.section())));
             }
         }
@@ -77,10 +83,19 @@ impl Config {
             .iter()
             .filter(|t| !told.contains(&t.meant))
             .map(|t| {
-                let section = profile_section(p, t.source.file);
+                let section = if self.in_defaults(t.source) {
+                    "[DEFAULT]".to_string()
+                } else {
+                    profile_section(p, t.source.file)
+                };
                 format!("{}: {}", self.at(t.source), key_message(t, &section))
             })
             .collect();
+        if p.kind == ProfileKind::Static {
+            if let Some(e) = self.static_keys_problem(p) {
+                out.push(format!("{e} (switched anyway)"));
+            }
+        }
         if p.kind == ProfileKind::Sso {
             let mut role = role_missing(p);
             role.retain(|k| !typos.iter().any(|t| t.meant == *k));
@@ -93,6 +108,15 @@ impl Config {
             }
         }
         out
+    }
+}
+
+impl Config {
+    /// Whether a key was written in a `[DEFAULT]` section (and so is in every section).
+    fn in_defaults(&self, source: Source) -> bool {
+        self.defaults
+            .iter()
+            .any(|d| d.entries().any(|(_, _, _, s)| s == source))
     }
 }
 

@@ -47,6 +47,8 @@ pub fn config(settings: &Settings, lines: &mut Vec<Line>) -> Option<Config> {
     if !exists && !credentials {
         return None;
     }
+    // Its own lines say what makes the AWS CLI refuse a file.
+    profiles::quiet();
     let config = match load_config(settings) {
         Ok(c) => c,
         Err(e) => {
@@ -69,7 +71,16 @@ pub fn config(settings: &Settings, lines: &mut Vec<Line>) -> Option<Config> {
             ),
         ));
     }
-    for p in config.problems.iter().chain(&config.typos()) {
+    // What makes the AWS CLI refuse a whole file fails; the rest is a warning.
+    for p in config.bom.iter().chain(&config.refused) {
+        lines.push(Line::fail("config", p.0.clone(), ""));
+    }
+    for p in config
+        .problems
+        .iter()
+        .chain(&config.typos())
+        .chain(&config.warnings)
+    {
         lines.push(Line::warn("config", p.0.clone(), ""));
     }
     Some(config)
@@ -89,6 +100,22 @@ pub fn profiles(config: &Config, settings: &Settings, now: OffsetDateTime, lines
         let Some(p) = config.profiles.get(row.name) else {
             continue;
         };
+        if let Some((region, session)) = config.region_outside_session(p) {
+            lines.push(Line::warn(
+                topic.clone(),
+                format!(
+                    "sets sso_region = {region} ({}) while its sso-session {session:?} has none: \
+                     ssox uses it, but the AWS CLI and the SDKs read sso_region from the \
+                     sso-session and refuse the profile",
+                    config.at(p.line("sso_region").unwrap_or(p.source))
+                ),
+                format!(
+                    "move `sso_region = {region}` from {} into [sso-session {}]",
+                    p.section(),
+                    crate::config::ini::quote_name(session)
+                ),
+            ));
+        }
         if p.kind == ProfileKind::Sso {
             if let Err(e) = config.role_target(p) {
                 broken += 1;

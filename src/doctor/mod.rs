@@ -1,9 +1,10 @@
 //! `ssox doctor`: every check a user would otherwise run by hand, as lines of `ok`, `warn` or
 //! `fail` with the fix: the config files (`files`), each session's token (`files`), the
-//! environment (`env`), the shell integration and old aliases (`shell`), the browser
+//! environment (`env`), the `.ssox.toml` that applies here (`dir`), the shell integration and old aliases (`shell`), the browser
 //! (`shell`), and with `--network` the clock and each token against the SSO portal (`network`,
 //! the only part that reaches `aws`). The checks return lines; printing is the command's.
 
+mod dir;
 mod env;
 mod files;
 mod network;
@@ -81,6 +82,7 @@ pub fn check(settings: &Settings, network: bool, now: OffsetDateTime) -> Vec<Lin
         files::sessions(config, settings, now, &mut lines);
     }
     env::check(config.as_ref(), settings, &mut lines);
+    dir::check(settings, &mut lines);
     shell::integration(settings, &mut lines);
     shell::aliases(config.as_ref(), settings, &mut lines);
     shell::browser(settings, &mut lines);

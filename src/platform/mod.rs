@@ -1,7 +1,7 @@
 //! The only OS-specific code of ssox, behind one small interface with a `unix` and a `windows`
-//! side: file modes, FIFOs and non-blocking opens, lock-file opens and identity, the home
-//! directory, stdout's detachment, signals around a child (`exec`), the stop signals and wake-up
-//! of `serve`, and the terminal (raw mode, resize wake-ups, the controlling terminal). Nothing
+//! side: file modes, owners, links and identity, Linux read leases, FIFOs and non-blocking
+//! opens, lock-file opens, the home directory, stdout's detachment, signals around a child
+//! (`exec`), the stop signals and wake-up of `serve`, and the terminal (raw mode, resize wake-ups, the controlling terminal). Nothing
 //! else in `src/` names `libc`, `rustix`, `windows-sys`, `std::os::unix` or `std::os::fd`. Knows
 //! nothing about AWS, config or what is drawn.
 //!
@@ -20,8 +20,9 @@ mod windows;
 use windows as os;
 
 pub use os::{
-    detach_stdout, home_dir, is_executable, lock_file_options, mode, open_nonblocking, private_dir,
-    same_file, set_mode, special_kind, DEFAULT_SHELL,
+    current_uid, detach_stdout, home_dir, identity, is_executable, lease_held, lease_take, links,
+    lock_file_options, mode, open_nonblocking, owner, private_dir, same_file, set_mode, set_owner,
+    special_kind, DEFAULT_SHELL,
 };
 
 /// Signals around a child that runs in ssox's place (`ssox exec`).
@@ -31,7 +32,7 @@ pub mod child {
 
 /// How `ssox serve` is told to stop, and how its accept loop wakes up for it.
 pub mod stop {
-    pub use super::os::stop::{on_stop_signals, wait_readable, wake_pair, WakeSocket};
+    pub use super::os::stop::{on_stop_signals, wait_readable, wake_pair, Pollable, WakeSocket};
 }
 
 /// The terminal menus and prompts read keys from.

@@ -43,7 +43,7 @@ fn the_json_array_is_laid_out_as_serde_jsons_pretty_printer_does() {
             name: "blog \"admin\"",
             kind: "sso",
             account: Some("111111111111"),
-            account_name: Some("Blog\\Prod"),
+            account_name: Some("Blog\\Prod".into()),
             role: Some("Admin"),
             region: None,
             named_session: None,

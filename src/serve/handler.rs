@@ -1,6 +1,7 @@
-//! One request of `ssox serve` answered: the bearer token checked first (401, nothing more said),
-//! then the method (GET) and the route (`/` for the default profile, `/profiles/NAME`), then the
-//! profile's credentials as the container credential provider's JSON (botocore's
+//! One request of `ssox serve` answered: the `Host` checked first (421 unless it names the
+//! server's address, see `host`), then the bearer token (401, nothing more said), then the method
+//! (GET), the route (`/` for the default profile, `/profiles/NAME`) and the server's scope (404
+//! for a profile it does not serve, never looked up), then the profile's credentials as the container credential provider's JSON (botocore's
 //! `ContainerProvider` reads `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration` and
 //! `AccountId`), or the failure's status with a one-line JSON message. Also the request's log
 //! line: time, status, profile and a short detail, never a secret.
@@ -8,16 +9,19 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
+use std::net::SocketAddr;
+
 use super::http::{Request, Response};
 use super::provider::{Failure, Provider};
 use super::token::Token;
+use super::{host, Scope};
 use crate::cache::format_timestamp;
 
 /// What a request is answered with.
 pub struct Ctx<'a> {
     pub token: &'a Token,
-    /// The profile `/` serves (`--profile`, else the active one), if any.
-    pub default_profile: Option<&'a str>,
+    /// The profiles served, and the one `/` serves.
+    pub scope: &'a Scope,
     pub provider: &'a Provider,
 }
 
@@ -44,24 +48,42 @@ impl Outcome {
     }
 }
 
-/// The answer to `req` at `now`.
-pub fn answer(req: &Request, ctx: &Ctx, now: OffsetDateTime) -> Outcome {
+/// Why `req`, which came in at `local` (the server's end of its connection), gets no
+/// credentials whatever it asks for: a `Host` that is not the server's address (421), or a
+/// missing or wrong token (401). `None`: it may ask.
+pub fn refusal(req: &Request, token: &Token, local: SocketAddr) -> Option<Outcome> {
+    if !req.host.as_deref().is_some_and(|h| host::allowed(h, local)) {
+        let f = Failure::new(
+            421,
+            "MisdirectedRequest",
+            "the Host header does not name this server's address",
+        );
+        return Some(Outcome::failed(None, f));
+    }
     let authorized = req
         .authorization
         .as_deref()
-        .is_some_and(|a| ctx.token.matches(a));
+        .is_some_and(|a| token.matches(a));
     if !authorized {
         let f = Failure::new(401, "Unauthorized", "missing or wrong Authorization header");
-        return Outcome::failed(None, f);
+        return Some(Outcome::failed(None, f));
+    }
+    None
+}
+
+/// The answer at `now` to `req`, which came in at `local`.
+pub fn answer(req: &Request, ctx: &Ctx, local: SocketAddr, now: OffsetDateTime) -> Outcome {
+    if let Some(refused) = refusal(req, ctx.token, local) {
+        return refused;
     }
     if req.method != "GET" {
         let f = Failure::new(405, "MethodNotAllowed", "only GET is served");
         return Outcome::failed(None, f);
     }
     let profile = match route(&req.path) {
-        Some(Route::Default) => match ctx.default_profile {
-            Some(p) => p.to_string(),
-            None => {
+        Some(Route::Default) => match ctx.scope {
+            Scope::Only(p) | Scope::Any { default: Some(p) } => p.clone(),
+            Scope::Any { default: None } => {
                 let f = Failure::new(
                     404,
                     "NotFound",
@@ -70,7 +92,17 @@ pub fn answer(req: &Request, ctx: &Ctx, now: OffsetDateTime) -> Outcome {
                 return Outcome::failed(None, f);
             }
         },
-        Some(Route::Profile(p)) => p,
+        Some(Route::Profile(p)) => match ctx.scope {
+            Scope::Only(only) if *only != p => {
+                let f = Failure::new(
+                    404,
+                    "ProfileNotServed",
+                    format!("this server serves only the profile {}", shown(only)),
+                );
+                return Outcome::failed(Some(p), f);
+            }
+            _ => p,
+        },
         None => {
             let f = Failure::new(404, "NotFound", "no such path; ask for /profiles/NAME");
             return Outcome::failed(None, f);
@@ -177,19 +209,33 @@ mod tests {
     }
 
     fn ask(method: &str, path: &str, auth: Option<&str>, default: Option<&str>) -> Outcome {
+        let scope = Scope::Any {
+            default: default.map(str::to_string),
+        };
+        ask_in(&scope, Some("127.0.0.1:9911"), method, path, auth)
+    }
+
+    fn ask_in(
+        scope: &Scope,
+        host: Option<&str>,
+        method: &str,
+        path: &str,
+        auth: Option<&str>,
+    ) -> Outcome {
         let token = Token::parse(TOKEN.as_bytes(), "t").unwrap();
         let provider = provider();
         let ctx = Ctx {
             token: &token,
-            default_profile: default,
+            scope,
             provider: &provider,
         };
         let req = Request {
             method: method.into(),
             path: path.into(),
             authorization: auth.map(|a| a.as_bytes().to_vec()),
+            host: host.map(|h| h.as_bytes().to_vec()),
         };
-        answer(&req, &ctx, NOW)
+        answer(&req, &ctx, "127.0.0.1:9911".parse().unwrap(), NOW)
     }
 
     fn line(o: &Outcome) -> (u16, &str, String) {
@@ -234,6 +280,58 @@ mod tests {
                 assert_eq!(line(&ask("GET", path, auth, Some("dev"))), unauthorized);
             }
             assert_eq!(line(&ask("POST", "/", auth, None)), unauthorized);
+        }
+    }
+
+    #[test]
+    fn the_host_is_checked_before_the_token() {
+        let any = Scope::Any { default: None };
+        let misdirected = (
+            421,
+            r#"{"code":"MisdirectedRequest","message":"the Host header does not name this server's address"}"#,
+            "2026-01-01T12:00:00Z 421 - the Host header does not name this server's address"
+                .to_string(),
+        );
+        for host in [None, Some("evil.example:9911"), Some("127.0.0.1:80")] {
+            for auth in [Some(TOKEN), None] {
+                let o = ask_in(&any, host, "GET", "/profiles/dev", auth);
+                assert_eq!(line(&o), misdirected, "{host:?}");
+            }
+        }
+        assert_eq!(
+            ask_in(
+                &any,
+                Some("localhost:9911"),
+                "GET",
+                "/profiles/dev",
+                Some(TOKEN)
+            )
+            .response
+            .status,
+            200
+        );
+    }
+
+    #[test]
+    fn a_server_for_one_profile_serves_no_other() {
+        let only = Scope::Only("dev".into());
+        let get = |path: &str| ask_in(&only, Some("127.0.0.1:9911"), "GET", path, Some(TOKEN));
+        assert_eq!(get("/").response.status, 200);
+        assert_eq!(get("/profiles/dev").response.status, 200);
+        for (path, name) in [
+            ("/profiles/blog%20admin", "\"blog admin\""),
+            ("/profiles/nope", "nope"),
+        ] {
+            assert_eq!(
+                line(&get(path)),
+                (
+                    404,
+                    r#"{"code":"ProfileNotServed","message":"this server serves only the profile dev"}"#,
+                    format!(
+                        "2026-01-01T12:00:00Z 404 {name} this server serves only the profile dev"
+                    )
+                )
+            );
         }
     }
 

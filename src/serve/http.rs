@@ -1,8 +1,8 @@
-//! The HTTP/1.1 side of `ssox serve`: read one request head from a connection (bounded in size;
-//! the caller bounds it in time with the socket's timeouts; `httparse` parses it) and write one
-//! answer, after which the connection closes. Knows nothing about credentials or profiles.
+//! The HTTP/1.1 side of `ssox serve`: parse one request head as its bytes come in (bounded in
+//! size; the `reception` bounds it in time; `httparse` parses it) and render one answer, after
+//! which the connection closes. Knows nothing about credentials or profiles.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
 /// The most a request head (request line and headers) may take.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -18,47 +18,26 @@ pub struct Request {
     pub path: String,
     /// The first `Authorization` header's value (surrounding spaces trimmed), as sent.
     pub authorization: Option<Vec<u8>>,
+    /// The `Host` header's value (surrounding spaces trimmed); `None` when there is none or more
+    /// than one (which one would count is ambiguous).
+    pub host: Option<Vec<u8>>,
 }
 
 /// Why no request could be read.
 #[derive(Debug)]
 pub enum ReadError {
-    /// The client closed the connection before a whole request head arrived.
-    Closed,
     /// The request head is larger than [`MAX_HEAD`] or has too many headers.
     TooLarge,
     /// Not an HTTP/1.x request.
     Malformed,
-    /// The socket failed or timed out.
-    Io(io::Error),
 }
 
-/// Read one request head from `conn` (a body, if any, is never read).
-pub fn read_request(conn: &mut impl Read) -> Result<Request, ReadError> {
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 2048];
-    loop {
-        let n = match conn.read(&mut chunk) {
-            Ok(0) => return Err(ReadError::Closed),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ReadError::Io(e)),
-        };
-        head.extend_from_slice(chunk.get(..n).unwrap_or_default());
-        if let Some(request) = parse(&head)? {
-            return Ok(request);
-        }
-        if head.len() > MAX_HEAD {
-            return Err(ReadError::TooLarge);
-        }
-    }
-}
-
-/// The request in `head`, `None` while it is incomplete.
-fn parse(head: &[u8]) -> Result<Option<Request>, ReadError> {
+/// The request in `head` (the bytes received so far), `None` while it is incomplete.
+pub fn parse(head: &[u8]) -> Result<Option<Request>, ReadError> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut req = httparse::Request::new(&mut headers);
     match req.parse(head) {
+        Ok(httparse::Status::Partial) if head.len() > MAX_HEAD => Err(ReadError::TooLarge),
         Ok(httparse::Status::Partial) => Ok(None),
         Ok(httparse::Status::Complete(len)) if len > MAX_HEAD => Err(ReadError::TooLarge),
         Ok(httparse::Status::Complete(_)) => {
@@ -69,10 +48,19 @@ fn parse(head: &[u8]) -> Result<Option<Request>, ReadError> {
                 .iter()
                 .find(|h| h.name.eq_ignore_ascii_case("authorization"))
                 .map(|h| h.value.trim_ascii().to_vec());
+            let mut hosts = req
+                .headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case("host"));
+            let host = match (hosts.next(), hosts.next()) {
+                (Some(h), None) => Some(h.value.trim_ascii().to_vec()),
+                _ => None,
+            };
             Ok(Some(Request {
                 method: req.method.unwrap_or_default().to_string(),
                 path: path.to_string(),
                 authorization,
+                host,
             }))
         }
         Err(httparse::Error::TooManyHeaders) => Err(ReadError::TooLarge),
@@ -95,6 +83,7 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
         502 => "Bad Gateway",
@@ -130,20 +119,19 @@ pub fn write_response(conn: &mut impl Write, r: &Response) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    /// A reader that hands out its bytes a few at a time, as a slow client sends them.
-    struct Trickle<'a>(&'a [u8], usize);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.1.min(self.0.len()).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
+    /// Feed `bytes` to [`parse`] `step` at a time, as a slow client sends them; `None` when
+    /// they end before a whole head.
+    fn read(bytes: &[u8], step: usize) -> Option<Result<Request, ReadError>> {
+        let mut head = Vec::new();
+        for chunk in bytes.chunks(step) {
+            head.extend_from_slice(chunk);
+            match parse(&head) {
+                Ok(None) => continue,
+                Ok(Some(r)) => return Some(Ok(r)),
+                Err(e) => return Some(Err(e)),
+            }
         }
-    }
-
-    fn read(bytes: &[u8], step: usize) -> Result<Request, ReadError> {
-        read_request(&mut Trickle(bytes, step))
+        None
     }
 
     #[test]
@@ -151,40 +139,47 @@ mod tests {
         let raw = b"GET /profiles/blog%20admin?x=1 HTTP/1.1\r\nHost: a\r\n\
                     authorization:  tok3n \r\nAuthorization: second\r\n\r\nbody";
         for step in [1, 7, 4096] {
-            let r = read(raw, step).ok().unwrap();
+            let r = read(raw, step).unwrap().ok().unwrap();
             assert!(
                 r == Request {
                     method: "GET".into(),
                     path: "/profiles/blog%20admin".into(),
                     authorization: Some(b"tok3n".to_vec()),
+                    host: Some(b"a".to_vec()),
                 },
                 "{step}"
             );
         }
-        let r = read(b"POST / HTTP/1.0\r\n\r\n", 3).ok().unwrap();
+        let r = read(b"POST / HTTP/1.0\r\n\r\n", 3).unwrap().ok().unwrap();
         assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/"));
         assert_eq!(r.authorization, None);
+        assert_eq!(r.host, None);
+        // Two Host headers name no one host.
+        let r = read(b"GET / HTTP/1.1\r\nHost: a\r\nHost:  a \r\n\r\n", 64);
+        assert_eq!(r.unwrap().ok().unwrap().host, None);
     }
 
     #[test]
     fn refuses_what_is_not_a_small_http_request() {
-        assert!(matches!(
-            read(b"GET / HTTP/1.1\r\n", 5),
-            Err(ReadError::Closed)
-        ));
-        assert!(matches!(read(b"", 5), Err(ReadError::Closed)));
+        assert!(read(b"GET / HTTP/1.1\r\n", 5).is_none());
+        assert!(read(b"", 5).is_none());
         assert!(matches!(
             read(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 64),
-            Err(ReadError::Malformed)
+            Some(Err(ReadError::Malformed))
         ));
         assert!(matches!(
             read(b"GET / SPDY/3\r\n\r\n", 64),
-            Err(ReadError::Malformed)
+            Some(Err(ReadError::Malformed))
         ));
         let long = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
+        // Too large before it is even whole: no need to wait for its end.
+        assert!(matches!(
+            read(long.as_bytes().get(..MAX_HEAD + 10).unwrap(), 4096),
+            Some(Err(ReadError::TooLarge))
+        ));
         assert!(matches!(
             read(long.as_bytes(), 4096),
-            Err(ReadError::TooLarge)
+            Some(Err(ReadError::TooLarge))
         ));
         let many = format!(
             "GET / HTTP/1.1\r\n{}\r\n",
@@ -192,7 +187,7 @@ mod tests {
         );
         assert!(matches!(
             read(many.as_bytes(), 4096),
-            Err(ReadError::TooLarge)
+            Some(Err(ReadError::TooLarge))
         ));
     }
 

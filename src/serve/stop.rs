@@ -1,6 +1,6 @@
 //! How `ssox serve` learns that it should stop: the stop signals (`platform::stop`: SIGINT,
 //! SIGTERM and SIGHUP on Unix, Ctrl-C, Ctrl-Break and closing the console on Windows) set a
-//! flag and wake the accept loop through a socket pair. Must be set up before any other thread
+//! flag and wake the reception through a socket pair. Must be set up before any other thread
 //! starts: on Unix, threads inherit the blocked signals.
 
 use std::io::Write;

@@ -1,7 +1,8 @@
 //! The bearer token of `ssox serve`: random (32 bytes of the OS's CSPRNG, as hex) or kept in a
 //! file (`--token-file`: read when it exists, else created 0600 with a new random token and no
 //! newline, so it also works as `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`), and compared in constant
-//! time. The token has no `Debug` or `Display`: it cannot reach a log line by accident. Must not
+//! time. As ssh does with a private key, a token file another user owns, or that group or others
+//! may read or write, is refused with the fix. The token has no `Debug` or `Display`: it cannot reach a log line by accident. Must not
 //! print it anywhere but the client environment the caller renders.
 
 use std::path::Path;
@@ -29,6 +30,10 @@ impl Token {
     /// there (0600, atomically) when the file does not exist. `shown` names the file in messages.
     /// Returns whether the file was created.
     pub fn from_file(path: &Path, shown: &str) -> Result<(Token, bool)> {
+        // A file that cannot be looked at: reading it says why.
+        if let Ok(meta) = std::fs::metadata(path) {
+            private(&meta, shown)?;
+        }
         match fsutil::read_limited(path, MAX_CACHE_BYTES, shown) {
             Ok(bytes) => Ok((Token::parse(&bytes, shown)?, false)),
             Err(e) if e.is_not_found() => {
@@ -74,6 +79,32 @@ impl Token {
     }
 }
 
+/// Refuse a token file that someone else could read, replace or write: one another user owns
+/// (they choose the token), or with any permission for group or others. (Windows has neither
+/// uids nor modes: the file's ACL is its folder's.)
+fn private(meta: &std::fs::Metadata, shown: &str) -> Result<()> {
+    if let (Some((uid, _)), Some(me)) =
+        (crate::platform::owner(meta), crate::platform::current_uid())
+    {
+        if uid != me {
+            bail!(
+                "{shown} belongs to another user (uid {uid}, you are {me}), who can read or \
+                 replace the token; use a token file of your own (a missing one is created)"
+            );
+        }
+    }
+    let Some(mode) = crate::platform::mode(meta) else {
+        return Ok(());
+    };
+    if mode & 0o077 != 0 {
+        bail!(
+            "{shown} can be read or written by other users (mode {mode:04o}), and its token gives \
+             out credentials; run: chmod 600 {shown}"
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +133,28 @@ mod tests {
         let (again, created) = Token::from_file(&path, "token").unwrap();
         assert!(!created);
         assert_eq!(again.expose(), t.expose());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_others_may_read_or_write_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token");
+        std::fs::write(&path, "abcdefghijklmnop").unwrap();
+        for (mode, ok) in [(0o600, true), (0o400, true), (0o640, false), (0o602, false)] {
+            crate::platform::testing::set_mode_at(&path, mode);
+            let got = Token::from_file(&path, "t");
+            assert_eq!(got.is_ok(), ok, "{mode:o}");
+            if let Err(e) = got {
+                assert_eq!(
+                    e.to_string(),
+                    format!(
+                        "t can be read or written by other users (mode {mode:04o}), and its token \
+                         gives out credentials; run: chmod 600 t"
+                    )
+                );
+            }
+        }
     }
 
     #[test]

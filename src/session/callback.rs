@@ -166,13 +166,10 @@ impl Callback {
             };
             slot.get_or_insert(v.into_owned());
         }
-        // Only the login that sent `state` may be answered; an error without any state can only
-        // stop the login (the CLI stops on any error), never hand it a code.
-        match state {
-            Some(s) if s == self.state => {}
-            Some(_) => return (400, Page::WrongState, None),
-            None if error.is_some() => {}
-            None => return (400, Page::WrongState, None),
+        // Only the login that sent `state` may be answered, whatever the answer: a code, or an
+        // error that would end the wait (anyone who finds the port could send one without it).
+        if state.as_deref() != Some(self.state.as_str()) {
+            return (400, Page::WrongState, None);
         }
         if let Some(error) = error {
             let page = if error == "access_denied" {
@@ -328,6 +325,13 @@ mod tests {
         );
         assert_eq!(
             judge("GET /oauth/callback?error=access_denied&error_description=No%20way HTTP/1.1"),
+            (400, None)
+        );
+        assert_eq!(
+            judge(
+                "GET /oauth/callback?error=access_denied&error_description=No%20way&state=st-1 \
+                 HTTP/1.1"
+            ),
             (
                 200,
                 Some(Outcome::Error {

@@ -68,7 +68,7 @@ pub fn resolve<'a>(config: &'a Config, name: &str) -> Result<Chain<'a>, ConfigEr
     let mut p = config.profile(name)?;
     if p.kind != ProfileKind::AssumeRole {
         let root = match p.kind {
-            ProfileKind::Static => Root::Static(p),
+            ProfileKind::Static => static_root(config, p)?,
             ProfileKind::Process => Root::Process(p),
             ProfileKind::WebIdentity => Root::WebIdentity(p),
             // An SSO profile, or one with no credentials: `role_target` says what it lacks.
@@ -134,10 +134,16 @@ pub fn resolve<'a>(config: &'a Config, name: &str) -> Result<Chain<'a>, ConfigEr
             )));
         }
         visited.push(source);
-        match src.kind {
-            ProfileKind::AssumeRole if !has_keys(src) => p = src,
-            ProfileKind::AssumeRole | ProfileKind::Static => break Root::Static(src),
-            ProfileKind::Config if has_keys(src) => break Root::Static(src),
+        // A source profile with keys takes botocore's profile providers, its role_arn passed
+        // over: the keys, or a credential_process that comes before config-file keys.
+        let kind = if has_keys(src) {
+            src.kind_as_source()
+        } else {
+            src.kind
+        };
+        match kind {
+            ProfileKind::AssumeRole => p = src,
+            ProfileKind::Static => break static_root(config, src)?,
             ProfileKind::Process => break Root::Process(src),
             ProfileKind::WebIdentity => break Root::WebIdentity(src),
             ProfileKind::Sso => break Root::Sso(Box::new(config.role_target(src)?)),
@@ -159,7 +165,15 @@ pub fn resolve<'a>(config: &'a Config, name: &str) -> Result<Chain<'a>, ConfigEr
 
 /// botocore's `_has_static_credentials`: either key is enough to take the keys' way.
 fn has_keys(p: &Profile) -> bool {
-    p.get("aws_access_key_id").is_some() || p.get("aws_secret_access_key").is_some()
+    p.has_keys()
+}
+
+/// A root of keys, or the error naming the key botocore finds missing.
+fn static_root<'a>(config: &Config, p: &'a Profile) -> Result<Root<'a>, ConfigError> {
+    match config.static_keys_problem(p) {
+        Some(e) => Err(e),
+        None => Ok(Root::Static(p)),
+    }
 }
 
 /// The AssumeRole arguments `p` sets (botocore's `_get_role_config`).

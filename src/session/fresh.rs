@@ -48,9 +48,11 @@ pub(super) fn refresh(
 }
 
 /// The cached token of `login` for a command that cannot ask anyone (`creds`, `exec`,
-/// `console`, `whoami`): one with 15 minutes left as it is; else a silent refresh under the
-/// session's lock (the one `login` takes), all before `deadline`; else the current token while
-/// it is still valid; else an error saying `run: ssox login`. Never opens a browser.
+/// `console`, `whoami`, `sync`, `serve`): one with 15 minutes left as it is; else a silent
+/// refresh under the session's lock (the one `login` takes), all before `deadline`; else the
+/// current token while it is still valid; else an error saying `run: ssox login`. While another
+/// ssox holds the lock (a login waiting for its browser), a still-valid token is used at once;
+/// only without one does it wait for the lock. Never opens a browser.
 pub fn fresh_token(
     config: &Config,
     login: &LoginTarget,
@@ -66,7 +68,23 @@ pub fn fresh_token(
     if !current.as_ref().is_some_and(|t| t.refreshable(now())) {
         return still_valid(settings, &path, login, current);
     }
-    let _lock = lock::acquire_until(settings, login, deadline)?;
+    // A login may hold the lock while its user takes minutes to approve it in a browser: the
+    // current token serves while it is valid, and only a command without one waits.
+    let _lock = match lock::try_acquire(settings, login)? {
+        Some(lock) => lock,
+        None => match current.as_ref().filter(|t| usable(settings, &path, t)) {
+            Some(t) => {
+                crate::verbose!(
+                    "another ssox is logging in to (or refreshing) {}; using the cached token \
+                     while it lasts (valid {})",
+                    login.short_name(),
+                    human_duration((t.expires_at - now()).unsigned_abs())
+                );
+                return Ok(t.clone());
+            }
+            None => lock::acquire_until(settings, login, deadline)?,
+        },
+    };
     // Whoever held the lock may just have refreshed it.
     let current = cached_token(&path, login);
     let Some(old) = current.as_ref().filter(|t| t.refreshable(now())) else {

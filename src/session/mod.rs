@@ -148,6 +148,7 @@ fn interactive_login(
             }
         }
     }
+    lock.waiting_for_person();
     let (new, registration) = interactive(&oidc, login, settings, opts)?;
     cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
     rejected::clear(settings, &path);

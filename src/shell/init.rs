@@ -88,10 +88,27 @@ fn parts(shell: Shell, cmd: &str) -> Result<(String, String)> {
     Ok((function.replace(CMD, cmd), completion.replace(CMD, cmd)))
 }
 
+/// The directory hook (`.ssox.toml`) for `shell`: it defines `__ssox_dir_hook` and registers it.
+fn dir_hook(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => include_str!("templates/hook/bash.sh"),
+        Shell::Zsh => include_str!("templates/hook/zsh.zsh"),
+        Shell::Fish => include_str!("templates/hook/fish.fish"),
+        Shell::PowerShell => include_str!("templates/hook/powershell.ps1"),
+        Shell::Posix => "",
+    }
+}
+
 /// The whole `ssox init` script. `cmd` must have passed [`validate_cmd`]; `aliases` are profile
 /// names (unsafe ones are skipped here); `clap` is clap_complete's script for `cmd`, or `None`
-/// for `--no-completions`.
-pub fn script(shell: Shell, cmd: &str, aliases: &[String], clap: Option<&str>) -> Result<String> {
+/// for `--no-completions`; `with_dir_hook` adds the directory hook (not `--no-dir-hook`).
+pub fn script(
+    shell: Shell,
+    cmd: &str,
+    aliases: &[String],
+    clap: Option<&str>,
+    with_dir_hook: bool,
+) -> Result<String> {
     let (function, _) = parts(shell, cmd)?;
     let mut out = String::new();
     let completions = clap.map(|c| completions(shell, cmd, c)).transpose()?;
@@ -110,6 +127,9 @@ pub fn script(shell: Shell, cmd: &str, aliases: &[String], clap: Option<&str>) -
         out.push_str(&c);
     }
     out.push_str(&alias_lines(shell, cmd, aliases));
+    if with_dir_hook {
+        out.push_str(dir_hook(shell));
+    }
     Ok(out)
 }
 
@@ -210,12 +230,14 @@ mod tests {
                 1,
                 "{t:?}"
             );
-            let s = script(t, "sx", &["blog_admin".into()], Some("# clap\n")).unwrap();
-            assert!(!s.contains("{{"), "{t:?}");
+            let bare = script(t, "sx", &["blog_admin".into()], Some("# clap\n"), false).unwrap();
             assert!(
-                s.ends_with(&alias_lines(t, "sx", &["blog_admin".into()])),
+                bare.ends_with(&alias_lines(t, "sx", &["blog_admin".into()])),
                 "{t:?}"
             );
+            let s = script(t, "sx", &["blog_admin".into()], Some("# clap\n"), true).unwrap();
+            assert!(!s.contains("{{"), "{t:?}");
+            assert_eq!(s, format!("{bare}{}", dir_hook(t)), "{t:?}");
             assert!(s.contains("# clap\n"), "{t:?}");
             assert!(s.ends_with('\n'));
         }
@@ -223,7 +245,7 @@ mod tests {
 
     #[test]
     fn function_runs_the_binary_with_command_and_evals_only_on_success() {
-        let bash = script(Shell::Bash, "sx", &[], None).unwrap();
+        let bash = script(Shell::Bash, "sx", &[], None, true).unwrap();
         assert!(bash.starts_with("# ssox shell integration for bash"));
         assert!(bash.contains("function sx {\n"));
         assert!(bash.contains("command ssox \"$@\"\n"));
@@ -233,9 +255,9 @@ mod tests {
         ));
         // --no-completions: nothing registered.
         assert!(!bash.contains("complete -F"));
-        let fish = script(Shell::Fish, "ssox", &[], None).unwrap();
+        let fish = script(Shell::Fish, "ssox", &[], None, true).unwrap();
         assert!(fish.contains("set -l __ssox_out (SSOX_SHELL=fish command ssox $__ssox_args)\n"));
-        let pwsh = script(Shell::PowerShell, "ssox", &[], None).unwrap();
+        let pwsh = script(Shell::PowerShell, "ssox", &[], None, true).unwrap();
         assert!(pwsh.contains("function global:ssox {\n"));
         assert!(pwsh.contains("if ($ssoxCode -eq 0 -and $ssoxOut) {"));
     }
@@ -291,7 +313,7 @@ mod tests {
         use clap::CommandFactory;
         let expected =
             "there is no shell integration for POSIX sh; use bash, zsh, fish or powershell";
-        let e = script(Shell::Posix, "sx", &[], None).unwrap_err();
+        let e = script(Shell::Posix, "sx", &[], None, true).unwrap_err();
         assert_eq!(e.to_string(), expected);
         let e = completions(Shell::Posix, "sx", "").unwrap_err();
         assert_eq!(e.to_string(), expected);
@@ -316,7 +338,7 @@ mod tests {
     fn powershell_using_lines_come_first() {
         let clap = "\nusing namespace System.Management.Automation\n\
                     Register-ArgumentCompleter -Native -CommandName 'sx' -ScriptBlock {\n}\n";
-        let s = script(Shell::PowerShell, "sx", &[], Some(clap)).unwrap();
+        let s = script(Shell::PowerShell, "sx", &[], Some(clap), true).unwrap();
         assert!(s.starts_with("using namespace System.Management.Automation\n# ssox shell"));
         assert_eq!(s.matches("using namespace").count(), 1);
         assert!(s.contains("$global:__ssox_clap_sx = {\n}\n"));

@@ -1,8 +1,11 @@
 //! The config file as `configure` and `sync` rewrite it: taken under ssox's lock (so that two of
 //! them never lose each other's work), read as its exact bytes (not the lossy text
-//! `config::load` gives), and written back (callers write only a changed text) only while the
-//! file still holds what was read: atomically, through a symlink to its target (dotfiles repositories link
-//! `~/.aws/config`), keeping the file's mode; a new file is 0600 in a 0700 `~/.aws`.
+//! `config::load` gives) once no other program is writing it, and written back (callers write
+//! only a changed text) only while the file still holds what was read, checked right before the
+//! rename (`fsutil::replace_checked`; docs/config-writes.md): atomically, through a symlink to
+//! its target (dotfiles repositories link `~/.aws/config`), keeping the file's mode and owner; a
+//! read-only file is refused; a file with other hard links is replaced, with a warning; a new
+//! file is 0600 in a 0700 `~/.aws`.
 //! Reads the credentials file for profile names; never writes it.
 
 use std::path::{Path, PathBuf};
@@ -11,8 +14,9 @@ use anyhow::{bail, Context, Result};
 
 use crate::config::edit::utf8;
 use crate::config::Config;
-use crate::fsutil::{self, read_limited, Lock, MAX_CONFIG_BYTES};
+use crate::fsutil::{self, read_limited, Keep, Lock, Settled, MAX_CONFIG_BYTES};
 use crate::settings::Settings;
+use crate::ui::warn;
 
 /// The mode of a config file ssox creates.
 const NEW_FILE_MODE: u32 = 0o600;
@@ -22,8 +26,8 @@ pub struct ConfigFile {
     path: PathBuf,
     /// As messages show it (`~/.aws/config`).
     pub shown: String,
-    /// `None` when the file does not exist.
-    bytes: Option<Vec<u8>>,
+    /// Its bytes as read, `None` when the file does not exist.
+    read: Option<Settled>,
     credentials: Option<String>,
     credentials_shown: String,
     _lock: Option<Lock>,
@@ -42,14 +46,20 @@ impl ConfigFile {
         Ok(file)
     }
 
-    /// Read the file without the lock (for `--dry-run`, which writes nothing).
+    /// Read the file without the lock (for `--dry-run`, which writes nothing). While another
+    /// program is writing it, wait (saying so) until it has finished, a few seconds at most.
     pub fn read(settings: &Settings) -> Result<ConfigFile> {
         let shown = settings.display_path(&settings.config_file);
         let credentials_shown = settings.display_path(&settings.credentials_file);
         let credentials = read_optional(&settings.credentials_file, &credentials_shown)?
             .map(|b| String::from_utf8_lossy(&b).into_owned());
+        let read = fsutil::read_settled(&settings.config_file, MAX_CONFIG_BYTES, &shown, || {
+            warn(&format!(
+                "waiting for another program to finish writing {shown}"
+            ))
+        })?;
         Ok(ConfigFile {
-            bytes: read_optional(&settings.config_file, &shown)?,
+            read,
             path: settings.config_file.clone(),
             shown,
             credentials,
@@ -59,14 +69,14 @@ impl ConfigFile {
     }
 
     pub fn exists(&self) -> bool {
-        self.bytes.is_some()
+        self.read.is_some()
     }
 
     /// The file's text, exactly (empty when it does not exist); not UTF-8 is an error naming the
     /// line.
     pub fn text(&self) -> Result<&str> {
         Ok(utf8(
-            self.bytes.as_deref().unwrap_or_default(),
+            self.read.as_ref().map_or(&[][..], |r| &r.bytes),
             &self.shown,
         )?)
     }
@@ -82,22 +92,71 @@ impl ConfigFile {
     }
 
     /// Replace the file's text with `text`, unless someone else changed the file since it was
-    /// read: then nothing is written and the error says to run again.
+    /// read (checked right before the rename): then nothing is written and the error says to run
+    /// again. A read-only file is refused; the owner and mode are kept.
+    /// A file with other hard links is replaced all the same, and the warning says that the other
+    /// names keep the old text.
     pub fn write(&self, text: &str) -> Result<()> {
-        if read_optional(&self.path, &self.shown)? != self.bytes {
+        let target = self.target()?;
+        let keep = self.keep(&target)?;
+        let links = std::fs::metadata(&target).map_or(1, |m| links_of(&m));
+        fsutil::replace_checked(
+            &target,
+            text.as_bytes(),
+            &keep,
+            self.read.as_ref(),
+            MAX_CONFIG_BYTES,
+            &self.shown,
+        )?;
+        if links > 1 {
+            let others = links - 1;
+            warn(&format!(
+                "{} had {others} other hard link{}: the edit replaced the file, so {} the old \
+                 text; to share a config, link it with a symlink instead (ln -sf)",
+                self.shown,
+                if others == 1 { "" } else { "s" },
+                if others == 1 {
+                    "that name keeps"
+                } else {
+                    "those names keep"
+                }
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuse, before any other work, a file that [`ConfigFile::write`] would refuse for its
+    /// permissions.
+    pub fn check_writable(&self) -> Result<()> {
+        self.keep(&self.target()?).map(|_| ())
+    }
+
+    /// What the new file keeps of `target`; an error for a read-only file (no write permission
+    /// for its owner: `chmod 444` or `u-w`), which ssox does not replace.
+    fn keep(&self, target: &Path) -> Result<Keep> {
+        let meta = match std::fs::metadata(target) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Keep {
+                    mode: NEW_FILE_MODE,
+                    owner: None,
+                })
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", self.shown)),
+        };
+        let mode = mode_of(&meta);
+        if read_only(&meta) {
             bail!(
-                "{} changed while ssox was working on it (another program wrote it); nothing was \
-                 written: run the command again",
+                "{} is read-only (mode {mode:04o}): ssox does not replace a file made read-only; \
+                 make it writable (chmod u+w {}) and run again",
+                self.shown,
                 self.shown
             );
         }
-        let target = self.target()?;
-        let mode = match std::fs::metadata(&target) {
-            Ok(meta) => mode_of(&meta),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => NEW_FILE_MODE,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", self.shown)),
-        };
-        fsutil::write_atomic(&target, text.as_bytes(), mode)
+        Ok(Keep {
+            mode,
+            owner: owner_of(&meta),
+        })
     }
 
     /// The file to replace: the path itself, or, when it is a symlink, the file it points to (so
@@ -131,6 +190,26 @@ fn read_optional(path: &Path, shown: &str) -> Result<Option<Vec<u8>>> {
 /// The file's mode, kept by the replacement (no modes on Windows: a new file's).
 fn mode_of(meta: &std::fs::Metadata) -> u32 {
     crate::platform::mode(meta).unwrap_or(NEW_FILE_MODE)
+}
+
+/// Whether the file's owner may not write it (Unix: no `u+w`).
+#[cfg(unix)]
+fn read_only(meta: &std::fs::Metadata) -> bool {
+    mode_of(meta) & 0o200 == 0
+}
+
+#[cfg(not(unix))]
+fn read_only(meta: &std::fs::Metadata) -> bool {
+    meta.permissions().readonly()
+}
+
+/// How many names the file has (hard links).
+fn links_of(meta: &std::fs::Metadata) -> u64 {
+    crate::platform::links(meta)
+}
+
+fn owner_of(meta: &std::fs::Metadata) -> Option<(u32, u32)> {
+    crate::platform::owner(meta)
 }
 
 #[cfg(test)]

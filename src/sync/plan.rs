@@ -11,7 +11,9 @@
 //! - Only profiles "owned" by this session's sync are ever changed: `sso_auto_populated = true`,
 //!   `sso_session` naming this session, defined in the config file alone. An owned profile is
 //!   updated when the account's name changed, when `region` is missing, or to the `--region`
-//!   given; it is renamed only when `--name` changes the session's remembered template. Its other
+//!   given; it is renamed to the name the rules give (`names`) when `--name` changes the
+//!   session's remembered template, or with `rename` (`sync --rename`); otherwise it keeps its
+//!   name, and one whose name differs from the rules' is reported (`Plan::outdated`). Its other
 //!   keys are kept. An owned profile whose account or role is no longer listed is stale: removed
 //!   with `prune`, otherwise left and counted.
 //! - The template is remembered as `ssox_profile_template` in the session's section (other tools
@@ -19,9 +21,11 @@
 //! - New profiles go after the session's last owned profile that stays, else at the end of the
 //!   file, sorted by name (ignoring case). A sync that changes nothing gives back the text byte for byte.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::names::{self, account_name_value, Candidate, Template};
+mod naming;
+
+use super::names::{self, account_name_value, Template};
 use crate::config::edit::{ConfigDoc, Placement, SectionId};
 use crate::config::{Config, ConfigError, FileId, Profile};
 
@@ -46,6 +50,8 @@ pub struct Request<'a> {
     /// `--region`; else the session's `sso_region`.
     pub region: Option<&'a str>,
     pub prune: bool,
+    /// Rename generated profiles to the names the rules give (`sync --rename`).
+    pub rename: bool,
 }
 
 /// One generated profile, added or removed.
@@ -77,6 +83,8 @@ pub struct Plan {
     pub stale: Vec<Entry>,
     /// Profiles of listed roles left exactly as they were (owned or hand-written).
     pub unchanged: usize,
+    /// Generated profiles that keep a name the rules no longer give: (name, the rules' name).
+    pub outdated: Vec<(String, String)>,
     /// The template used (and remembered).
     pub template: String,
     /// The config file's text after the sync.
@@ -100,6 +108,30 @@ impl Plan {
         )
     }
 
+    /// Generated profiles renamed: (old name, new name).
+    pub fn renamed(&self) -> Vec<(&str, &str)> {
+        (self.updated.iter())
+            .filter_map(|u| Some((u.renamed_from.as_deref()?, u.name.as_str())))
+            .collect()
+    }
+
+    /// What to say about generated profiles that keep names the rules no longer give, if any.
+    pub fn outdated_note(&self, session: &str) -> Option<String> {
+        let n = self.outdated.len();
+        (n > 0).then(|| {
+            let (word, verb, them) = if n == 1 {
+                ("profile", "has a name", "it")
+            } else {
+                ("profiles", "have names", "them")
+            };
+            format!(
+                "{n} generated {word} {verb} that the naming rules now find ambiguous or spell \
+                 differently: {}; to rename {them} run: ssox sync {session} --rename",
+                arrows(&self.outdated)
+            )
+        })
+    }
+
     /// What to say about stale profiles kept, if any.
     pub fn stale_note(&self) -> Option<String> {
         let n = self.stale.len();
@@ -118,6 +150,17 @@ impl Plan {
             )
         })
     }
+}
+
+/// `a → b, c → d`, at most five, then `…`.
+pub fn arrows<A: AsRef<str>, B: AsRef<str>>(pairs: &[(A, B)]) -> String {
+    let mut shown: Vec<String> = (pairs.iter().take(5))
+        .map(|(a, b)| format!("{} → {}", a.as_ref(), b.as_ref()))
+        .collect();
+    if pairs.len() > 5 {
+        shown.push("…".into());
+    }
+    shown.join(", ")
 }
 
 fn err(message: String) -> ConfigError {
@@ -154,18 +197,19 @@ fn owned(p: &Profile, session: &str) -> bool {
 
 fn check_listing(accounts: &[Account]) -> Result<(), ConfigError> {
     for a in accounts {
-        if a.id.is_empty() || !a.id.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::config::ids::is_account_id(&a.id) {
             return Err(err(format!(
-                "the portal listed an account with the id {:?}; an account id is digits only",
-                a.id
+                "the portal listed the account id {}; an account id is 12 digits",
+                crate::config::ids::quoted(&a.id)
             )));
         }
         for r in &a.roles {
             let iam = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
-            if r.is_empty() || r.len() > 128 || !r.chars().all(iam) {
+            if r.is_empty() || r.len() > 64 || !r.chars().all(iam) {
                 return Err(err(format!(
-                    "the portal listed a role named {r:?} in account {}; a role name is letters, \
-                     digits and _+=,.@-",
+                    "the portal listed a role named {} in account {}; a role name is 1 to 64 \
+                     letters, digits and _+=,.@-",
+                    crate::config::ids::quoted(r),
                     a.id
                 )));
             }
@@ -249,8 +293,9 @@ struct Work<'a> {
     listed: BTreeMap<Role<'a>, &'a str>,
     /// Listed roles that already have a profile.
     seen: BTreeSet<Role<'a>>,
-    /// Owned profiles to rename (when the template changed).
-    renames: Vec<(&'a Profile, Role<'a>)>,
+    /// The generated profile of each listed role that has one (the first, if several): the
+    /// profiles whose names this sync may change.
+    movable: BTreeMap<Role<'a>, &'a Profile>,
     /// The session's last owned profile that stays, by line: new profiles go after it.
     anchor: Option<&'a Profile>,
     /// The anchor's new name, when renamed.
@@ -259,6 +304,7 @@ struct Work<'a> {
     removed: Vec<Entry>,
     stale: Vec<Entry>,
     unchanged: usize,
+    outdated: Vec<(String, String)>,
 }
 
 impl<'a> Work<'a> {
@@ -300,9 +346,7 @@ impl<'a> Work<'a> {
                 self.unchanged += 1;
                 continue;
             }
-            if s.rename {
-                self.renames.push((p, t));
-            }
+            self.movable.entry(t).or_insert(p);
             let id = SectionId::profile(&p.name);
             let mut keys = Vec::new();
             if let Some(v) = account_name_value(account_name) {
@@ -327,71 +371,6 @@ impl<'a> Work<'a> {
             }
         }
         Ok(())
-    }
-
-    fn candidate(&self, t: Role<'a>, current: Option<&'a str>) -> Candidate<'a> {
-        Candidate {
-            account_id: t.0,
-            account_name: self.listed.get(&t).copied().unwrap_or_default(),
-            role: t.1,
-            current,
-        }
-    }
-
-    /// Rename owned profiles to what the template now gives; returns the new roles with their
-    /// names, sorted by name ignoring case.
-    fn name(
-        &mut self,
-        config: &'a Config,
-        s: &Settings,
-    ) -> Result<Vec<(String, Role<'a>)>, ConfigError> {
-        let renames: Vec<Candidate> = (self.renames.iter())
-            .map(|(p, t)| self.candidate(*t, Some(p.name.as_str())))
-            .collect();
-        let renamed: HashSet<Role> = self.renames.iter().map(|(_, t)| *t).collect();
-        let (mut new, mut others) = (Vec::new(), Vec::new());
-        for &t in self.listed.keys() {
-            if !self.seen.contains(&t) {
-                new.push(t);
-            } else if !renamed.contains(&t) {
-                others.push(self.candidate(t, None));
-            }
-        }
-        let candidates: Vec<Candidate> = (renames.iter().cloned())
-            .chain(new.iter().map(|&t| self.candidate(t, None)))
-            .collect();
-        let taken: HashSet<&str> = config.profiles.keys().map(String::as_str).collect();
-        let mut names = names::assign(&s.template, self.req.session, &candidates, &others, &taken);
-        let new_names = names.split_off(renames.len());
-        let mut updated: HashMap<String, usize> = (self.updated.iter().enumerate())
-            .map(|(i, u)| (u.name.clone(), i))
-            .collect();
-        for (c, name) in renames.iter().zip(names) {
-            let Some(old) = c.current.filter(|old| *old != name) else {
-                continue;
-            };
-            self.doc.rename_section(&SectionId::profile(old), &name)?;
-            if self.anchor.is_some_and(|a| a.name == old) {
-                self.anchor_name = Some(name.clone());
-            }
-            match updated.remove(old) {
-                Some(i) => {
-                    self.updated[i].renamed_from = Some(old.to_string());
-                    self.updated[i].name = name;
-                }
-                None => {
-                    self.unchanged -= 1;
-                    self.updated.push(Update {
-                        name,
-                        renamed_from: Some(old.to_string()),
-                        keys: Vec::new(),
-                    });
-                }
-            }
-        }
-        let mut added: Vec<(String, Role)> = new_names.into_iter().zip(new).collect();
-        added.sort_by_cached_key(|(name, _)| (name.to_lowercase(), name.clone()));
-        Ok(added)
     }
 
     /// Add the new profiles, after the anchor or at the end of the file.
@@ -441,13 +420,14 @@ pub fn plan<'a>(
             })
             .collect(),
         seen: BTreeSet::new(),
-        renames: Vec::new(),
+        movable: BTreeMap::new(),
         anchor: None,
         anchor_name: None,
         updated: Vec::new(),
         removed: Vec::new(),
         stale: Vec::new(),
         unchanged: 0,
+        outdated: Vec::new(),
     };
     let session = SectionId::session(req.session);
     work.doc
@@ -468,6 +448,7 @@ pub fn plan<'a>(
         removed: work.removed,
         stale: work.stale,
         unchanged: work.unchanged,
+        outdated: work.outdated,
         template: s.template.as_str().to_string(),
         changed: text != config_text,
         text,

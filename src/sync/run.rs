@@ -3,15 +3,18 @@
 //! progress bar on stderr past a handful of accounts), the plan, and the config file written
 //! under ssox's lock (`file`), or with `--dry-run` the diff on stdout and nothing written.
 //! Removing profiles asks first on a terminal unless `--yes`; without a terminal they are kept
-//! and the warning says how to remove them. Nothing is written unless the listing is complete.
+//! and the warning says how to remove them. Keys and comments a user added to a removed profile
+//! are named above the question, with `--dry-run` and after `--yes` (`prune`). Nothing is
+//! written unless the listing is complete.
 
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
 
 use super::file::ConfigFile;
-use super::names::Template;
-use super::{configure, diff, plan as make_plan, Account, Entry, Plan, Request};
+use super::names::{account_name_value, Template};
+use super::plan::arrows;
+use super::{configure, diff, plan as make_plan, prune, Account, Entry, Plan, Request};
 use crate::aws::endpoints::{self, Service};
 use crate::aws::portal::{Backoff, ListingError, Portal};
 use crate::cache::CachedToken;
@@ -35,6 +38,8 @@ pub struct Options {
     pub template: Option<String>,
     pub region: Option<String>,
     pub prune: bool,
+    /// Rename generated profiles to the names the rules give (asks first on a terminal).
+    pub rename: bool,
     pub dry_run: bool,
     pub yes: bool,
 }
@@ -66,6 +71,9 @@ pub fn sync(settings: &Settings, opts: &Options) -> Result<()> {
     }
     // A file that cannot be rewritten is refused before any request.
     ConfigDoc::parse(file.text()?, &file.shown)?;
+    if !opts.dry_run {
+        file.check_writable()?;
+    }
     let config = file.config()?;
     let names = chosen(&config, opts, settings)?;
     if let [name] = names.as_slice() {
@@ -265,37 +273,71 @@ fn apply(
         template: opts.template.as_deref(),
         region: opts.region.as_deref(),
         prune: opts.prune,
+        rename: opts.rename,
     };
     let mut plan = make_plan(&config, text, &req)?;
+    // Keys and comments a user added to the profiles removed go with them: say so.
+    let user_lines = prune::user_lines(text, &plan.path, &plan.removed, prune::When::Before)?;
+    let removed_lines = prune::user_lines(text, &plan.path, &plan.removed, prune::When::After)?;
     if opts.dry_run {
         print_stdout(&diff::unified(text, &plan.text, &plan.path))?;
         eprintln!("{prefix}{} (dry run: nothing written)", plan.summary());
-        if let Some(note) = plan.stale_note() {
-            warn(&note);
-        }
+        user_lines.iter().for_each(|l| warn(l));
+        notes(&plan, session);
         return Ok(());
     }
-    let mut no_terminal = false;
-    if !plan.removed.is_empty() && !opts.yes {
-        let keep = match ui::confirm(&removal_question(&plan), false) {
-            Ok(remove) => !remove,
+    // Removing and renaming ask first (on a terminal), unless --yes.
+    let mut no_terminal = (false, false);
+    let ask = |lines: &[String], question: String, flag: &mut bool, no_terminal: &mut bool| {
+        match ui::confirm_after(lines, &question, false) {
+            Ok(yes) => *flag = yes,
             Err(e) if e.is::<NoTerminal>() => {
-                no_terminal = true;
-                true
+                *no_terminal = true;
+                *flag = false;
             }
             Err(e) => return Err(e),
-        };
-        if keep {
-            req.prune = false;
-            plan = make_plan(&config, text, &req)?;
         }
+        Ok::<(), anyhow::Error>(())
+    };
+    if !plan.removed.is_empty() && !opts.yes {
+        // What a user added inside them is shown above the question.
+        let lines: Vec<String> = user_lines.iter().map(|l| format!("  {l}")).collect();
+        ask(
+            &lines,
+            removal_question(&plan),
+            &mut req.prune,
+            &mut no_terminal.0,
+        )?;
+    }
+    let renamed = plan.renamed();
+    if req.rename && !renamed.is_empty() && !opts.yes {
+        let lines: Vec<String> = (renamed.iter())
+            .map(|(old, new)| format!("  {old} → {new}"))
+            .collect();
+        ask(
+            &lines,
+            format!(
+                "Rename {} in {} as above?",
+                counted_names(renamed.len()),
+                plan.path,
+            ),
+            &mut req.rename,
+            &mut no_terminal.1,
+        )?;
+    }
+    if req.prune != opts.prune || req.rename != opts.rename {
+        plan = make_plan(&config, text, &req)?;
     }
     if plan.changed {
         file.write(&plan.text)?;
     }
+    remember_accounts(settings, session, accounts);
     drop(file);
     print_stdout(&format!("{prefix}{}\n", plan.summary()))?;
-    if no_terminal {
+    if opts.yes {
+        removed_lines.iter().for_each(|l| warn(l));
+    }
+    if no_terminal.0 {
         warn(&format!(
             "kept {}: removing asks first, and there is no terminal to ask on; to remove them \
              run: ssox sync {session} --prune --yes",
@@ -304,7 +346,47 @@ fn apply(
     } else if let Some(note) = plan.stale_note() {
         warn(&note);
     }
+    if no_terminal.1 {
+        warn(&format!(
+            "kept the names of {} ({}): renaming asks first, and there is no terminal to ask on; \
+             to rename them run: ssox sync {session} --rename --yes",
+            counted_names(plan.outdated.len()),
+            arrows(&plan.outdated)
+        ));
+    } else if let Some(note) = plan.outdated_note(session) {
+        warn(&note);
+    }
     Ok(())
+}
+
+/// The warnings about stale profiles and outdated names, as a dry run shows them.
+fn notes(plan: &Plan, session: &str) {
+    for note in [plan.stale_note(), plan.outdated_note(session)]
+        .into_iter()
+        .flatten()
+    {
+        warn(&note);
+    }
+}
+
+/// Keep the names of the accounts listed (`crate::accounts`), for `list` and `pick` to name the
+/// accounts of hand-written profiles. A failure is a warning: the sync itself is done.
+fn remember_accounts(settings: &Settings, session: &str, accounts: &[Account]) {
+    let names: Vec<(&str, String)> = (accounts.iter())
+        .filter_map(|a| Some((a.id.as_str(), account_name_value(&a.name)?)))
+        .collect();
+    let names: Vec<(&str, &str)> = names.iter().map(|(id, n)| (*id, n.as_str())).collect();
+    let path = crate::accounts::path(&settings.state_dir);
+    if let Err(e) = crate::accounts::record(&path, session, &names) {
+        warn(&format!(
+            "cannot keep the account names for list and pick: {e:#}"
+        ));
+    }
+}
+
+/// `2 generated profiles`
+fn counted_names(n: usize) -> String {
+    format!("{n} generated profile{}", if n == 1 { "" } else { "s" })
 }
 
 /// `Remove 2 generated profiles whose account or role is gone (a, b) from ~/.aws/config?`

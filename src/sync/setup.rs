@@ -32,6 +32,8 @@ pub struct Options {
 /// Run `ssox configure`.
 pub fn configure(settings: &Settings, opts: &Options) -> Result<()> {
     let asking = opts.session.is_none() || opts.start_url.is_none() || opts.region.is_none();
+    // A config ssox would not replace (read-only) is refused before the first question.
+    ConfigFile::read(settings)?.check_writable()?;
     let spec = spec(opts, asking)?;
     write(settings, &spec)?;
     let name = &spec.name;

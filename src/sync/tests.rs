@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::names::{self, account_name_value, name_part, Candidate, Template};
+use super::names::{self, account_name_value, name_part, Naming, Template};
 use super::*;
 use crate::config::edit::value_round_trips;
 use crate::config::Config;
@@ -28,6 +28,7 @@ fn req<'a>(accounts: &'a [Account]) -> Request<'a> {
         template: None,
         region: None,
         prune: false,
+        rename: false,
     }
 }
 
@@ -208,17 +209,60 @@ fn collisions_get_the_account_id_and_never_drop_a_role() {
 }
 
 #[test]
+fn a_stale_namesake_keeps_the_ids_until_it_is_removed() {
+    let text = format!(
+        "{SESSION}{REMEMBERED}\n{}\n{}",
+        generated(
+            "Sandbox-111111111111_Admin",
+            "111111111111",
+            "Admin",
+            "Sandbox"
+        ),
+        generated(
+            "Sandbox-222222222222_Admin",
+            "222222222222",
+            "Admin",
+            "Sandbox"
+        ),
+    );
+    // 222222222222 is closed: its profile stays (stale), so 111111111111 keeps its id.
+    let open = [acct("111111111111", "Sandbox", &["Admin", "ReadOnly"])];
+    let p = run(&text, &req(&open));
+    assert_eq!(p.outdated, []);
+    assert_eq!(p.added[0].name, "Sandbox-111111111111_ReadOnly");
+    assert_eq!(p.stale[0].name, "Sandbox-222222222222_Admin");
+    // Once it is removed, the id is no longer needed: the old name is reported.
+    let pruned = run(
+        &text,
+        &Request {
+            prune: true,
+            ..req(&open)
+        },
+    );
+    assert_eq!(pruned.removed[0].name, "Sandbox-222222222222_Admin");
+    assert_eq!(
+        pruned.outdated,
+        [(
+            "Sandbox-111111111111_Admin".to_string(),
+            "Sandbox_Admin".to_string()
+        )]
+    );
+    assert_eq!(pruned.added[0].name, "Sandbox_ReadOnly");
+}
+
+#[test]
 fn numeric_suffixes_when_the_id_does_not_help() {
     let t = Template::parse("{account_id}_{role_name}").unwrap();
-    let c = |role| Candidate {
-        account_id: "1",
-        account_name: "a",
-        role,
-        current: None,
-    };
-    let taken = ["1_x", "1_x-2"].into_iter().collect();
+    let fixed = [("1_x", None), ("1_x-2", None)].into_iter().collect();
     // `a.b` and `a/b` both become `a-b`.
-    let names = names::assign(&t, "corp", &[c("x"), c("a.b"), c("a/b")], &[], &taken);
+    let names = names::assign(&Naming {
+        template: &t,
+        session: "corp",
+        accounts: &[("1", "a")],
+        others: &[],
+        roles: &[("1", "x"), ("1", "a.b"), ("1", "a/b")],
+        fixed: &fixed,
+    });
     assert_eq!(names, ["1_x-3", "1_a-b", "1_a-b-2"]);
 }
 
@@ -409,16 +453,27 @@ fn bad_templates_and_listings_are_refused() {
          placeholders are {account_name}, {account_id}, {role_name} and {session}; fix it in \
          [sso-session corp], or pass --name"
     );
-    let weird = [acct("12a", "x", &["Admin"])];
+    for id in ["12a", "12345", "1234567890123", "12345678901a"] {
+        let weird = [acct(id, "x", &["Admin"])];
+        assert_eq!(
+            run_with(SESSION, None, &req(&weird)).unwrap_err(),
+            format!("the portal listed the account id \"{id}\"; an account id is 12 digits")
+        );
+    }
+    let weird = [acct("111111111111", "x", &["Ad min"])];
     assert_eq!(
         run_with(SESSION, None, &req(&weird)).unwrap_err(),
-        "the portal listed an account with the id \"12a\"; an account id is digits only"
+        "the portal listed a role named \"Ad min\" in account 111111111111; a role name is 1 \
+         to 64 letters, digits and _+=,.@-"
     );
-    let weird = [acct("1", "x", &["Ad min"])];
+    let long = [acct("111111111111", "x", &[&"R".repeat(70_000)])];
     assert_eq!(
-        run_with(SESSION, None, &req(&weird)).unwrap_err(),
-        "the portal listed a role named \"Ad min\" in account 1; a role name is letters, digits \
-         and _+=,.@-"
+        run_with(SESSION, None, &req(&long)).unwrap_err(),
+        format!(
+            "the portal listed a role named \"{}…\" (70000 characters) in account \
+             111111111111; a role name is 1 to 64 letters, digits and _+=,.@-",
+            "R".repeat(20)
+        )
     );
 }
 
@@ -473,7 +528,11 @@ fn new_profiles_go_after_the_sessions_generated_ones() {
 fn name_parts_are_shell_friendly() {
     for (value, want) in [
         ("Prod Payments (EU)", "Prod-Payments-EU"),
-        ("Büro", "B-ro"),
+        ("Büro", "Buro"),
+        ("São Paulo", "Sao-Paulo"),
+        ("東京 Prod", "Dong-Jing-Prod"),
+        ("Edge 🚀", "Edge-rocket"),
+        ("\u{e000}x\u{e000}", "x"),
         ("a--b", "a-b"),
         ("-x-", "x"),
         ("Admin.ReadOnly", "Admin-ReadOnly"),
@@ -502,6 +561,19 @@ fn account_names_are_written_so_they_read_back() {
     ] {
         assert_eq!(account_name_value(name).as_deref(), want, "{name:?}");
     }
+    // Cut at 256 characters, with a `…`; spaces and invisible characters past it do not count.
+    let max = names::ACCOUNT_NAME_MAX;
+    let a = "é".repeat(max);
+    assert_eq!(account_name_value(&a).as_deref(), Some(a.as_str()));
+    let spaced = format!("{a}  \u{202e} ");
+    assert_eq!(account_name_value(&spaced).as_deref(), Some(a.as_str()));
+    let long = format!("{a} x{}", "y".repeat(100_000));
+    assert_eq!(account_name_value(&long), Some(format!("{a}…")));
+    let b = format!("{} b", "a".repeat(max - 1));
+    assert_eq!(
+        account_name_value(&b),
+        Some(format!("{}…", "a".repeat(max - 1)))
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ pub mod tty;
 
 pub use crate::error::NoTerminal;
 pub use menu::{choose, choose_row, Row};
-pub use prompt::{confirm, prompt_text};
+pub use prompt::{confirm, confirm_after, prompt_text};
 pub use spinner::{Progress, Spinner};
 
 /// The menu and spinner under their former path, for callers not yet moved to `crate::ui::…`.

@@ -33,6 +33,16 @@ pub fn confirm(question: &str, default: bool) -> Result<bool> {
     tty.interact(&mut Confirm { question, default })
 }
 
+/// [`confirm`], with `lines` (what the question is about, one item each) shown above it on the
+/// terminal: nothing is shown when there is no terminal (`Err(NoTerminal)`).
+pub fn confirm_after(lines: &[String], question: &str, default: bool) -> Result<bool> {
+    let tty = Tty::open().ok_or(NoTerminal)?;
+    for line in lines {
+        tty.write(&format!("{}\n", printable(line)))?;
+    }
+    tty.interact(&mut Confirm { question, default })
+}
+
 /// The text question's state and drawing, independent of the terminal.
 struct TextPrompt<'a, F> {
     label: &'a str,

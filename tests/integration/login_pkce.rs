@@ -358,6 +358,21 @@ fn a_wrong_state_is_ignored_and_the_right_one_accepted() {
     assert!(answer.contains("<h1>Not this login</h1>"), "{answer}");
     let answer = get("/oauth/callback?code=stolen");
     assert!(answer.contains("<h1>Not this login</h1>"), "{answer}");
+    // A denial without the login's state (any local process or page that finds the port) or
+    // with another one does not end the login either.
+    for target in [
+        "/oauth/callback?error=access_denied",
+        "/oauth/callback?error=access_denied&error_description=gotcha",
+        "/oauth/callback?error=server_error&state=not-the-state",
+        "/oauth/callback?error=access_denied&state=",
+    ] {
+        let answer = get(target);
+        assert!(
+            answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{target}: {answer}"
+        );
+        assert!(answer.contains("<h1>Not this login</h1>"), "{answer}");
+    }
     assert!(get("/favicon.ico").starts_with("HTTP/1.1 404 Not Found\r\n"));
     std::thread::sleep(Duration::from_millis(300));
     assert!(child.try_wait().unwrap().is_none(), "still waiting");

@@ -46,6 +46,9 @@ fn man_prints_one_page_with_every_command() {
             "\"SSOX DOCTOR\"",
             "\"SSOX CONFIGURE\"",
             "\"SSOX SYNC\"",
+            "\"SSOX ALLOW\"",
+            "\"SSOX DENY\"",
+            "\"SSOX HERE\"",
             "NOTES",
             "VERSION",
         ]

@@ -59,8 +59,14 @@ fn offline_commands_build_no_runtime_and_open_no_socket() {
             stamp(expires)
         ),
     );
+    let proj = sb.write("proj/.ssox.toml", "profile = \"blog_admin\"\n");
+    let proj = proj.to_str().unwrap();
     for args in [
         &["use", "blog_admin"][..],
+        // The directory hook (what a `cd` costs), and its commands.
+        &["hook", "--shell", "bash"],
+        &["allow", proj],
+        &["here"],
         &["use", "--clear"],
         &["list"],
         &["list", "--json"],

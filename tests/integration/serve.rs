@@ -20,22 +20,30 @@ use crate::support::*;
 const ARN: &str = "arn:aws:sts::111111111111:assumed-role/AdministratorAccess/ssox-user";
 
 /// A running `ssox serve`: what it printed on stdout, and its stderr in a file.
-struct Serving {
+pub(crate) struct Serving {
     child: Child,
-    stdout: String,
+    pub(crate) stdout: String,
     log: PathBuf,
 }
 
 /// Start `ssox serve ARGS` in HOME and read its stdout to the end (ssox closes it once printed).
-fn serve(env: &Env, args: &[&str]) -> Serving {
+pub(crate) fn serve(env: &Env, args: &[&str]) -> Serving {
+    serve_as(env, None, args)
+}
+
+/// [`serve`] with `AWS_PROFILE` set to `active` (plain `ssox serve` serves any profile).
+pub(crate) fn serve_as(env: &Env, active: Option<&str>, args: &[&str]) -> Serving {
     static N: AtomicUsize = AtomicUsize::new(0);
     let log = env
         .sb
         .dir
         .path()
         .join(format!("serve-{}.log", N.fetch_add(1, Ordering::SeqCst)));
-    let mut child = env
-        .cmd()
+    let mut cmd = env.cmd();
+    if let Some(p) = active {
+        cmd.env("AWS_PROFILE", p);
+    }
+    let mut child = cmd
         .current_dir(&env.sb.home)
         .arg("serve")
         .args(args)
@@ -56,7 +64,7 @@ fn serve(env: &Env, args: &[&str]) -> Serving {
 
 impl Serving {
     /// A variable of `--print-env` output (`NAME=value`), or of shell code (`export NAME='value';`).
-    fn var(&self, name: &str) -> String {
+    pub(crate) fn var(&self, name: &str) -> String {
         self.stdout
             .lines()
             .find_map(|l| {
@@ -67,32 +75,42 @@ impl Serving {
             .unwrap_or_else(|| panic!("no {name} in {:?} ({})", self.stdout, self.log()))
     }
 
-    fn uri(&self) -> String {
+    pub(crate) fn uri(&self) -> String {
         self.var("AWS_CONTAINER_CREDENTIALS_FULL_URI")
     }
 
-    fn token(&self) -> String {
+    pub(crate) fn token(&self) -> String {
         self.var("AWS_CONTAINER_AUTHORIZATION_TOKEN")
     }
 
     /// `host:port` of the server.
-    fn place(&self) -> String {
+    pub(crate) fn place(&self) -> String {
         let uri = self.uri();
         let rest = uri.strip_prefix("http://").unwrap();
         rest.split('/').next().unwrap().to_string()
     }
 
     /// `GET path` with that `Authorization` header (none: `None`); the status and body.
-    fn get(&self, path: &str, auth: Option<&str>) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str, auth: Option<&str>) -> (u16, String) {
         get(&self.place(), path, auth)
     }
 
-    fn log(&self) -> String {
+    /// [`Serving::get`] naming `host` in the `Host` header (none: `None`).
+    pub(crate) fn get_as(
+        &self,
+        host: Option<&str>,
+        path: &str,
+        auth: Option<&str>,
+    ) -> (u16, String) {
+        request(&self.place(), host, path, auth)
+    }
+
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Send `signal` (a `kill` name) and wait for the exit; the status and the whole log.
-    fn stop(mut self, signal: &str) -> (ExitStatus, String) {
+    pub(crate) fn stop(mut self, signal: &str) -> (ExitStatus, String) {
         let pid = self.child.id().to_string();
         let killed = Command::new("kill")
             .args([&format!("-{signal}"), &pid])
@@ -118,14 +136,25 @@ impl Drop for Serving {
 }
 
 /// One HTTP/1.1 request to `place`; the status and body of the answer.
-fn get(place: &str, path: &str, auth: Option<&str>) -> (u16, String) {
+pub(crate) fn get(place: &str, path: &str, auth: Option<&str>) -> (u16, String) {
+    request(place, Some(place), path, auth)
+}
+
+/// [`get`] naming `host` in the `Host` header (none: `None`).
+pub(crate) fn request(
+    place: &str,
+    host: Option<&str>,
+    path: &str,
+    auth: Option<&str>,
+) -> (u16, String) {
     let mut conn = TcpStream::connect(place).unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     let auth = auth.map_or(String::new(), |a| format!("Authorization: {a}\r\n"));
+    let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
     write!(
         conn,
-        "GET {path} HTTP/1.1\r\nHost: {place}\r\nAccept: application/json\r\n{auth}\r\n"
+        "GET {path} HTTP/1.1\r\n{host}Accept: application/json\r\n{auth}\r\n"
     )
     .unwrap();
     let mut answer = String::new();
@@ -143,7 +172,7 @@ fn get(place: &str, path: &str, auth: Option<&str>) -> (u16, String) {
 }
 
 /// A free port on 127.0.0.1 (free when asked; nothing else here takes ports on purpose).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -182,7 +211,7 @@ fn request_line(line: &str) -> (u16, &str) {
 }
 
 /// The `ssox …` lines and the request lines of a log, the latter without their time.
-fn log_lines(log: &str) -> Vec<String> {
+pub(crate) fn log_lines(log: &str) -> Vec<String> {
     log.lines()
         .map(|l| {
             if l.starts_with("ssox: ") {
@@ -277,7 +306,7 @@ fn boto3_gets_caller_identity_through_the_server_then_it_stops_cleanly_on_sigter
     assert_eq!(lines.len(), 3, "{log}");
     assert_eq!(
         lines[0],
-        format!("ssox: serving blog_admin at {uri} (any profile at /profiles/NAME); Ctrl-C stops")
+        format!("ssox: serving blog_admin at {uri} (no other profile); Ctrl-C stops")
     );
     let rest = lines[1].strip_prefix("200 blog_admin ").unwrap();
     assert!(expiry_in_an_hour(rest), "{log}");
@@ -299,7 +328,8 @@ fn the_bearer_token_unknown_profiles_and_logins_answer_their_status() {
             crate::support::signed_in::CONFIG
         ),
     );
-    let s = serve(&env, &["--profile", "blog_admin", "--print-env"]);
+    // Plain `serve` serves any profile, `/` the active one.
+    let s = serve_as(&env, Some("blog_admin"), &["--print-env"]);
     let bearer = s.token();
     let unauthorized = (
         401,
@@ -353,6 +383,10 @@ fn the_bearer_token_unknown_profiles_and_logins_answer_their_status() {
     assert_eq!(status.code(), Some(0), "{log}");
     let lines = log_lines(&log);
     assert_eq!(lines.len(), 9, "{log}");
+    assert!(
+        lines[0].ends_with(" (any profile at /profiles/NAME); Ctrl-C stops"),
+        "{log}"
+    );
     for l in &lines[1..5] {
         assert_eq!(l, "401 - missing or wrong Authorization header");
     }
@@ -612,7 +646,7 @@ fn bind_names_the_address_in_the_uri_and_warns_beyond_loopback() {
         ],
     );
     assert!(s.uri().starts_with("http://127.0.0.1:"), "{}", s.uri());
-    assert_eq!(s.get("/profiles/blog_ro", Some(&s.token())).0, 200);
+    assert_eq!(s.get("/", Some(&s.token())).0, 200);
     let (_, log) = s.stop("TERM");
     assert!(
         log.starts_with(
@@ -707,7 +741,7 @@ fn role_chains_are_served_and_a_broken_one_is_a_profile_error() {
             crate::support::signed_in::CONFIG
         ),
     );
-    let s = serve(&env, &["--profile", "hub", "--print-env"]);
+    let s = serve_as(&env, Some("hub"), &["--print-env"]);
     let bearer = s.token();
     let (status, body) = s.get("/profiles/hub", Some(&bearer));
     assert_eq!(status, 200, "{body}");

@@ -764,7 +764,7 @@ fn auto_login_adds_login_only_on_a_terminal() {
             continue;
         }
         let _ = std::fs::remove_file(fake.join("log"));
-        let file = init_file(&sb, &["init", shell, "--no-completions"]);
+        let file = init_file(&sb, &["init", shell, "--no-completions", "--no-dir-hook"]);
         let env_set = if shell == "fish" {
             "set -gx SSOX_AUTO_LOGIN 1\n"
         } else {

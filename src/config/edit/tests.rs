@@ -273,6 +273,27 @@ fn a_config_with_problems_is_refused() {
          to make it a comment\n\
          ssox does not rewrite ~/.aws/config while it has problems: fix them and run again"
     );
+    // A line for which the AWS CLI refuses the whole file, first.
+    let e = ConfigDoc::parse("[profile a]\nk = 1\nk = 2\nc =\n  /bin/x\n", PATH).unwrap_err();
+    assert!(
+        e.0.starts_with(
+            "~/.aws/config:5: this line in the block under `c =` is not a `sub = value` line"
+        ),
+        "{}",
+        e.0
+    );
+    assert!(
+        e.0.contains("\n~/.aws/config:3: `k` is set twice"),
+        "{}",
+        e.0
+    );
+    // A BOM, an inline comment, [DEFAULT] and unused keys are no reason to refuse.
+    let text = "\u{feff}[DEFAULT]\nregion = a # b\n[profile a]\ncredential_process = c\n\
+                aws_access_key_id = A\naws_secret_access_key = S\n";
+    let out = edit(text, |d| {
+        d.set_key(&p("a"), "output", "json").unwrap();
+    });
+    assert_eq!(out, format!("{text}output = json\n"));
     let e = ConfigDoc::from_bytes(b"[default]\nk = \xff\n", PATH).unwrap_err();
     assert_eq!(
         e.0,

@@ -67,7 +67,8 @@ pub fn tokenize(text: &str) -> (Vec<RawSection>, Vec<LineError>) {
                     v.push_str(text);
                 }
             }
-            (Event::Error(e), _) => errors.push(e),
+            (Event::Error(e) | Event::Refused(e), _) => errors.push(e),
+            (Event::InlineComment { .. }, _) => {}
             (Event::SubKey { .. } | Event::Continuation { .. }, None) => {}
         }
     }

@@ -41,6 +41,7 @@ pub(super) fn parse_inner<'t>(
         seen: HashMap::new(),
         only,
         skipped: names.then(Vec::new),
+        defaults: [Vec::new(), Vec::new()],
     };
     if only.is_none() {
         let len = config_text.len() + credentials_text.map_or(0, str::len);
@@ -50,10 +51,12 @@ pub(super) fn parse_inner<'t>(
         parser.profiles.reserve(len / 128);
         parser.by_name.reserve(len / 128);
     }
+    parser.bom(config_text);
     parser.run(config_text);
     parser.end_config_file();
     if let Some(text) = credentials_text {
         parser.file = FileId::Credentials;
+        parser.bom(text);
         parser.run(text);
     }
     let skipped = parser.skipped.take().unwrap_or_default();
@@ -94,7 +97,7 @@ struct Parser<'c, 't> {
     by_name: HashMap<Cow<'t, str>, usize, foldhash::fast::RandomState>,
     /// Sections that repeat an earlier one (or a credentials-file section over a config-file
     /// profile), in order; laid over it once, when the parse is done.
-    repeats: Vec<(Owner, Range)>,
+    repeats: Vec<(Owner, FileId, Range)>,
     /// Every section's keys and values.
     store: Store,
     /// The store sections' `Keys` point to until the parse is done (then the real one, shared).
@@ -105,6 +108,8 @@ struct Parser<'c, 't> {
     only: Option<&'t str>,
     /// The names of the profiles skipped, in order (repeats included), when they are wanted.
     skipped: Option<Vec<&'t str>>,
+    /// The `[DEFAULT]` sections of the config file and of the credentials file.
+    defaults: [Vec<Range>; 2],
 }
 
 impl<'t> Parser<'_, 't> {
@@ -118,6 +123,20 @@ impl<'t> Parser<'_, 't> {
     fn problem(&mut self, line: usize, message: impl fmt::Display) {
         let text = format!("{}:{line}: {message}", self.path());
         self.cfg.problems.push(ConfigError(text));
+    }
+
+    /// A file that starts with a byte order mark: the AWS CLI cannot read it (botocore reads
+    /// the BOM as text before the first header: `ConfigParseError`).
+    fn bom(&mut self, text: &str) {
+        if text.starts_with('\u{feff}') {
+            let path = self.path();
+            let message = format!(
+                "{path} starts with a UTF-8 byte order mark (BOM): ssox reads past it, but the AWS \
+                 CLI and the SDKs cannot read the file at all; save it as UTF-8 without a BOM, \
+                 e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' {path}`"
+            );
+            self.cfg.bom.push(ConfigError(message));
+        }
     }
 
     fn keys(&self, range: Range) -> Keys {
@@ -201,7 +220,26 @@ impl<'t> Parser<'_, 't> {
                         self.store.extend(i, &[text]);
                     }
                 }
+                Event::InlineComment { key, line } => {
+                    if pending
+                        .as_ref()
+                        .is_some_and(|p| !matches!(p.kind, SectionKind::Ignored))
+                    {
+                        let text = format!(
+                            "{}:{line}: `{}` has an inline comment: ssox drops it (as the SDKs \
+                             do), but the AWS CLI reads everything after `=` as the value, \
+                             comment included; move the comment to a line of its own",
+                            self.path(),
+                            lower_key(key)
+                        );
+                        self.cfg.warnings.push(ConfigError(text));
+                    }
+                }
                 Event::Error(e) => self.problem(e.line, e.message),
+                Event::Refused(e) => {
+                    let text = format!("{}:{}: {}", self.path(), e.line, e.message);
+                    self.cfg.refused.push(ConfigError(text));
+                }
             }
         }
         if let Some(p) = pending.take() {
@@ -211,6 +249,9 @@ impl<'t> Parser<'_, 't> {
     }
 
     fn section_kind(&mut self, header: &'t str, line: usize) -> SectionKind<'t> {
+        if header == DEFAULTS {
+            return SectionKind::Defaults;
+        }
         if self.file == FileId::Credentials {
             // Every `[name]` is a profile, taken literally (`[profile x]` is "profile x").
             if let Some(first) = self.seen.insert(header, line) {
@@ -247,6 +288,10 @@ impl<'t> Parser<'_, 't> {
         let range = (p.keys.first, self.store.items.len());
         match std::mem::replace(&mut p.kind, SectionKind::Ignored) {
             SectionKind::Ignored => false,
+            SectionKind::Defaults => {
+                self.defaults[self.file as usize].push(range);
+                true
+            }
             SectionKind::BareDefault => {
                 if let Some((d, repeats)) = &mut self.bare_default {
                     let first = d.source.line;
@@ -276,7 +321,7 @@ impl<'t> Parser<'_, 't> {
                     HashEntry::Occupied(o) => {
                         let i = *o.get();
                         let first = self.profiles[i].source;
-                        self.repeats.push((Owner::Profile(i), range));
+                        self.repeats.push((Owner::Profile(i), self.file, range));
                         if first.file == self.file && self.file == FileId::Config {
                             self.problem(p.line, repeat_message(p.header, first.line));
                         }
@@ -293,7 +338,8 @@ impl<'t> Parser<'_, 't> {
                     }
                     MapEntry::Occupied(o) => {
                         let first = o.get().source.line;
-                        self.repeats.push((Owner::Session(o.key().clone()), range));
+                        let owner = Owner::Session(o.key().clone());
+                        self.repeats.push((owner, self.file, range));
                         self.problem(p.line, repeat_message(p.header, first));
                     }
                 }
@@ -349,40 +395,76 @@ impl<'t> Parser<'_, 't> {
                 let i = self.profiles.len();
                 self.by_name.insert(Cow::Borrowed("default"), i);
                 self.profiles.push(d);
-                self.repeats
-                    .extend(repeats.into_iter().map(|r| (Owner::Profile(i), r)));
+                self.repeats.extend(
+                    repeats
+                        .into_iter()
+                        .map(|r| (Owner::Profile(i), FileId::Config, r)),
+                );
             }
         }
     }
 
-    /// Lay repeated sections over the first ones, share the store, and build the model.
+    /// Lay repeated sections over the first ones and each file's `[DEFAULT]` under its
+    /// sections, share the store, and build the model.
     fn finish(self) {
         let Parser {
             cfg,
             mut profiles,
             mut store,
             repeats,
+            defaults,
             ..
         } = self;
-        let mut groups: HashMap<Owner, Vec<Range>> = HashMap::new();
-        for (owner, range) in repeats {
-            groups.entry(owner).or_default().push(range);
+        let mut groups: HashMap<Owner, Vec<(FileId, Range)>> = HashMap::new();
+        for (owner, file, range) in repeats {
+            groups.entry(owner).or_default().push((file, range));
         }
-        for (owner, more) in groups {
-            let keys = match &owner {
-                Owner::Profile(i) => profiles.get_mut(*i).map(|p| &mut p.keys),
-                Owner::Session(name) => cfg.sessions.get_mut(name).map(|s| &mut s.keys),
-            };
-            let Some(keys) = keys else { continue };
-            let ranges: Vec<Range> = std::iter::once((keys.start, keys.end))
-                .chain(more)
-                .collect();
+        let has_defaults = defaults.iter().any(|d| !d.is_empty());
+        let mut lay = |keys: &mut Keys, file: FileId, more: Vec<(FileId, Range)>| {
+            if more.is_empty() && !has_defaults {
+                return;
+            }
+            // botocore reads each file with its own `[DEFAULT]` under its sections, then lays
+            // the credentials file's over the config file's.
+            let mut ranges: Vec<Range> = Vec::with_capacity(more.len() + 3);
+            let sections = std::iter::once((file, (keys.start, keys.end))).chain(more);
+            let mut last = None;
+            for (f, range) in sections {
+                if last != Some(f) {
+                    ranges.extend(&defaults[f as usize]);
+                    last = Some(f);
+                }
+                ranges.push(range);
+            }
             (keys.start, keys.end) = store.combine(&ranges);
+        };
+        for (i, p) in profiles.iter_mut().enumerate() {
+            let more = groups.remove(&Owner::Profile(i)).unwrap_or_default();
+            lay(&mut p.keys, p.source.file, more);
         }
+        for s in cfg.sessions.values_mut() {
+            let more = groups
+                .remove(&Owner::Session(s.name.clone()))
+                .unwrap_or_default();
+            lay(&mut s.keys, FileId::Config, more);
+        }
+        let defaults: Vec<Range> = defaults
+            .iter()
+            .filter(|d| !d.is_empty())
+            .map(|d| store.combine(d))
+            .collect();
         let store = Arc::new(store);
         for s in cfg.sessions.values_mut() {
             s.keys.store = Arc::clone(&store);
         }
+        cfg.defaults = defaults
+            .into_iter()
+            .map(|(start, end)| Keys {
+                store: Arc::clone(&store),
+                start,
+                end,
+            })
+            .collect();
         // Names are unique, so this is one sort (a single pass when the file is in order) and a
         // bulk build.
         cfg.profiles = profiles
@@ -393,6 +475,7 @@ impl<'t> Parser<'_, 't> {
                 (p.name.clone(), p)
             })
             .collect();
+        cfg.warn_unused_credentials();
     }
 }
 
@@ -405,6 +488,10 @@ fn other_profile<'t>(
     header: &'t str,
     plain: Option<&'t str>,
 ) -> Option<&'t str> {
+    if header == DEFAULTS {
+        // Its keys belong to every section of its file: read it.
+        return None;
+    }
     let name = match (file, header, plain) {
         (FileId::Credentials, _, _) => header,
         (FileId::Config, _, Some(name)) => name,
@@ -413,6 +500,9 @@ fn other_profile<'t>(
     };
     (name != only).then_some(name)
 }
+
+/// configparser's default section (`[DEFAULT]`, case-sensitive).
+const DEFAULTS: &str = "DEFAULT";
 
 fn repeat_message(header: &str, first: usize) -> String {
     format!(

@@ -325,3 +325,16 @@ fn a_login_error_names_every_misspelled_login_key() {
     assert_eq!(typos(&c), Vec::<String>::new());
     assert_eq!(warnings(&c, "p"), Vec::<String>::new());
 }
+
+#[test]
+fn a_typo_in_the_default_section_is_reported_once_as_its_own() {
+    let c = parse("[DEFAULT]\nregoin = eu-north-1\n[profile a]\n[profile b]\n");
+    assert_eq!(
+        typos(&c),
+        ["~/.aws/config:2: regoin in [DEFAULT] is not read by the AWS tools; did you mean region?"]
+    );
+    assert_eq!(
+        warnings(&c, "a"),
+        ["~/.aws/config:2: regoin in [DEFAULT] is not read by the AWS tools; did you mean region?"]
+    );
+}

@@ -60,6 +60,76 @@ pub fn mode(meta: &Metadata) -> Option<u32> {
     Some(meta.permissions().mode() & 0o7777)
 }
 
+/// The owner (uid, gid) of a file.
+pub fn owner(meta: &Metadata) -> Option<(u32, u32)> {
+    Some((meta.uid(), meta.gid()))
+}
+
+/// Give an open file an owner (uid, gid).
+pub fn set_owner(file: &File, uid: u32, gid: u32) -> io::Result<()> {
+    std::os::unix::fs::fchown(file, Some(uid), Some(gid))
+}
+
+/// The user ssox runs as.
+pub fn current_uid() -> Option<u32> {
+    Some(rustix::process::getuid().as_raw())
+}
+
+/// How many names (hard links) a file has.
+pub fn links(meta: &Metadata) -> u64 {
+    meta.nlink()
+}
+
+/// Which file it is and its last change, as `stat` tells: (device, inode, ctime seconds and
+/// nanoseconds).
+pub fn identity(meta: &Metadata) -> (u64, u64, (i64, i64)) {
+    (meta.dev(), meta.ino(), (meta.ctime(), meta.ctime_nsec()))
+}
+
+/// A Linux read lease (`F_SETLEASE`) on `file`, open read-only: `Ok(false)` when another
+/// process has the file open for writing. Its break is signalled with SIGURG, ignored by
+/// default, rather than SIGIO, which would kill ssox.
+#[cfg(target_os = "linux")]
+pub fn lease_take(file: &File) -> io::Result<bool> {
+    // F_SETSIG (asm-generic/fcntl.h; not in the libc crate).
+    const F_SETSIG: libc::c_int = 10;
+    fcntl(file, F_SETSIG, libc::SIGURG)?;
+    match fcntl(file, libc::F_SETLEASE, libc::F_RDLCK) {
+        Ok(_) => Ok(true),
+        Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the lease is still held: `Ok(false)` once a process opened the file for writing
+/// (while a writer breaks it, F_GETLEASE gives what it is broken to, F_UNLCK).
+#[cfg(target_os = "linux")]
+pub fn lease_held(file: &File) -> io::Result<bool> {
+    Ok(fcntl(file, libc::F_GETLEASE, 0)? == libc::F_RDLCK)
+}
+
+#[cfg(target_os = "linux")]
+fn fcntl(file: &File, cmd: libc::c_int, arg: libc::c_int) -> io::Result<libc::c_int> {
+    // SAFETY: fcntl on a descriptor this `File` owns, with integer arguments only.
+    let r = unsafe { libc::fcntl(file.as_raw_fd(), cmd, arg) };
+    if r == -1 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r)
+    }
+}
+
+/// Other Unix systems have no leases: ssox cannot tell whether a file is open for writing.
+#[cfg(not(target_os = "linux"))]
+pub fn lease_take(_file: &File) -> io::Result<bool> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn lease_held(_file: &File) -> io::Result<bool> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
 /// Whether a file is executable by someone.
 pub fn is_executable(meta: &Metadata) -> bool {
     meta.is_file() && meta.permissions().mode() & 0o111 != 0

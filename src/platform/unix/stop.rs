@@ -1,12 +1,15 @@
 //! The stop of `ssox serve` on Unix: SIGINT, SIGTERM and SIGHUP (each unless already ignored,
 //! as under `nohup`) are blocked in every thread and taken by one thread with `sigwait`; no
-//! signal handler runs, so nothing that is unsafe in one can happen. The accept loop waits with
-//! `poll` on the listener and a socket pair's end.
+//! signal handler runs, so nothing that is unsafe in one can happen. The reception waits with
+//! `poll` on the listener, a socket pair's end and its clients.
 
 use std::io;
-use std::net::TcpListener;
-use std::os::fd::AsRawFd;
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+use rustix::event::{PollFd, PollFlags, Timespec};
 
 /// The socket the accept loop also waits on; written to when a stop was requested.
 pub type WakeSocket = UnixStream;
@@ -61,30 +64,46 @@ fn block(signals: [libc::c_int; 3]) -> Option<libc::sigset_t> {
     }
 }
 
-/// Wait until `listener` has a connection (true) or `wake` is readable (false).
-pub fn wait_readable(listener: &TcpListener, wake: Option<&WakeSocket>) -> io::Result<bool> {
-    let mut fds = [
-        libc::pollfd {
-            fd: listener.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            // A negative descriptor is skipped by poll.
-            fd: wake.map_or(-1, AsRawFd::as_raw_fd),
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
+/// A socket the reception waits on.
+pub trait Pollable {
+    fn fd(&self) -> BorrowedFd<'_>;
+}
+
+impl Pollable for TcpListener {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.as_fd()
+    }
+}
+
+impl Pollable for TcpStream {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.as_fd()
+    }
+}
+
+impl Pollable for UnixStream {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.as_fd()
+    }
+}
+
+/// Wait until one of `sockets` is readable (or hung up), or `timeout` passed (`None`: no end);
+/// which are, in order. A signal does not end the wait.
+pub fn wait_readable(
+    sockets: &[&dyn Pollable],
+    timeout: Option<Duration>,
+) -> io::Result<Vec<bool>> {
+    let mut fds: Vec<PollFd> = sockets
+        .iter()
+        .map(|s| PollFd::from_borrowed_fd(s.fd(), PollFlags::IN))
+        .collect();
+    let timeout = timeout.and_then(|t| Timespec::try_from(t).ok());
     loop {
-        // SAFETY: `fds` is a valid array of two pollfd for the duration of the call.
-        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
-        if n >= 0 {
-            return Ok(fds[1].revents == 0);
-        }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(e);
+        match rustix::event::poll(&mut fds, timeout.as_ref()) {
+            Ok(_) => break,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
         }
     }
+    Ok(fds.iter().map(|f| !f.revents().is_empty()).collect())
 }

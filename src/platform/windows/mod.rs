@@ -46,7 +46,7 @@ pub fn lock_file_options(options: &mut OpenOptions) {
 }
 
 /// The volume and file index of an open file.
-fn identity(file: &File) -> Option<(u32, u32, u32)> {
+fn file_index(file: &File) -> Option<(u32, u32, u32)> {
     // SAFETY: all-zero is a valid BY_HANDLE_FILE_INFORMATION, filled in by the call from a
     // handle that stays open for its duration.
     unsafe {
@@ -65,7 +65,7 @@ pub fn same_file(file: &File, path: &Path) -> bool {
         .access_mode(0)
         .custom_flags(FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS)
         .open(path);
-    match (identity(file), other.ok().as_ref().and_then(identity)) {
+    match (file_index(file), other.ok().as_ref().and_then(file_index)) {
         (Some(a), Some(b)) => a == b,
         _ => false,
     }
@@ -74,6 +74,41 @@ pub fn same_file(file: &File, path: &Path) -> bool {
 /// No modes on Windows.
 pub fn mode(_meta: &Metadata) -> Option<u32> {
     None
+}
+
+/// Windows files have ACLs, not a uid and gid.
+pub fn owner(_meta: &Metadata) -> Option<(u32, u32)> {
+    None
+}
+
+/// Never called: [`owner`] is always `None`.
+pub fn set_owner(_file: &File, _uid: u32, _gid: u32) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+/// No uid on Windows.
+pub fn current_uid() -> Option<u32> {
+    None
+}
+
+/// Hard links are rare on Windows and `Metadata` does not count them: one.
+pub fn links(_meta: &Metadata) -> u64 {
+    1
+}
+
+/// `Metadata` has no file index on stable Rust: which file it is stays unknown (zeros), and
+/// changes are seen by size and modification time.
+pub fn identity(_meta: &Metadata) -> (u64, u64, (i64, i64)) {
+    (0, 0, (0, 0))
+}
+
+/// No leases on Windows: ssox cannot tell whether a file is open for writing.
+pub fn lease_take(_file: &File) -> io::Result<bool> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+pub fn lease_held(_file: &File) -> io::Result<bool> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// Any file can be started on Windows (what runs is decided by its extension).

@@ -1,11 +1,12 @@
 //! The stop of `ssox serve` on Windows: Ctrl-C, Ctrl-Break, closing the console and logging off
-//! reach a console control handler, which calls the stop once; the accept loop waits with
-//! `WSAPoll` on the listener and one end of a loopback TCP pair.
+//! reach a console control handler, which calls the stop once; the reception waits with
+//! `WSAPoll` on the listener, one end of a loopback TCP pair and its clients.
 
 use std::io;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::os::windows::io::AsRawSocket;
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Networking::WinSock::{WSAPoll, POLLRDNORM, SOCKET, WSAPOLLFD};
@@ -52,25 +53,42 @@ pub fn on_stop_signals(on_stop: impl FnOnce() + Send + 'static) -> io::Result<()
     Ok(())
 }
 
-/// Wait until `listener` has a connection (true) or `wake` is readable (false).
-pub fn wait_readable(listener: &TcpListener, wake: Option<&WakeSocket>) -> io::Result<bool> {
-    let entry = |s: SOCKET| WSAPOLLFD {
-        fd: s,
-        events: POLLRDNORM,
-        revents: 0,
-    };
-    let mut fds = [entry(listener.as_raw_socket() as SOCKET), entry(0)];
-    let count = match wake {
-        Some(w) => {
-            fds[1] = entry(w.as_raw_socket() as SOCKET);
-            2
-        }
-        None => 1,
-    };
-    // SAFETY: `fds` holds at least `count` valid entries for the duration of the call.
-    let n = unsafe { WSAPoll(fds.as_mut_ptr(), count, -1) };
-    if n < 0 {
+/// A socket the reception waits on.
+pub trait Pollable {
+    fn socket(&self) -> SOCKET;
+}
+
+impl Pollable for TcpListener {
+    fn socket(&self) -> SOCKET {
+        self.as_raw_socket() as SOCKET
+    }
+}
+
+impl Pollable for TcpStream {
+    fn socket(&self) -> SOCKET {
+        self.as_raw_socket() as SOCKET
+    }
+}
+
+/// Wait until one of `sockets` is readable (or hung up), or `timeout` passed (`None`: no end);
+/// which are, in order.
+pub fn wait_readable(
+    sockets: &[&dyn Pollable],
+    timeout: Option<Duration>,
+) -> io::Result<Vec<bool>> {
+    let mut fds: Vec<WSAPOLLFD> = sockets
+        .iter()
+        .map(|s| WSAPOLLFD {
+            fd: s.socket(),
+            events: POLLRDNORM,
+            revents: 0,
+        })
+        .collect();
+    let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX));
+    let count = u32::try_from(fds.len()).unwrap_or(u32::MAX);
+    // SAFETY: `fds` holds `count` valid entries for the duration of the call.
+    if unsafe { WSAPoll(fds.as_mut_ptr(), count, ms) } < 0 {
         return Err(io::Error::last_os_error());
     }
-    Ok(count == 1 || fds[1].revents == 0)
+    Ok(fds.iter().map(|f| f.revents != 0).collect())
 }

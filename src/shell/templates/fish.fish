@@ -48,7 +48,14 @@ function {{cmd}} --description 'ssox: AWS SSO login and profile switching in thi
         else
             SSOX_INTEGRATION=fish command ssox $argv
         end
-        return $status
+        set -l __ssox_rc $status
+        # `allow` and `deny` change what applies here: run the directory hook now.
+        if test $__ssox_rc = 0 -a $__ssox_help = 0
+            and contains -- "$__ssox_sub" allow deny
+            and functions -q __ssox_dir_hook
+            __ssox_dir_hook
+        end
+        return $__ssox_rc
     end
     set -l __ssox_args $argv
     if test "$__ssox_sub" = use -a $__ssox_clear = 0 -a $__ssox_login = 0

@@ -31,9 +31,16 @@ function global:{{cmd}} {
         try {
             $env:SSOX_INTEGRATION = 'powershell'
             & $ssoxApp @args
+            $ssoxCode = $LASTEXITCODE
         } finally {
             $env:SSOX_INTEGRATION = $ssoxPrevIntegration
         }
+        # `allow` and `deny` change what applies here: run the directory hook now.
+        if ($ssoxCode -eq 0 -and -not $ssoxHelp -and ($ssoxSub -cin 'allow', 'deny') -and
+            (Get-Command -Name __ssox_dir_hook -CommandType Function -ErrorAction SilentlyContinue)) {
+            __ssox_dir_hook
+        }
+        $global:LASTEXITCODE = $ssoxCode
         return
     }
     $ssoxArgs = @($args)

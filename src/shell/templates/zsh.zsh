@@ -36,7 +36,13 @@ function {{cmd}} {
         else
             SSOX_INTEGRATION=zsh command ssox "$@"
         fi
-        return
+        __ssox_rc=$?
+        # `allow` and `deny` change what applies here: run the directory hook now.
+        if [[ $__ssox_rc == 0 && $__ssox_help == 0 && ($__ssox_sub == allow || $__ssox_sub == deny) ]] \
+            && (( $+functions[__ssox_dir_hook] )); then
+            __ssox_dir_hook
+        fi
+        return $__ssox_rc
     fi
     __ssox_args=("$@")
     if [[ $__ssox_sub == use && $__ssox_clear == 0 && $__ssox_login == 0 && -t 0 \
