@@ -4,7 +4,8 @@
 # run natively): --version, man, list, use NAME --shell powershell, use NAME (PowerShell is the
 # default there), creds --format powershell, and exec with a child's exit code, with a config and
 # a cached token in wine's %USERPROFILE%\.aws (wine sets USERPROFILE itself). Each output is
-# compared with what the Linux build prints with HOME at the same folder. Not part of .ci/run.
+# compared with what the Linux build prints with HOME at the same folder. Then the library's
+# unit tests, built for Windows, run under wine. Not part of .ci/run.
 #
 # Needs the rustup target, gcc-mingw-w64-x86-64 and wine (installed when missing). The wine
 # prefix is target/wine (made on the first run, which takes a minute). Debian 12's wine 8.0 has
@@ -161,6 +162,17 @@ if [ "$win_rc" = 7 ]; then
 else
   echo "FAIL  exec: exit $win_rc, want 7"
   sed 's/^/  stderr: /' "$work/exec.err" | head -n 10
+  fail=1
+fi
+
+# The unit tests of the library, built for Windows and run under wine (the Unix-only ones are
+# compiled out).
+if CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine cargo test --locked --target "$target" --lib \
+  >"$work/unit.log" 2>&1; then
+  echo "ok    unit tests: $(grep -E '^test result' "$work/unit.log")"
+else
+  echo "FAIL  unit tests under wine:"
+  grep -E '^test .* FAILED|panicked|left:|right:|^error' "$work/unit.log" | head -n 20
   fail=1
 fi
 

@@ -333,9 +333,10 @@ mod tests {
             expand_tilde(Path::new("/etc/aws"), home),
             PathBuf::from("/etc/aws")
         );
+        let sep = std::path::MAIN_SEPARATOR;
         assert_eq!(
-            display_path(Path::new("/home/u/.aws/config"), home),
-            "~/.aws/config"
+            display_path(&home.join(".aws").join("config"), home),
+            format!("~{sep}.aws{sep}config")
         );
         assert_eq!(display_path(Path::new("/etc/x"), home), "/etc/x");
     }

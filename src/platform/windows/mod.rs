@@ -29,8 +29,11 @@ pub fn special_kind(_t: &FileType) -> Option<&'static str> {
     None
 }
 
-/// Opening a file never blocks on Windows.
-pub fn open_nonblocking(_options: &mut OpenOptions) {}
+/// Opening a file never blocks on Windows; a directory opens too (so that it is reported as one,
+/// not as "access denied").
+pub fn open_nonblocking(options: &mut OpenOptions) {
+    options.custom_flags(FILE_FLAG_BACKUP_SEMANTICS);
+}
 
 /// A new folder inherits the ACL of its parent (the user's profile).
 pub fn private_dir(_builder: &mut DirBuilder) {}
@@ -96,10 +99,16 @@ pub fn links(_meta: &Metadata) -> u64 {
     1
 }
 
-/// `Metadata` has no file index on stable Rust: which file it is stays unknown (zeros), and
-/// changes are seen by size and modification time.
-pub fn identity(_meta: &Metadata) -> (u64, u64, (i64, i64)) {
-    (0, 0, (0, 0))
+/// `Metadata` has no file index on stable Rust: which file it is is told by its creation time
+/// (kept by a rename; a file made anew has its own, unless NTFS "tunnelling" gives a name
+/// re-created within seconds the old one's), and changes by size and modification time.
+pub fn identity(meta: &Metadata) -> (u64, u64, (i64, i64)) {
+    let created = meta
+        .created()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    (0, created, (0, 0))
 }
 
 /// No leases on Windows: ssox cannot tell whether a file is open for writing.
