@@ -199,6 +199,19 @@ mod tests {
     const STATIC: [&str; 1] = ["AWS_ACCESS_KEY_ID"];
 
     #[test]
+    fn the_shell_named_wins_else_the_system_s_own() {
+        let native = if cfg!(windows) {
+            Shell::PowerShell
+        } else {
+            Shell::Posix
+        };
+        assert_eq!(Shell::chosen(None, None), native);
+        assert_eq!(Shell::chosen(None, Some("fish")), Shell::Fish);
+        assert_eq!(Shell::chosen(None, Some("pwsh.exe")), Shell::PowerShell);
+        assert_eq!(Shell::chosen(Some(Shell::Zsh), Some("fish")), Shell::Zsh);
+    }
+
+    #[test]
     fn posix_quoting() {
         assert_eq!(Shell::Bash.quote("it's"), r"'it'\''s'");
         assert_eq!(Shell::Posix.quote("$(id)"), "'$(id)'");
