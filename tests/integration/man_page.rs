@@ -63,16 +63,10 @@ fn man_prints_one_page_with_every_command() {
     );
 }
 
-/// `man` formats it without warnings (when man-db is installed).
+/// `man` formats it without warnings (man-db; `.ci/run` installs it).
 #[test]
 fn man_page_formats_cleanly() {
-    if std::process::Command::new("man")
-        .arg("-w")
-        .arg("man")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: no `man` on this machine");
+    if !require_tool("man") {
         return;
     }
     let sb = Sandbox::new();
