@@ -41,7 +41,8 @@ pack() {
   local target="$1" binary="$2" extras="$3" out="$4"
   [ -f "$binary" ] || die "no binary at $binary (build it with: cargo build --release --locked --target $target)"
   [ -f "$extras/ssox.1" ] || die "no man page in $extras (make it with: scripts/dist.sh extras SSOX $extras)"
-  local name="ssox-v$(version)-$target" exe=""
+  local name exe=""
+  name="ssox-v$(version)-$target"
   case "$target" in *windows*) exe=".exe" ;; esac
   local stage
   stage="$(mktemp -d)"

@@ -2,10 +2,10 @@
 # ssox on Windows, checked from Linux: build ssox.exe for x86_64-pc-windows-gnu (Debian's mingw-w64
 # links it) and run it under wine against the tests' loopback fake of AWS (examples/fake_aws.rs,
 # run natively): --version, man, list, use NAME --shell powershell, use NAME (PowerShell is the
-# default there), creds --format powershell, and exec with a child's exit code, with a config and
-# a cached token in wine's %USERPROFILE%\.aws (wine sets USERPROFILE itself). Each output is
-# compared with what the Linux build prints with HOME at the same folder. Then the library's
-# unit tests, built for Windows, run under wine. Not part of .ci/run.
+# default there), creds --format powershell, exec with a child's exit code, and serve answering
+# a request, with a config and a cached token in wine's %USERPROFILE%\.aws (wine sets USERPROFILE
+# itself). Each output is compared with what the Linux build prints with HOME at the same folder.
+# Then the library's unit tests, built for Windows, run under wine. Not part of .ci/run.
 #
 # Needs the rustup target, gcc-mingw-w64-x86-64 and wine (installed when missing). The wine
 # prefix is target/wine (made on the first run, which takes a minute). Debian 12's wine 8.0 has
@@ -164,6 +164,24 @@ else
   sed 's/^/  stderr: /' "$work/exec.err" | head -n 10
   fail=1
 fi
+
+# serve: prints the container variables, detaches stdout, and answers an SDK's request with the
+# role's credentials (its stop on Ctrl-C cannot be sent under wine: wineserver -k ends it).
+run windows serve --profile blog_admin --print-env >"$work/serve.env" 2>"$work/serve.err" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q '^AWS_DEFAULT_REGION=' "$work/serve.env" 2>/dev/null && break; sleep 0.1; done
+uri="$(sed -n 's/^AWS_CONTAINER_CREDENTIALS_FULL_URI=//p' "$work/serve.env")"
+auth="$(sed -n 's/^AWS_CONTAINER_AUTHORIZATION_TOKEN=//p' "$work/serve.env")"
+answer="$(curl -s --max-time 10 -H "Authorization: $auth" "$uri" || true)"
+if printf %s "$answer" | grep -q '"AccessKeyId"'; then
+  echo "ok    serve (answered $uri with credentials)"
+else
+  echo "FAIL  serve: no credentials from '$uri'"
+  sed 's/^/  stderr: /' "$work/serve.err" | head -n 10
+  fail=1
+fi
+wineserver -k 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
 
 # The unit tests of the library, built for Windows and run under wine (the Unix-only ones are
 # compiled out).
