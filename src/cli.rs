@@ -372,7 +372,7 @@ pub struct CredsArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  ssox exec blog_admin -- aws s3 ls              one command with the role's credentials
+  ssox exec blog_admin aws s3 ls                 one command with the role's credentials
   ssox exec blog_admin                           a new $SHELL with them (`exit` to leave)
   ssox exec --server blog_admin -- npm run dev   fresh credentials for as long as it runs")]
 pub struct ExecArgs {
@@ -382,9 +382,13 @@ pub struct ExecArgs {
     /// credential variables only, no keys), so that a long-running CMD keeps getting fresh ones
     #[arg(long)]
     pub server: bool,
-    /// Command and arguments [default: $SHELL, with SSOX_EXEC_PROFILE set for the prompt]
+    /// The command typed without `--` (`ssox exec PROFILE aws sts …`, as aws-vault takes it)
+    #[arg(value_name = "CMD", allow_hyphen_values = true, hide = true)]
+    pub loose: Vec<std::ffi::OsString>,
+    /// Command and arguments (`--` before them is optional after a PROFILE) [default: $SHELL,
+    /// with SSOX_EXEC_PROFILE set for the prompt]
     #[arg(last = true, value_name = "CMD")]
-    pub command: Vec<std::ffi::OsString>,
+    pub after_dashes: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -470,9 +474,11 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Without --session, --start-url and --region, asks for what is missing on a \
-terminal: the start URL (`my-org` stands for https://my-org.awsapps.com/start), the region, the \
-session's name and its registration scopes.
+    after_help = "Without --start-url and --region, asks on a terminal: the start URL (`my-org` \
+stands for https://my-org.awsapps.com/start), the region, the session's name, its registration \
+scopes and the region of its profiles. Run again for an existing session, it offers the current \
+values (Enter keeps them). Without a terminal, what is not given is the current value or the \
+default.
 
 Examples:
   ssox configure               ask, write [sso-session NAME], log in, offer to sync
@@ -492,6 +498,9 @@ pub struct ConfigureArgs {
     /// refreshable]
     #[arg(long, value_name = "SCOPES")]
     pub scopes: Option<String>,
+    /// Region of the profiles sync writes (ssox_profile_region) [default: the SSO region]
+    #[arg(long, value_name = "REGION")]
+    pub profile_region: Option<String>,
     /// Only write the session; do not log in
     #[arg(long)]
     pub no_login: bool,
@@ -509,7 +518,8 @@ pub struct ConfigureArgs {
 sso_account_name and sso_auto_populated = true. Only profiles sync wrote (sso_auto_populated = \
 true) are ever updated or removed; a profile for the same account and role, hand-written or not, \
 is left as it is. Names: --name with {account_name}, {account_id}, {role_name} and {session}, \
-remembered in the session's section (ssox_profile_template).
+remembered in the session's section (ssox_profile_template), as --region is \
+(ssox_profile_region).
 
 Examples:
   ssox sync                    the active profile's session, the only one, or a menu
@@ -526,7 +536,8 @@ pub struct SyncArgs {
     /// Profile name template [default: the session's last, else {account_name}_{role_name}]
     #[arg(long, value_name = "TEMPLATE")]
     pub name: Option<String>,
-    /// Region of the profiles written [default: the session's sso_region]
+    /// Region of the profiles written, remembered for the next sync [default: the session's
+    /// last, else its sso_region]
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Remove generated profiles whose account or role is gone (asks first on a terminal)

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     let result = ssox::run(cli, &settings);
     if let Err(e) = &result {
         if !error::is_silent(e) {
-            eprintln!("ssox: {e:#}");
+            eprintln!("{}", ssox::ui::error_line(e));
         }
     }
     ExitCode::from(error::exit_code(&result))

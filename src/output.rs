@@ -38,26 +38,32 @@ pub fn detach_stdout() -> Result<()> {
     crate::platform::detach_stdout().context("cannot close stdout")
 }
 
-/// Rows of cells as a plain table: each column as wide as its widest cell, two spaces apart,
-/// no trailing spaces.
+/// Rows of cells as a plain table: each column as wide as its widest cell in display width
+/// (CJK and emoji take two cells), two spaces apart, no trailing spaces. Cells are shown
+/// escaped (`ui::text::printable`): they quote config values and portal data.
 pub fn columns(rows: &[Vec<String>]) -> String {
+    use crate::ui::text;
+    let rows: Vec<Vec<std::borrow::Cow<str>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| text::printable(c)).collect())
+        .collect();
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..n)
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|cell| cell.chars().count())
+                .map(|cell| text::width(cell))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut out = String::new();
-    for row in rows {
+    for row in &rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
             line.push_str(cell);
             if c + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+                text::pad(&mut line, cell, widths[c] + 2);
             }
         }
         out.push_str(line.trim_end());
@@ -83,5 +89,14 @@ mod tests {
         ];
         assert_eq!(columns(&rows), "NAME  X          LAST\nü     long cell\n");
         assert_eq!(columns(&[]), "");
+        let rows = vec![
+            vec!["東京 Prod".to_string(), "1".into()],
+            vec!["Edge 🚀".to_string(), "2".into()],
+            vec!["a\u{202e}b\x1b".to_string(), "3".into()],
+        ];
+        assert_eq!(
+            columns(&rows),
+            "東京 Prod     1\nEdge 🚀       2\na\\u{202e}b\\e  3\n"
+        );
     }
 }

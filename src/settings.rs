@@ -62,6 +62,8 @@ pub struct Settings {
     pub path_dirs: Vec<PathBuf>,
     pub no_color: bool,
     pub endpoints: EndpointEnv,
+    /// `BROWSER`: the commands that open a URL, `:`-separated (see `browser::from_env`).
+    pub browser: Option<String>,
     /// `SSH_CONNECTION` or `SSH_TTY` set.
     pub ssh: bool,
     /// `DISPLAY` or `WAYLAND_DISPLAY` set.
@@ -250,6 +252,7 @@ impl Settings {
                 global: var("AWS_ENDPOINT_URL"),
                 ignore_configured: truthy("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
             },
+            browser: var("BROWSER"),
             ssh: var("SSH_CONNECTION").is_some() || var("SSH_TTY").is_some(),
             display: var("DISPLAY").is_some() || var("WAYLAND_DISPLAY").is_some(),
             wsl: var("WSL_DISTRO_NAME").is_some() || var("WSL_INTEROP").is_some(),

@@ -40,6 +40,19 @@ pub fn switch(
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Result<()> {
+    switch_hinting(config, name, how, settings, now, true)
+}
+
+/// [`switch`]; `hint`: say how to make the code switch the shell when it lands on a terminal
+/// (`pick` said it before its menu).
+fn switch_hinting(
+    config: &Config,
+    name: &str,
+    how: &Switch,
+    settings: &Settings,
+    now: OffsetDateTime,
+    hint: bool,
+) -> Result<()> {
     let profile = config.profile(name)?;
     if name.contains('\0') {
         bail!("profile name {name:?} contains a NUL byte and cannot be put in the environment");
@@ -73,7 +86,7 @@ pub fn switch(
         settings.active_profile(),
         Some(name),
     ));
-    if std::io::stdout().is_terminal() {
+    if hint && std::io::stdout().is_terminal() {
         // Nothing will evaluate this: say how to make it switch the shell.
         let mut command = format!("ssox use {}", shell::word(shell, name));
         if let Some(region) = how.region {
@@ -130,9 +143,9 @@ pub fn pick(
     let loaded = started.elapsed();
     if config.profiles.is_empty() {
         bail!(
-            "no profiles in {} to pick from; add them with `ssox sync` \
-             (or a [profile NAME] section by hand), then see `ssox list`",
-            config.config_path
+            "no profiles in {} to pick from; {}",
+            config.config_path,
+            config.how_to_add_profiles()
         );
     }
     let mut rows: Vec<Option<ui::Row>> = profiles::rows(&config, settings, now)
@@ -152,10 +165,21 @@ pub fn pick(
         loaded.as_millis(),
         started.elapsed().as_millis()
     );
+    // Nothing will evaluate the code (no shell integration, no `eval "$(…)"`): say so before
+    // the menu, not after the choice.
+    let hint = std::io::stdout().is_terminal();
+    if hint {
+        let mut command = "ssox pick".to_string();
+        if let Some(q) = query {
+            command.push(' ');
+            command.push_str(&shell::word(how.shell, q));
+        }
+        warn(&shell::eval_hint(how.shell, &command));
+    }
     let chosen = ui::choose_row("Profile", &profiles::MENU_HEADER, &menu, query)?;
     let name = &menu[chosen].cells[0];
     // The very code path of `ssox use NAME`: same stdout, same warnings, same history.
-    switch(&config, name, how, settings, now)
+    switch_hinting(&config, name, how, settings, now, !hint)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! operation), where (`host:port`), why in words (a service error code, a refused connection, a
 //! name that does not resolve, which timeout and after how long), and the fix. Also which
 //! failures are worth retrying. Never includes request bodies, headers or URLs with queries, and
-//! never an SDK error's debug form, so no secret and no `DispatchFailure(…)` reaches a user.
+//! never an SDK error's debug form, so no secret and no `DispatchFailure(…)` reaches a user; the
+//! service's own words (error code, message) are shown escaped (`ui::text::printable`).
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -11,6 +12,8 @@ use std::time::Duration;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::ui::text::printable;
 
 /// Where a client sends its requests, for messages.
 #[derive(Debug, Clone)]
@@ -307,11 +310,14 @@ impl fmt::Display for RequestError {
                 code,
                 message,
             } => {
+                // The code and message are the service's words: shown escaped.
                 let what = match code {
-                    Some(c) => format!("{c} (HTTP {status})"),
+                    Some(c) => format!("{} (HTTP {status})", printable(c)),
                     None => format!("HTTP {status}"),
                 };
-                let message = message.as_deref().map_or(String::new(), |m| format!(": {m}"));
+                let message = message
+                    .as_deref()
+                    .map_or(String::new(), |m| format!(": {}", printable(m)));
                 write!(f, "{op} at {at} failed: {what}{message}{times}")?;
                 if *status == 429 {
                     write!(f, "; too many requests, try again in a minute")
@@ -363,9 +369,13 @@ impl fmt::Display for RequestError {
                 seconds(*d)
             ),
             Failure::Network(why) => {
+                let why = printable(why);
                 write!(f, "{op}: cannot talk to {at}: {why}{times}; {network}")
             }
-            Failure::Request(why) => write!(f, "{op} at {at}: cannot build the request: {why}"),
+            Failure::Request(why) => {
+                let why = printable(why);
+                write!(f, "{op} at {at}: cannot build the request: {why}")
+            }
         }
     }
 }

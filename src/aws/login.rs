@@ -356,7 +356,7 @@ impl Oidc {
     }
 
     /// Exchange a refresh token for a new access token: one CreateToken request (sent again
-    /// only after a transient failure, at most twice).
+    /// only after a transient failure, at most twice). See [`refresh_refused`].
     pub fn refresh(
         &self,
         registration: &Registration,
@@ -378,6 +378,15 @@ impl Oidc {
         )?;
         new_token(&out, clock(), &self.endpoint)
     }
+}
+
+/// Whether `e` (from [`Oidc::refresh`]) is the portal's refusal of the refresh token
+/// (InvalidGrantException: revoked, expired or already used): only an interactive login gets a
+/// new token, and sending that refresh again cannot help.
+pub fn refresh_refused(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<RequestError>().is_some_and(|r| {
+        matches!(&r.failure, Failure::Service { code: Some(c), .. } if c == "InvalidGrantException")
+    })
 }
 
 pub(super) fn new_token(

@@ -34,13 +34,11 @@ pub fn credentials(command: &str, deadline: Instant) -> Result<Keys> {
 }
 
 /// The SDK's message (which quotes the process's stderr) on one line: whitespace runs as one
-/// space, control characters shown as `?`, at most 300 characters.
+/// space, control characters shown escaped (`ui::text::printable`), at most 300 characters.
 fn one_line(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    words
-        .join(" ")
+    crate::ui::text::printable(&words.join(" "))
         .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
         .take(300)
         .collect()
 }
@@ -51,7 +49,7 @@ mod tests {
     fn messages_fit_on_one_line() {
         assert_eq!(
             super::one_line("exited with 3. Stderr: no\n\x1b[31mkeys\n\n"),
-            "exited with 3. Stderr: no ?[31mkeys"
+            "exited with 3. Stderr: no \\e[31mkeys"
         );
         assert_eq!(super::one_line(&"x".repeat(400)).len(), 300);
     }

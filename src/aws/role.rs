@@ -15,6 +15,7 @@ use super::errors::RequestError;
 use super::retry::{self, GaveUp, ATTEMPTS};
 use super::Endpoint;
 use crate::cache::role::RoleCredentials;
+use crate::config::{check_account_id, check_role_name};
 
 const OP: &str = "GetRoleCredentials";
 
@@ -85,6 +86,14 @@ pub fn get_role_credentials(req: &RoleRequest) -> Result<RoleCredentials> {
 }
 
 async fn fetch(req: &RoleRequest<'_>) -> Result<RoleCredentials, RoleError> {
+    // The SDK's request builder panics on a URI too long (the two go in its query string):
+    // nothing that is not an account id and a role name reaches it.
+    for check in [
+        check_account_id(req.account_id),
+        check_role_name(req.role_name),
+    ] {
+        check.map_err(|why| RoleError::Other(format!("{OP} not sent: {why}")))?;
+    }
     let endpoint = endpoint(req.region, req.endpoint);
     let mut conf = aws_sdk_sso::Config::builder()
         .behavior_version(BehaviorVersion::latest())

@@ -16,6 +16,7 @@ pub fn run(args: ConfigureArgs, settings: &Settings) -> Result<()> {
             start_url: args.start_url,
             region: args.region,
             scopes: args.scopes,
+            profile_region: args.profile_region,
             no_login: args.no_login,
             sync: args.sync,
             no_browser: args.no_browser,

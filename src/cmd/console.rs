@@ -50,14 +50,14 @@ pub fn run(args: ConsoleArgs, settings: &Settings) -> Result<()> {
     if args.print {
         return print_stdout(&format!("{url}\n"));
     }
-    if let Err(why) = crate::browser::open(&url) {
+    if let Err(why) = crate::browser::open(settings, &url) {
         bail!(
             "cannot open a browser ({why}); run `ssox console --print` and open the URL yourself"
         );
     }
-    eprintln!(
+    crate::ui::say(&format!(
         "ssox: opened the AWS console as {} in account {}",
         got.role_name, got.account_id
-    );
+    ));
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `ssox here`: which `.ssox.toml` applies in the current directory, whether it is trusted, and
-//! what it sets. Reads files only.
+//! what it sets. Reads files only. What the file holds is shown escaped (a cloned repository's
+//! `.ssox.toml` is text ssox did not write).
 
 use anyhow::{bail, Result};
 
@@ -7,6 +8,7 @@ use crate::cli::HereArgs;
 use crate::dirfile::{resolve, FILE_NAME};
 use crate::output::print_stdout;
 use crate::settings::Settings;
+use crate::ui::text::printable_lines;
 use crate::ExitWith;
 
 pub fn run(_args: HereArgs, settings: &Settings) -> Result<()> {
@@ -24,7 +26,7 @@ pub fn run(_args: HereArgs, settings: &Settings) -> Result<()> {
         (Ok(_), Ok(w)) => w,
         (Err(e), _) | (_, Err(e)) => {
             out.push_str(&format!("error: {e}\n"));
-            print_stdout(&out)?;
+            print_stdout(&printable_lines(&out))?;
             return Err(ExitWith(1).into());
         }
     };
@@ -49,5 +51,5 @@ pub fn run(_args: HereArgs, settings: &Settings) -> Result<()> {
         (true, false, _) => "applied: not yet (the shell integration applies it on the next cd)\n",
         (false, false, _) => "applied: no\n",
     });
-    print_stdout(&out)
+    print_stdout(&printable_lines(&out))
 }

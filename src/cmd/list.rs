@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::output::{columns, print_stdout, stdout_color, stream_stdout};
 use crate::profiles::{self, load_config, Row};
 use crate::settings::Settings;
+use crate::ui::text::{self, printable};
 use crate::ui::warn;
 
 pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
@@ -45,6 +46,15 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
         return sessions(&config, &args, settings, now);
     }
     let rows = profiles::rows(&config, settings, now);
+    if rows.is_empty() && !args.json {
+        // Not a bare header: what gives this config its profiles.
+        warn(&format!(
+            "no profiles in {}; {}",
+            config.config_path,
+            config.how_to_add_profiles()
+        ));
+        return Ok(());
+    }
     for r in &rows {
         if let Some(e) = &r.error {
             warn(e);
@@ -63,13 +73,19 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     printed
 }
 
-/// The cells of a row in table order; `-` for what is unknown.
+/// The cells of a row in table order; `-` for what is unknown. Names and values come from the
+/// config file (an `sso_account_name` from the portal): shown escaped.
 fn cells<'r>(r: &'r Row) -> [Cow<'r, str>; 7] {
-    let cell = |s: Option<&'r str>| Cow::Borrowed(s.unwrap_or("-"));
+    let cell = |s: Option<&'r str>| printable(s.unwrap_or("-"));
+    let account = match r.account_cell() {
+        Some(Cow::Borrowed(s)) => printable(s),
+        Some(Cow::Owned(s)) => Cow::Owned(printable(&s).into_owned()),
+        None => Cow::Borrowed("-"),
+    };
     [
-        Cow::Borrowed(r.name),
-        Cow::Borrowed(r.kind),
-        r.account_cell().unwrap_or(Cow::Borrowed("-")),
+        printable(r.name),
+        printable(r.kind),
+        account,
         cell(r.role),
         cell(r.session()),
         cell(r.region),
@@ -77,14 +93,9 @@ fn cells<'r>(r: &'r Row) -> [Cow<'r, str>; 7] {
     ]
 }
 
-/// The columns a cell takes: its characters (bytes, when all are ASCII, checked a word at a
-/// time: counting characters one by one was a tenth of `list`).
+/// The cells a cell takes on the terminal (CJK and emoji take two; bytes when all are ASCII).
 fn width(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().count()
-    }
+    text::width(s)
 }
 
 /// Append `n` spaces.

@@ -71,12 +71,18 @@ fn logout_one(
         n => format!(", {n} cached role credentials deleted"),
     };
     match (deleted, revoked) {
-        (_, Some(true)) => eprintln!("logged out of {name} (token revoked and deleted{roles})"),
-        (_, Some(false)) => eprintln!(
+        (_, Some(true)) => crate::ui::say(&format!(
+            "logged out of {name} (token revoked and deleted{roles})"
+        )),
+        (_, Some(false)) => crate::ui::say(&format!(
             "logged out of {name} (token deleted locally, not revoked on the server{roles})"
-        ),
-        (true, None) => eprintln!("logged out of {name} (unreadable token file deleted{roles})"),
-        (false, None) => eprintln!("not logged in to {name}; no cached token{roles}"),
+        )),
+        (true, None) => crate::ui::say(&format!(
+            "logged out of {name} (unreadable token file deleted{roles})"
+        )),
+        (false, None) => {
+            crate::ui::say(&format!("not logged in to {name}; no cached token{roles}"))
+        }
     }
     Ok(())
 }

@@ -76,7 +76,9 @@ pub fn run(args: ServeArgs, settings: &Settings) -> Result<()> {
     } else {
         "any profile at /profiles/NAME"
     };
-    eprintln!("ssox: serving {name} at {uri} ({others}); Ctrl-C stops");
+    crate::ui::say(&format!(
+        "ssox: serving {name} at {uri} ({others}); Ctrl-C stops"
+    ));
     // Whoever reads stdout sees its end now, with everything above said.
     detach_stdout()?;
     server.run_until(&stop)?;

@@ -16,13 +16,15 @@ use crate::profiles::{load_config, load_config_for};
 use crate::session;
 use crate::session::status::{active_token, check_tokens, Check, Report};
 use crate::settings::Settings;
+use crate::ui::text::printable_lines;
 use crate::ui::warn;
 use crate::ExitWith;
 
 pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
     let now = super::now();
     if args.prompt {
-        return print_stdout(&prompt_line(settings, now));
+        // Names from the config and the environment, shown escaped (a shell prompt shows it).
+        return print_stdout(&printable_lines(&prompt_line(settings, now)));
     }
     let config = load_config(settings)?;
     let report = Report::build(&config, settings, now);
@@ -44,7 +46,8 @@ pub fn run(args: StatusArgs, settings: &Settings) -> Result<()> {
             warn(w);
         }
         let source = resolve::source_of_active(settings);
-        print_stdout(&text(&report, checks.as_deref(), source.as_deref()))?;
+        let text = text(&report, checks.as_deref(), source.as_deref());
+        print_stdout(&printable_lines(&text))?;
     }
     checked(&report, checks.as_deref())
 }
@@ -69,8 +72,10 @@ fn checked(report: &Report, checks: Option<&[Check]>) -> Result<()> {
                     s.login.short_name()
                 ));
             }
-            // Already said on stderr.
-            Check::Failed(_) => ok = false,
+            Check::Failed(e) => {
+                ok = false;
+                warn(&format!("{}: {e}", s.login.short_name()));
+            }
             Check::Skipped | Check::Accepted => {}
         }
     }
@@ -171,9 +176,7 @@ fn text(report: &Report, checks: Option<&[Check]>, dir_file: Option<&str>) -> St
     }
     for (i, s) in report.sessions.iter().enumerate() {
         let registration = s
-            .token
-            .as_ref()
-            .and_then(|t| t.registration_expires_at)
+            .registration_expires_at
             .map_or_else(|| "-".to_string(), |at| relative(at, report.now));
         let mut row = vec![
             s.login.short_name(),

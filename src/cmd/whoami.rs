@@ -44,10 +44,12 @@ pub fn run(args: WhoamiArgs, settings: &Settings) -> Result<()> {
         });
         format!("{}\n", serde_json::to_string_pretty(&v)?)
     } else {
-        format!(
+        // STS's answer and the config's name, shown escaped.
+        crate::ui::text::printable_lines(&format!(
             "profile  {name}\naccount  {}\narn      {}\nuser_id  {}\n",
             id.account, id.arn, id.user_id
-        )
+        ))
+        .into_owned()
     };
     print_stdout(&text)
 }

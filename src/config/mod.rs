@@ -33,7 +33,7 @@ pub use keys::Keys;
 use sections::quote_name;
 pub use suggest::closest;
 use suggest::{meant_section, quoted_list, Meant};
-pub use targets::{url_host, LoginTarget, RoleTarget};
+pub use targets::{check_account_id, check_role_name, url_host, LoginTarget, RoleTarget};
 
 /// Which file a line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,6 +357,20 @@ pub fn missing_config_message(path: &str) -> String {
 }
 
 impl Config {
+    /// What gives a config without profiles its profiles: `run: ssox sync NAME` for its
+    /// sso-sessions, else `run: ssox configure`.
+    pub fn how_to_add_profiles(&self) -> String {
+        let syncs: Vec<String> = (self.sessions.keys())
+            .map(|s| format!("ssox sync {s}"))
+            .collect();
+        if syncs.is_empty() {
+            "run: ssox configure".into()
+        } else {
+            let syncs = syncs.join(", ");
+            format!("run: {syncs} (a profile for every account and role)")
+        }
+    }
+
     /// `~/.aws/config:12`
     pub fn at(&self, src: Source) -> String {
         let path = match src.file {

@@ -202,6 +202,23 @@ impl Config {
             let missing = role_missing(profile);
             return Err(ConfigError(self.missing_keys_message(profile, &missing)));
         };
+        for (key, value, check) in [
+            (
+                "sso_account_id",
+                account,
+                check_account_id as fn(&str) -> Result<(), String>,
+            ),
+            ("sso_role_name", role, check_role_name),
+        ] {
+            if let Err(why) = check(value) {
+                let at = self.at(profile.keys.source(key).unwrap_or(profile.source));
+                return Err(ConfigError(format!(
+                    "profile {:?} has an invalid {key} ({at}): {why}; fix it in {}",
+                    profile.name,
+                    profile.section()
+                )));
+            }
+        }
         Ok(RoleTarget {
             profile: profile.name.clone(),
             account_id: account.to_string(),
@@ -272,6 +289,42 @@ pub(super) fn login_missing(profile: &Profile) -> &'static [&'static str] {
         (Some(_), None) => &["sso_region"],
         (Some(_), Some(_)) => &[],
     }
+}
+
+/// A value from the config as shown in an error: quoted with control characters escaped, or
+/// only its length when it is too long to show.
+fn shown(value: &str) -> String {
+    let n = value.chars().count();
+    if n > 64 {
+        format!("a value {n} characters long")
+    } else {
+        format!("{value:?}")
+    }
+}
+
+/// An AWS account id is 12 digits (as GetRoleCredentials requires; checked before any request,
+/// so that no value from a file reaches the SDK's request builder).
+pub fn check_account_id(id: &str) -> Result<(), String> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is not an account id; an account id is 12 digits, e.g. 111111111111",
+        shown(id)
+    ))
+}
+
+/// An IAM role name (a permission set's name): 1 to 64 letters, digits and `_+=,.@-`.
+pub fn check_role_name(role: &str) -> Result<(), String> {
+    let iam = |c: char| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c);
+    if !role.is_empty() && role.len() <= 64 && role.chars().all(iam) {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is not a role name; a role name is 1 to 64 letters, digits and _+=,.@-, \
+         e.g. AdministratorAccess",
+        shown(role)
+    ))
 }
 
 /// `sso_account_id` and `sso_role_name`, those of them the profile lacks.

@@ -566,7 +566,7 @@ fn seed_config_role_target() {
 fn legacy_profile_login() {
     let c = parse(
         "[profile old]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n\
-         sso_account_id = 1\nsso_role_name = R\n",
+         sso_account_id = 222222222222\nsso_role_name = R\n",
     );
     let t = c.role_target(&c.profiles["old"]).unwrap();
     assert_eq!(t.login.cache_key, "https://d-1.awsapps.com/start");

@@ -107,9 +107,11 @@ pub fn render(lines: &[Line], color: bool) -> String {
             Level::Fail => style(Style::new().red().bold()),
         }
         .apply_to(format!("{:<4}", l.level.word()));
-        out.push_str(&format!("{word}  {}: {}", l.topic, l.text));
+        // Topics and texts quote profile names, paths and portal answers: shown escaped.
+        let p = crate::ui::text::printable;
+        out.push_str(&format!("{word}  {}: {}", p(&l.topic), p(&l.text)));
         if let Some(fix) = &l.fix {
-            out.push_str(&format!("; fix: {fix}"));
+            out.push_str(&format!("; fix: {}", p(fix)));
         }
         out.push('\n');
     }

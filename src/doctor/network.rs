@@ -40,10 +40,14 @@ pub fn clock(config: Option<&Config>, settings: &Settings, lines: &mut Vec<Line>
     let skew = match clock::skew_seconds(&url, &OffsetDateTime::now_utc) {
         Ok(s) => s,
         Err(e) => {
-            lines.push(Line::warn(
+            // Not a warning: nothing that needs the portal (login, creds, sync) works either.
+            lines.push(Line::fail(
                 TOPIC,
-                format!("cannot compare with the SSO portal: {e:#}"),
-                "check the network and proxy settings, then run ssox doctor --network again",
+                format!(
+                    "cannot compare with the SSO portal: {}",
+                    without_advice(&format!("{e:#}"))
+                ),
+                NETWORK_FIX,
             ));
             return;
         }
@@ -66,6 +70,17 @@ pub fn clock(config: Option<&Config>, settings: &Settings, lines: &mut Vec<Line>
             fix,
         ),
     });
+}
+
+/// The fix of a check that could not reach the portal.
+const NETWORK_FIX: &str =
+    "check your network, VPN and proxy settings, then run ssox doctor --network again";
+
+/// A request's error without the advice it ends with (`…: connection refused; check your
+/// network or VPN`): the check's fix says what to do, once.
+fn without_advice(error: &str) -> &str {
+    let error = error.strip_prefix("GET: ").unwrap_or(error);
+    error.split_once("; ").map_or(error, |(what, _)| what)
 }
 
 /// `42s`, `7m12s`.
@@ -92,10 +107,13 @@ pub fn tokens(config: &Config, settings: &Settings, now: OffsetDateTime, lines: 
                 "the SSO portal rejects the token (revoked, or the session was ended)",
                 format!("ssox login --force {}", super::login_name(config, &s.login)),
             )),
-            Check::Failed(e) => lines.push(Line::warn(
+            Check::Failed(e) => lines.push(Line::fail(
                 topic,
-                format!("cannot ask the SSO portal about the token: {e}"),
-                "check the network, then run ssox doctor --network again",
+                format!(
+                    "cannot ask the SSO portal about the token: {}",
+                    without_advice(&e)
+                ),
+                NETWORK_FIX,
             )),
         }
     }
@@ -109,5 +127,14 @@ mod tests {
     fn durations() {
         assert_eq!(seconds(5), "5s");
         assert_eq!(seconds(432), "7m12s");
+    }
+
+    #[test]
+    fn advice_is_left_to_the_fix() {
+        assert_eq!(
+            without_advice("GET: cannot connect to h:1: connection refused; check your network"),
+            "cannot connect to h:1: connection refused"
+        );
+        assert_eq!(without_advice("no semicolon"), "no semicolon");
     }
 }

@@ -3,12 +3,11 @@
 //! function passes the shell's `alias` output to `doctor`), and whether `ssox login` can open a
 //! browser. Reads `Settings` and the parsed config; looks for programs on PATH.
 
-use std::path::Path;
-
+use crate::browser;
 use crate::config::Config;
-use crate::session::device::browser_blocker;
 use crate::settings::Settings;
 use crate::shell::{install_line, Shell};
+use crate::ui::text;
 
 use super::Line;
 
@@ -147,23 +146,17 @@ fn is_ssox_alias(name: &str, value: &str) -> bool {
     matches!(words.as_slice(), [_, "use", n] if *n == name)
 }
 
-/// `text` for one line of a report: control characters shown as `?`, at most `max` characters.
+/// `text` for one line of a report: shown escaped ([`text::printable`]), at most `max` cells.
 fn printable(text: &str, max: usize) -> String {
-    let mut out: String = text
-        .chars()
-        .take(max)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if text.chars().count() > max {
-        out.push('…');
-    }
-    out
+    text::truncate(&text::printable(text), max).into_owned()
 }
 
-/// Whether `ssox login` can open a browser here, and with what.
+/// Whether `ssox login` can open a browser here, and with what: the program `browser::open`
+/// will use (`BROWSER`'s first installed command, else the system's opener), and a warning for
+/// each `BROWSER` command that is not installed.
 pub fn browser(settings: &Settings, lines: &mut Vec<Line>) {
     const TOPIC: &str = "browser";
-    if let Some(reason) = browser_blocker(settings, false) {
+    if let Some(reason) = browser::blocker(settings, false) {
         lines.push(Line::ok(
             TOPIC,
             format!(
@@ -172,38 +165,50 @@ pub fn browser(settings: &Settings, lines: &mut Vec<Line>) {
         ));
         return;
     }
-    if cfg!(any(target_os = "macos", windows)) {
-        lines.push(Line::ok(TOPIC, "ssox login opens your default browser"));
-        return;
+    let launchers = browser::launchers(settings);
+    let chosen = browser::chosen(settings);
+    for l in launchers.iter().filter(|l| l.from_env) {
+        if !browser::installed(&settings.path_dirs, &l.program) {
+            let then = match &chosen {
+                Some(c) => format!("ssox login uses {} instead", c.name()),
+                None => "ssox login cannot open a browser".to_string(),
+            };
+            lines.push(Line::warn(
+                TOPIC,
+                format!(
+                    "BROWSER names {}, which is not installed (not on PATH); {then}",
+                    l.name()
+                ),
+                "set BROWSER to an installed browser, or unset it",
+            ));
+        }
     }
-    let openers: Vec<String> = open::commands("https://example.com")
-        .iter()
-        .map(|c| c.get_program().to_string_lossy().into_owned())
-        .collect();
-    match openers
-        .iter()
-        .find(|p| on_path(&settings.path_dirs, Path::new(p.as_str())))
-    {
-        Some(p) => lines.push(Line::ok(TOPIC, format!("ssox login opens it with {p}"))),
-        None => lines.push(Line::warn(
+    match chosen {
+        Some(l) if l.from_env => lines.push(Line::ok(
             TOPIC,
-            format!(
-                "a display is set, but none of {} is on PATH to open a browser with",
-                openers.join(", ")
-            ),
-            "install xdg-utils (xdg-open), or use ssox login --no-browser",
+            format!("ssox login opens it with {} (from BROWSER)", l.name()),
         )),
+        Some(l) => lines.push(Line::ok(
+            TOPIC,
+            format!("ssox login opens it with {}", l.name()),
+        )),
+        None if browser::from_browser_env(settings) && launchers.iter().all(|l| l.from_env) => {}
+        None => {
+            let system: Vec<String> = launchers
+                .iter()
+                .filter(|l| !l.from_env)
+                .map(browser::Launcher::name)
+                .collect();
+            lines.push(Line::warn(
+                TOPIC,
+                format!(
+                    "a display is set, but none of {} is on PATH to open a browser with",
+                    system.join(", ")
+                ),
+                "install xdg-utils (xdg-open), set BROWSER, or use ssox login --device-code",
+            ));
+        }
     }
-}
-
-/// Whether `program` is an executable file in one of `dirs` (or, with a `/`, at that path).
-fn on_path(dirs: &[std::path::PathBuf], program: &Path) -> bool {
-    let executable =
-        |p: &Path| std::fs::metadata(p).is_ok_and(|m| crate::platform::is_executable(&m));
-    if program.components().count() > 1 {
-        return executable(program);
-    }
-    dirs.iter().any(|d| executable(&d.join(program)))
 }
 
 #[cfg(test)]
@@ -257,7 +262,7 @@ mod tests {
 
     #[test]
     fn printable_cuts_and_hides_controls() {
-        assert_eq!(printable("a\x1b[2Jb", 80), "a?[2Jb");
-        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("a\x1b[2Jb", 80), "a\\e[2Jb");
+        assert_eq!(printable("abcdef", 3), "ab…");
     }
 }

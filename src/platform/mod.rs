@@ -21,8 +21,8 @@ use windows as os;
 
 pub use os::{
     current_uid, detach_stdout, home_dir, identity, is_executable, lease_held, lease_take, links,
-    lock_file_options, mode, open_nonblocking, owner, private_dir, same_file, set_mode, set_owner,
-    special_kind, DEFAULT_SHELL,
+    lock_file_options, mode, open_nonblocking, own_process_group, owner, private_dir, same_file,
+    set_mode, set_owner, special_kind, DEFAULT_SHELL,
 };
 
 /// Signals around a child that runs in ssox's place (`ssox exec`).

@@ -8,9 +8,11 @@ use anyhow::Result;
 use time::OffsetDateTime;
 
 use crate::aws::login::{DevicePrompt, DeviceUi, Oidc};
+use crate::browser::{self, Launcher};
 use crate::cache::{human_duration, NewToken, Registration};
 use crate::config::LoginTarget;
 use crate::settings::Settings;
+use crate::ui::text::printable;
 use crate::ui::{warn, Spinner};
 
 use super::flow::Flow;
@@ -25,30 +27,19 @@ pub fn login(
     no_browser: bool,
     clock: &dyn Fn() -> OffsetDateTime,
 ) -> Result<(NewToken, Registration)> {
-    let blocker = browser_blocker(settings, no_browser);
+    let blocker = browser::blocker(settings, no_browser);
+    let launchers = browser::launchers(settings);
     with_registration(oidc, login, settings, Flow::Device, clock, |registration| {
-        let mut ui = TerminalUi::new(login, blocker, clock);
+        let mut ui = TerminalUi::new(login, blocker, &launchers, clock);
         oidc.device_login(registration, &login.start_url, clock, &mut ui)
     })
-}
-
-/// Why no browser may be opened, or `None` when one may.
-pub fn browser_blocker(settings: &Settings, no_browser: bool) -> Option<&'static str> {
-    if no_browser {
-        Some("--no-browser")
-    } else if settings.ssh {
-        Some("this is an SSH session")
-    } else if cfg!(all(unix, not(target_os = "macos"))) && !settings.display && !settings.wsl {
-        Some("neither DISPLAY nor WAYLAND_DISPLAY is set")
-    } else {
-        None
-    }
 }
 
 /// The device flow's UI: the URL and code on stderr, the browser, a spinner with the time left.
 struct TerminalUi<'a> {
     label: String,
     blocker: Option<&'static str>,
+    launchers: &'a [Launcher],
     clock: &'a dyn Fn() -> OffsetDateTime,
     spinner: Option<Spinner>,
     code: String,
@@ -58,11 +49,13 @@ impl<'a> TerminalUi<'a> {
     fn new(
         login: &LoginTarget,
         blocker: Option<&'static str>,
+        launchers: &'a [Launcher],
         clock: &'a dyn Fn() -> OffsetDateTime,
     ) -> TerminalUi<'a> {
         TerminalUi {
             label: login.label(),
             blocker,
+            launchers,
             clock,
             spinner: None,
             code: String::new(),
@@ -72,26 +65,32 @@ impl<'a> TerminalUi<'a> {
 
 impl DeviceUi for TerminalUi<'_> {
     fn prompt(&mut self, p: &DevicePrompt) {
-        self.code = p.user_code.clone();
+        // The code and the URLs come from the network: shown escaped, opened only when safe.
+        self.code = printable(&p.user_code).into_owned();
         eprintln!(
             "To log in to {}, open {} and enter the code {}",
-            self.label, p.verification_uri, p.user_code
+            self.label,
+            printable(&p.verification_uri),
+            self.code
         );
         let complete = p.verification_uri_complete.as_deref();
         match (self.blocker, complete) {
-            (None, Some(url)) => {
-                eprintln!("Opening {url} in your browser…");
-                if let Err(why) = crate::browser::open(url) {
-                    warn(&format!(
-                        "cannot open a browser ({why}); open the URL above and enter the code"
-                    ));
+            (None, Some(url)) => match browser::check_url(url) {
+                Err(why) => warn(&format!("{why}; open the URL above and enter the code")),
+                Ok(()) => {
+                    eprintln!("Opening {} in your browser…", printable(url));
+                    if let Err(why) = browser::open_with(self.launchers, url) {
+                        warn(&format!(
+                            "cannot open a browser ({why}); open the URL above and enter the code"
+                        ));
+                    }
                 }
-            }
+            },
             (None, None) => {}
             (Some(reason), _) => {
                 eprintln!("Not opening a browser ({reason}): open the URL above on any device.");
-                if let Some(url) = complete {
-                    eprintln!("Or open {url} (the code is filled in).");
+                if let Some(url) = complete.filter(|u| browser::check_url(u).is_ok()) {
+                    eprintln!("Or open {} (the code is filled in).", printable(url));
                 }
             }
         }
@@ -114,32 +113,5 @@ impl DeviceUi for TerminalUi<'_> {
         if let Some(s) = self.spinner.take() {
             s.clear();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn browser_gating() {
-        let mut s = Settings {
-            display: true,
-            ..Settings::default()
-        };
-        assert_eq!(browser_blocker(&s, false), None);
-        assert_eq!(browser_blocker(&s, true), Some("--no-browser"));
-        s.ssh = true;
-        assert_eq!(browser_blocker(&s, false), Some("this is an SSH session"));
-        s.ssh = false;
-        s.display = false;
-        let expect = if cfg!(all(unix, not(target_os = "macos"))) {
-            Some("neither DISPLAY nor WAYLAND_DISPLAY is set")
-        } else {
-            None
-        };
-        assert_eq!(browser_blocker(&s, false), expect);
-        s.wsl = true;
-        assert_eq!(browser_blocker(&s, false), None);
     }
 }

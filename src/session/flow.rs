@@ -1,15 +1,14 @@
 //! Which interactive login a session gets: PKCE (the browser hands the code back to a loopback
-//! listener) where a browser can open on this machine, the device code elsewhere (SSH, no
-//! display, containers), as flags, `SSOX_LOGIN_FLOW` or a legacy profile decide first. Pure: no
-//! I/O but the one warning about a flow a legacy profile cannot use.
+//! listener) where a browser can open on this machine (`BROWSER` set counts, as in Python's
+//! webbrowser; `browser::blocker` decides), the device code elsewhere (SSH, no display,
+//! containers), as flags, `SSOX_LOGIN_FLOW` or a legacy profile decide first. Pure: no I/O but
+//! the one warning about a flow a legacy profile cannot use.
 
 use anyhow::{bail, Result};
 
 use crate::config::LoginTarget;
 use crate::settings::Settings;
 use crate::ui::warn;
-
-use super::device::browser_blocker;
 
 /// An interactive login flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,10 +82,15 @@ pub fn choose(
         };
         return Ok((flow, format!("SSOX_LOGIN_FLOW={}", value.trim())));
     }
-    Ok(match browser_blocker(settings, request.no_browser) {
-        Some(reason) => (Flow::Device, reason.to_string()),
-        None => (Flow::Pkce, "a browser can be opened here".into()),
-    })
+    Ok(
+        match crate::browser::blocker(settings, request.no_browser) {
+            Some(reason) => (Flow::Device, reason.to_string()),
+            None if crate::browser::from_browser_env(settings) => {
+                (Flow::Pkce, "BROWSER is set".into())
+            }
+            None => (Flow::Pkce, "a browser can be opened here".into()),
+        },
+    )
 }
 
 #[cfg(test)]
@@ -127,6 +131,13 @@ mod tests {
             pick(&ssh, auto),
             (Flow::Device, "this is an SSH session".into())
         );
+        // An explicit BROWSER means a browser can open, over SSH or without a display too.
+        let browser = Settings {
+            browser: Some("firefox".into()),
+            ..ssh.clone()
+        };
+        assert_eq!(pick(&browser, auto), (Flow::Pkce, "BROWSER is set".into()));
+        assert_eq!(pick(&browser, no_browser).0, Flow::Device);
         let device = FlowRequest {
             flow: Some(Flow::Device),
             ..auto

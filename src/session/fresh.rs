@@ -8,15 +8,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 
-use crate::aws::login::Oidc;
-use crate::cache::{self, human_duration, CachedToken, Registration};
+use crate::aws::login::{refresh_refused, Oidc};
+use crate::cache::{self, human_duration, CachedToken, Registration, TokenState};
 use crate::config::{Config, LoginTarget};
 use crate::settings::Settings;
 use crate::ui::warn;
 use crate::Cancelled;
 
 use super::{
-    cached_token, lasting, lock, now, oidc, rejected, token_path, token_state, unusable_message,
+    cached_token, can_refresh, describe, lasting, lock, now, oidc, rejected, token_path,
+    token_state, unusable_message,
 };
 
 /// No usable token without an interactive login (expired, rejected, none, or the refresh
@@ -41,7 +42,15 @@ pub(super) fn refresh(
         bail!("the cached token has no refresh token or client");
     };
     crate::verbose!("refreshing the cached token of {}", login.short_name());
-    let new = oidc.refresh(&registration, refresh_token, &now)?;
+    let new = match oidc.refresh(&registration, refresh_token, &now) {
+        Ok(new) => new,
+        Err(e) => {
+            if refresh_refused(&e) {
+                rejected::record_refresh_refused(settings, path, old, now());
+            }
+            return Err(e);
+        }
+    };
     cache::write_token(path, &login.start_url, &login.region, &new, &registration)?;
     rejected::clear(settings, path);
     Ok((new.expires_at - now()).unsigned_abs())
@@ -65,7 +74,8 @@ pub fn fresh_token(
     if let Some(t) = current.as_ref().filter(|t| lasting(settings, &path, t)) {
         return Ok(t.clone());
     }
-    if !current.as_ref().is_some_and(|t| t.refreshable(now())) {
+    let refreshable = |t: &CachedToken| can_refresh(settings, &path, t, now());
+    if !current.as_ref().is_some_and(refreshable) {
         return still_valid(settings, &path, login, current);
     }
     // A login may hold the lock while its user takes minutes to approve it in a browser: the
@@ -87,7 +97,7 @@ pub fn fresh_token(
     };
     // Whoever held the lock may just have refreshed it.
     let current = cached_token(&path, login);
-    let Some(old) = current.as_ref().filter(|t| t.refreshable(now())) else {
+    let Some(old) = current.as_ref().filter(|t| refreshable(t)) else {
         return still_valid(settings, &path, login, current);
     };
     if lasting(settings, &path, old) {
@@ -135,6 +145,17 @@ fn still_valid(
 ) -> Result<CachedToken> {
     match token {
         Some(t) if usable(settings, path, &t) => Ok(t),
+        Some(t) if rejected::refresh_refused(settings, path, &t) => {
+            let state = match token_state(settings, path, Some(&t), now()) {
+                TokenState::Rejected { .. } => "was rejected by the SSO portal".to_string(),
+                state => describe(state),
+            };
+            Err(LoginRequired(format!(
+                "{} {state}, and the portal refused to refresh it; run: ssox login",
+                login.label()
+            ))
+            .into())
+        }
         t => Err(LoginRequired(unusable_message(
             login,
             token_state(settings, path, t.as_ref(), now()),

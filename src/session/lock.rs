@@ -68,11 +68,11 @@ pub fn acquire(settings: &Settings, login: &LoginTarget) -> Result<SessionLock> 
     let mut waited = false;
     let lock = Lock::acquire(&token_lock_path(settings, login), || {
         waited = true;
-        eprintln!(
+        crate::ui::say(&format!(
             "waiting for another ssox login to {} to finish{}…",
             login.short_name(),
             holder_reason(settings, login)
-        );
+        ));
     })?;
     Ok(SessionLock {
         _lock: lock,

@@ -110,10 +110,10 @@ fn interactive_login(
     let name = login.short_name();
     let say_valid = |left: Duration| {
         if !opts.quiet_if_valid {
-            eprintln!(
+            crate::ui::say(&format!(
                 "already logged in to {name} (valid {})",
                 human_duration(left)
-            );
+            ));
         }
     };
     if !opts.force {
@@ -132,13 +132,13 @@ fn interactive_login(
     }
     let oidc = oidc(config, login, profile, settings)?;
     if !opts.force {
-        if let Some(old) = refreshable_token(&path, login) {
+        if let Some(old) = refreshable_token(settings, &path, login) {
             match fresh::refresh(&oidc, settings, &path, login, &old) {
                 Ok(left) => {
-                    eprintln!(
+                    crate::ui::say(&format!(
                         "refreshed the token of {name} (valid {})",
                         human_duration(left)
-                    );
+                    ));
                     return Ok(());
                 }
                 Err(e) if e.is::<Cancelled>() => return Err(e),
@@ -152,10 +152,10 @@ fn interactive_login(
     let (new, registration) = interactive(&oidc, login, settings, opts)?;
     cache::write_token(&path, &login.start_url, &login.region, &new, &registration)?;
     rejected::clear(settings, &path);
-    eprintln!(
+    crate::ui::say(&format!(
         "logged in to {name} (valid {})",
         human_duration((new.expires_at - now()).unsigned_abs())
-    );
+    ));
     Ok(())
 }
 
@@ -197,9 +197,10 @@ fn oidc(
     Oidc::new(&login.region, endpoint)
 }
 
-/// The cached token of `login` when it can be refreshed (refresh token, client, registration).
-fn refreshable_token(path: &Path, login: &LoginTarget) -> Option<CachedToken> {
-    cached_token(path, login).filter(|t| t.refreshable(now()))
+/// The cached token of `login` when it can be refreshed (refresh token, client, registration,
+/// and no refusal of its refresh token).
+fn refreshable_token(settings: &Settings, path: &Path, login: &LoginTarget) -> Option<CachedToken> {
+    cached_token(path, login).filter(|t| can_refresh(settings, path, t, now()))
 }
 
 /// The wall clock: a login's token expiry is counted from the moment it is issued.
@@ -234,8 +235,8 @@ fn lasting(settings: &Settings, path: &Path, token: &CachedToken) -> bool {
     token.expires_at - now() >= MIN_VALIDITY && !rejected::is_rejected(settings, path, token)
 }
 
-/// The state of the token at `path` as a user cares about it: [`TokenState::of`], and
-/// `Rejected` for a token the SSO portal refused.
+/// The state of the token at `path` as a user cares about it: [`TokenState::of`], `Rejected`
+/// for a token the SSO portal refused, and not refreshable once the portal refused its refresh.
 pub fn token_state(
     settings: &Settings,
     path: &Path,
@@ -243,14 +244,27 @@ pub fn token_state(
     now: OffsetDateTime,
 ) -> TokenState {
     let state = TokenState::of(token, now);
-    match (state, token) {
-        (TokenState::Valid { .. }, Some(t)) if rejected::is_rejected(settings, path, t) => {
-            TokenState::Rejected {
-                refreshable: t.refreshable(now),
-            }
+    let Some(t) = token else {
+        return state;
+    };
+    let refreshable = can_refresh(settings, path, t, now);
+    match state {
+        TokenState::Valid { .. } if rejected::is_rejected(settings, path, t) => {
+            TokenState::Rejected { refreshable }
         }
+        TokenState::Expired { ago, .. } => TokenState::Expired { ago, refreshable },
         _ => state,
     }
+}
+
+/// The token has what a refresh needs, and the portal has not refused its refresh token.
+pub fn can_refresh(
+    settings: &Settings,
+    path: &Path,
+    token: &CachedToken,
+    now: OffsetDateTime,
+) -> bool {
+    token.refreshable(now) && !rejected::refresh_refused(settings, path, token)
 }
 
 /// Why a session's token cannot be used, with the fix.

@@ -4,6 +4,7 @@
 //! user denies, Ctrl-C, or the time runs out; then the code exchange. The SDK calls are
 //! `aws::authcode`'s, the listener `callback`'s. Never writes to stdout.
 
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
@@ -14,13 +15,13 @@ use time::OffsetDateTime;
 
 use crate::aws::authcode::CodeExchange;
 use crate::aws::login::{ClientRejected, Oidc};
+use crate::browser;
 use crate::cache::{human_duration, NewToken, Registration};
 use crate::config::LoginTarget;
 use crate::settings::Settings;
-use crate::ui::{warn, Spinner};
+use crate::ui::{text, Spinner};
 
 use super::callback::{Callback, Outcome};
-use super::device::browser_blocker;
 use super::flow::{Flow, FlowRequest};
 use super::registration::{wanted_scopes, with_registration};
 
@@ -47,7 +48,8 @@ pub fn login(
     request: FlowRequest,
     clock: &dyn Fn() -> OffsetDateTime,
 ) -> Result<(NewToken, Registration)> {
-    let blocker = browser_blocker(settings, request.no_browser);
+    let blocker = browser::blocker(settings, request.no_browser);
+    let launchers = browser::launchers(settings);
     let timeout = settings.pkce_timeout.unwrap_or(TIMEOUT);
     with_registration(oidc, login, settings, Flow::Pkce, clock, |registration| {
         let secrets = Secrets::new()?;
@@ -66,8 +68,13 @@ pub fn login(
             &secrets,
             &scopes,
         );
-        prompt(login, &url, blocker, callback.port());
-        let code = match wait(oidc, &mut callback, timeout)? {
+        prompt(login, &url, blocker, callback.port(), timeout);
+        // Opened on a thread: the browser may come back while its launcher still runs.
+        let opening = blocker.is_none().then(|| {
+            let (launchers, url) = (launchers.clone(), url.clone());
+            std::thread::spawn(move || browser::open_with(&launchers, &url))
+        });
+        let code = match wait(oidc, &mut callback, timeout, opening)? {
             Outcome::Code(code) => code,
             Outcome::Error { error, description } => {
                 return Err(browser_error(&error, description.as_deref()))
@@ -83,22 +90,15 @@ pub fn login(
     })
 }
 
-/// Say what to approve, and open the browser when one may be opened.
-fn prompt(login: &LoginTarget, url: &str, blocker: Option<&str>, port: u16) {
+/// Say what to approve (the URL once), how long ssox waits, and the way out when no browser
+/// can reach this machine.
+fn prompt(login: &LoginTarget, url: &str, blocker: Option<&str>, port: u16, timeout: Duration) {
     let label = login.label();
     match blocker {
         None => {
             eprintln!("To log in to {label}, approve the sign-in in the browser that opens now.");
-            eprintln!(
-                "If none opens, open this URL in a browser on this machine (or run \
-                 `ssox login --device-code` to approve on another device):"
-            );
+            eprintln!("If none opens, open this URL in a browser on this machine:");
             eprintln!("{url}");
-            if let Err(e) = open::that_detached(url) {
-                warn(&format!(
-                    "cannot open a browser ({e}); open the URL above on this machine"
-                ));
-            }
         }
         Some(reason) => {
             eprintln!(
@@ -109,17 +109,35 @@ fn prompt(login: &LoginTarget, url: &str, blocker: Option<&str>, port: u16) {
             eprintln!(
                 "Not opening a browser ({reason}). The browser must reach 127.0.0.1:{port} here \
                  (over SSH: forward it with `ssh -L {port}:127.0.0.1:{port}`, and fix the port with \
-                 --redirect-port); or run `ssox login --device-code` to approve on any device."
+                 --redirect-port)."
             );
         }
     }
+    eprintln!(
+        "ssox waits up to {} for the browser (Ctrl-C to stop). When no browser can reach this \
+         machine, run `ssox login --device-code` and approve on any device.",
+        crate::aws::errors::seconds(timeout)
+    );
 }
 
-/// Wait for the browser's answer with a spinner showing the time left.
-fn wait(oidc: &Oidc, callback: &mut Callback, timeout: Duration) -> Result<Outcome> {
+/// Wait for the browser's answer with a spinner showing the time left; a launch that fails
+/// meanwhile is said in one line.
+fn wait(
+    oidc: &Oidc,
+    callback: &mut Callback,
+    timeout: Duration,
+    mut opening: Option<JoinHandle<Result<(), String>>>,
+) -> Result<Outcome> {
     let deadline = Instant::now() + timeout;
     let spinner = Spinner::start();
     let outcome = oidc.poll_until(POLL_EVERY, || {
+        if let Some(done) = opening.take_if(|h| h.is_finished()) {
+            if let Ok(Err(why)) = done.join() {
+                spinner.warn(&format!(
+                    "cannot open a browser ({why}); open the URL above on this machine"
+                ));
+            }
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(anyhow!(
@@ -156,10 +174,10 @@ fn browser_error(error: &str, description: Option<&str>) -> anyhow::Error {
     }
 }
 
-/// Text from the browser made safe for one terminal line: no control characters, at most 200
-/// characters.
+/// Text from the browser made safe for one terminal line: shown escaped
+/// ([`text::printable`]), at most 200 cells.
 fn printable(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).take(200).collect()
+    text::truncate(&text::printable(text), 200).into_owned()
 }
 
 /// One login's PKCE values (RFC 7636). The verifier is a secret: there is no `Debug`.
@@ -313,7 +331,7 @@ mod tests {
         );
         assert_eq!(
             e("server_error", Some("boom\u{1b}[2J\n")),
-            "the sign-in in the browser failed: server_error: boom[2J"
+            "the sign-in in the browser failed: server_error: boom\\e[2J\\n"
         );
         assert_eq!(
             e("invalid_scope", None),
@@ -321,5 +339,6 @@ mod tests {
         );
         assert!(browser_error("invalid_client", None).is::<ClientRejected>());
         assert_eq!(printable(&"é".repeat(300)).chars().count(), 200);
+        assert_eq!(printable(&"東".repeat(300)).chars().count(), 100);
     }
 }

@@ -29,7 +29,7 @@ pub fn wanted_scopes(login: &LoginTarget) -> Option<Vec<String>> {
 }
 
 /// The CLI's registration file for `login`.
-fn registration_path(login: &LoginTarget, settings: &Settings) -> PathBuf {
+pub(super) fn registration_path(login: &LoginTarget, settings: &Settings) -> PathBuf {
     settings.sso_cache_dir().join(cache::registration_file_name(
         &login.region,
         login.scopes.as_deref(),

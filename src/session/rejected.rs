@@ -1,9 +1,11 @@
 //! Tokens the SSO portal refused (401 while `expiresAt` is still in the future: revoked, or the
 //! session ended on the server), remembered so that such a token is not "valid" to ssox: `login`
 //! replaces it, the commands refresh it or say `run: ssox login`, `status` and `list` show it as
-//! `rejected`. Kept in ssox's own state directory, one small file per token cache file, holding a
-//! SHA-1 of the refused access token (never the token): a new token in that file (from a login,
-//! a refresh, or the AWS CLI) is not rejected. The AWS CLI's cache file is never edited.
+//! `rejected`. Likewise refresh tokens it refused (InvalidGrantException): such a token is no
+//! longer "refreshable" to any view, and nothing sends that refresh again. Kept in ssox's own
+//! state directory, one small file per token cache file, holding a SHA-1 of the refused access
+//! (or refresh) token (never the token): a new token in that file (from a login, a refresh, or
+//! the AWS CLI) is not rejected. The AWS CLI's cache file is never edited.
 
 use std::path::{Path, PathBuf};
 
@@ -60,9 +62,74 @@ pub fn record(settings: &Settings, token_path: &Path, token: &CachedToken, now: 
     }
 }
 
-/// Forget any rejection of the token file at `token_path` (a new token was written).
-pub fn clear(settings: &Settings, token_path: &Path) {
+/// The record of a refused refresh for the token file at `token_path`.
+fn refused_path(settings: &Settings, token_path: &Path) -> Option<PathBuf> {
+    let name = token_path.file_name()?;
+    Some(settings.state_dir.join("refresh-refused").join(name))
+}
+
+fn refresh_digest(token: &CachedToken) -> Option<String> {
+    let hash = Sha1::digest(token.refresh_token()?.as_bytes());
+    Some(hash.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Whether the portal refused to refresh with the very refresh token now in `token_path`: that
+/// token needs an interactive login, however refreshable its file looks.
+pub fn refresh_refused(settings: &Settings, token_path: &Path, token: &CachedToken) -> bool {
+    let (Some(path), Some(digest)) = (refused_path(settings, token_path), refresh_digest(token))
+    else {
+        return false;
+    };
+    let Ok(Some(text)) = fsutil::read_cache_text(&path) else {
+        return false;
+    };
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.get("refreshTokenSha1")?.as_str().map(str::to_string))
+        .is_some_and(|h| h == digest)
+}
+
+/// Remember that the portal refused to refresh `token` (InvalidGrantException), until a new
+/// token is written. A failure to write is a warning, as for [`record`].
+pub fn record_refresh_refused(
+    settings: &Settings,
+    token_path: &Path,
+    token: &CachedToken,
+    now: OffsetDateTime,
+) {
+    let (Some(path), Some(digest)) = (refused_path(settings, token_path), refresh_digest(token))
+    else {
+        return;
+    };
+    let text = json!({
+        "tokenFile": token_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "refreshTokenSha1": digest,
+        "refusedAt": format_timestamp(now),
+    })
+    .to_string();
+    if let Err(e) = fsutil::write_private(&path, text.as_bytes()) {
+        warn(&format!("cannot remember the refused refresh: {e:#}"));
+    }
+}
+
+/// Forget the rejection of the access token in `token_path` (the portal accepted it again); a
+/// refused refresh stays refused.
+pub fn clear_rejection(settings: &Settings, token_path: &Path) {
     if let Some(path) = record_path(settings, token_path) {
+        let _ = fsutil::remove_file(&path);
+    }
+}
+
+/// Forget any rejection, or refused refresh, of the token file at `token_path` (a new token was
+/// written).
+pub fn clear(settings: &Settings, token_path: &Path) {
+    for path in [
+        record_path(settings, token_path),
+        refused_path(settings, token_path),
+    ]
+    .into_iter()
+    .flatten()
+    {
         let _ = fsutil::remove_file(&path);
     }
 }

@@ -102,7 +102,7 @@ pub fn sso_role_credentials(
         Err(RoleError::Unauthorized) => {
             let path = token_path(settings, login);
             rejected::record(settings, &path, &token, OffsetDateTime::now_utc());
-            if !token.refreshable(OffsetDateTime::now_utc()) {
+            if !super::can_refresh(settings, &path, &token, OffsetDateTime::now_utc()) {
                 return Err(TokenRejected(login.label()).into());
             }
             // A refresh may still be accepted (the portal refuses only this access token).

@@ -11,10 +11,9 @@ use crate::aws::portal::Portal;
 use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::settings::Settings;
-use crate::ui::warn;
 
 use super::targets::login_targets_and_problems;
-use super::{rejected, token_path, token_state};
+use super::{can_refresh, rejected, token_path, token_state};
 
 /// One session and its cached token.
 pub struct SessionRow {
@@ -23,6 +22,11 @@ pub struct SessionRow {
     pub cache_file: String,
     pub token: Option<CachedToken>,
     pub state: TokenState,
+    /// The token can be refreshed without a browser (and the portal has not refused that).
+    pub refreshable: bool,
+    /// When the client registration expires: the token's, else the CLI's registration file's
+    /// (kept by `logout`, used by the next login).
+    pub registration_expires_at: Option<OffsetDateTime>,
 }
 
 /// The active profile, the environment's contradictions, and every session's token.
@@ -88,11 +92,25 @@ impl Report {
                 let path = token_path(settings, &login);
                 let token = cache::read_token(&path);
                 let state = token_state(settings, &path, token.as_ref(), now);
+                let refreshable = token
+                    .as_ref()
+                    .is_some_and(|t| can_refresh(settings, &path, t, now));
+                let registration_expires_at = token
+                    .as_ref()
+                    .and_then(|t| t.registration_expires_at)
+                    .or_else(|| {
+                        // Quietly: an unusable file is the next login's to replace and say.
+                        let file = super::registration::registration_path(&login, settings);
+                        let text = crate::fsutil::read_cache_text(&file).ok()??;
+                        cache::parse_registration(&text).ok().map(|r| r.expires_at)
+                    });
                 SessionRow {
                     cache_file: settings.display_path(&path),
+                    registration_expires_at,
                     login,
                     token,
                     state,
+                    refreshable,
                 }
             })
             .collect();
@@ -122,9 +140,9 @@ impl Report {
                     "token": s.state.as_str(),
                     "expires_at": token.map(|t| cache::format_timestamp(t.expires_at)),
                     "seconds_left": token.map(|t| (t.expires_at - self.now).whole_seconds()),
-                    "refreshable": token.is_some_and(|t| t.refreshable(self.now)),
-                    "registration_expires_at": token
-                        .and_then(|t| t.registration_expires_at)
+                    "refreshable": s.refreshable,
+                    "registration_expires_at": s
+                        .registration_expires_at
                         .map(cache::format_timestamp),
                     "cache_file": s.cache_file,
                 })
@@ -189,8 +207,8 @@ impl Check {
 }
 
 /// Ask the SSO portal about every unexpired token of the report (ListAccounts with it), including
-/// one it refused before, and remember its answer (`rejected`); a failure is also a warning on
-/// stderr.
+/// one it refused before, and remember its answer (`rejected`). Prints nothing: a failure is
+/// the caller's to word.
 pub fn check_tokens(config: &Config, settings: &Settings, report: &Report) -> Vec<Check> {
     let profile = report
         .profile
@@ -214,17 +232,14 @@ pub fn check_tokens(config: &Config, settings: &Settings, report: &Report) -> Ve
                 .and_then(|p| p.token_accepted(token.access_token()))
             {
                 Ok(true) => {
-                    rejected::clear(settings, &path);
+                    rejected::clear_rejection(settings, &path);
                     Check::Accepted
                 }
                 Ok(false) => {
                     rejected::record(settings, &path, token, report.now);
                     Check::Rejected
                 }
-                Err(e) => {
-                    warn(&format!("{}: {e:#}", s.login.short_name()));
-                    Check::Failed(format!("{e:#}"))
-                }
+                Err(e) => Check::Failed(format!("{e:#}")),
             }
         })
         .collect()

@@ -156,16 +156,21 @@ pub fn install_line(shell: Shell) -> Option<(&'static str, &'static str)> {
 /// instead of a shell evaluating it: how to set the integration up for this shell, or how to
 /// evaluate it once. One line, without the `ssox: ` prefix.
 pub fn eval_hint(shell: Shell, command: &str) -> String {
-    let once = match shell {
-        Shell::Fish => format!("{command} | source"),
-        Shell::PowerShell => format!("{command} | Out-String | Invoke-Expression"),
-        Shell::Bash | Shell::Zsh | Shell::Posix => format!("eval \"$({command})\""),
-    };
+    let once = eval_once(shell, command);
     match install_line(shell) {
         Some((line, file)) => format!(
             "this prints shell code; to switch this shell add '{line}' to {file} (or run: {once})"
         ),
         None => format!("this prints shell code; to switch this shell run: {once}"),
+    }
+}
+
+/// How to evaluate the shell code `command` prints once, in `shell`: `eval "$(ssox pick)"`.
+pub fn eval_once(shell: Shell, command: &str) -> String {
+    match shell {
+        Shell::Fish => format!("{command} | source"),
+        Shell::PowerShell => format!("{command} | Out-String | Invoke-Expression"),
+        Shell::Bash | Shell::Zsh | Shell::Posix => format!("eval \"$({command})\""),
     }
 }
 

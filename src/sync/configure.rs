@@ -7,15 +7,19 @@
 //! The rules (docs/compat.md#config-files):
 //! - A start URL is an `https://` URL whose host is letters, digits, `-` and `.` (and an optional
 //!   `:port`). A word of letters, digits and `-` alone is an `awsapps.com` subdomain; a URL
-//!   typed without `https://` gets it; an `awsapps.com` URL without a path gets `/start`.
+//!   typed without `https://` gets it; an `awsapps.com` URL without a path gets `/start`. A URL
+//!   pasted from the portal's page loses its `#/…` fragment, trailing `/` and surrounding spaces.
 //! - The region is known from the start URL when its host names one next to `portal`, as the
 //!   regional access portal endpoints do (`ssoins-….eu-west-1.portal.amazonaws.com`,
 //!   `….portal.us-east-1.app.aws`); an `awsapps.com` URL does not say.
 //! - A session name is letters, digits, `_`, `-` and `.`, not starting with `-` or `.`; the default
 //!   is the start URL's first host label (`my-org`).
+//! - The profiles' region (`ssox_profile_region`, what `sync` gives new profiles) is written only
+//!   when one is given or asked for.
 //! - An existing session is updated in place, only the keys whose value changed (scopes compare as
 //!   a list: `a,b` is `a, b`); a new one goes at the end of the file.
 
+use super::REGION_KEY;
 use crate::config::edit::{ConfigDoc, Placement, SectionId};
 use crate::config::{Config, ConfigError};
 
@@ -29,14 +33,27 @@ pub struct SessionSpec {
     pub start_url: String,
     pub region: String,
     pub scopes: String,
+    /// The region of the profiles `sync` writes (`ssox_profile_region`), when one is to be
+    /// remembered.
+    pub profile_region: Option<String>,
 }
 
-/// A start URL as typed, made whole (see the module's rules); trimmed, otherwise as typed.
+/// A start URL as typed or pasted, made whole (see the module's rules): trimmed, without the
+/// portal page's `#/…` fragment or a trailing `/`, the scheme in lowercase; otherwise as typed.
 pub fn expand_start_url(input: &str) -> String {
     let input = input.trim();
-    if input.contains("://") {
-        return with_start_path(input.to_string());
+    let input = input
+        .split_once('#')
+        .map_or(input, |(url, _)| url)
+        .trim_end();
+    if let Some((scheme, rest)) = input.split_once("://") {
+        let rest = rest.trim_end_matches('/');
+        if rest.is_empty() {
+            return input.to_string();
+        }
+        return with_start_path(format!("{}://{rest}", scheme.to_ascii_lowercase()));
     }
+    let input = input.trim_end_matches('/');
     let bare = !input.is_empty() && input.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     if bare {
         return format!("https://{input}.awsapps.com/start");
@@ -206,11 +223,14 @@ pub struct Written {
 pub fn write_session(text: &str, path: &str, spec: &SessionSpec) -> Result<Written, ConfigError> {
     let mut doc = ConfigDoc::parse(text, path)?;
     let id = SectionId::session(spec.name.as_str());
-    let keys = [
+    let mut keys = vec![
         ("sso_start_url", spec.start_url.as_str()),
         ("sso_region", spec.region.as_str()),
         ("sso_registration_scopes", spec.scopes.as_str()),
     ];
+    if let Some(r) = &spec.profile_region {
+        keys.push((REGION_KEY, r.as_str()));
+    }
     if !doc.contains(&id) {
         doc.add_section(&id, &keys, &Placement::End)?;
         return Ok(Written {
@@ -259,8 +279,23 @@ mod tests {
             ),
             (
                 "https://my-org.awsapps.com/start/#/",
-                "https://my-org.awsapps.com/start/#/",
+                "https://my-org.awsapps.com/start",
             ),
+            (
+                " https://acme.awsapps.com/start#/ \n",
+                "https://acme.awsapps.com/start",
+            ),
+            (
+                "https://acme.awsapps.com/start/",
+                "https://acme.awsapps.com/start",
+            ),
+            (
+                "HTTPS://acme.awsapps.com/start",
+                "https://acme.awsapps.com/start",
+            ),
+            ("acme.awsapps.com/start//", "https://acme.awsapps.com/start"),
+            ("https://", "https://"),
+            ("https:///", "https:///"),
             (
                 "https://ssoins-1111.eu-west-1.portal.amazonaws.com",
                 "https://ssoins-1111.eu-west-1.portal.amazonaws.com",
@@ -373,6 +408,7 @@ mod tests {
             start_url: "https://my-org.awsapps.com/start".into(),
             region: region.into(),
             scopes: scopes.into(),
+            profile_region: None,
         }
     }
 

@@ -16,7 +16,7 @@ mod prune;
 pub mod run;
 pub mod setup;
 
-pub use plan::{plan, Account, Entry, Plan, Request, Update, TEMPLATE_KEY};
+pub use plan::{plan, Account, Entry, Plan, Request, Update, REGION_KEY, TEMPLATE_KEY};
 
 #[cfg(test)]
 mod tests;

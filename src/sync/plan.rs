@@ -17,7 +17,9 @@
 //!   keys are kept. An owned profile whose account or role is no longer listed is stale: removed
 //!   with `prune`, otherwise left and counted.
 //! - The template is remembered as `ssox_profile_template` in the session's section (other tools
-//!   ignore unknown keys), so a sync without `--name` gives the same names as the last one.
+//!   ignore unknown keys), so a sync without `--name` gives the same names as the last one; the
+//!   region `--region` gives, as `ssox_profile_region`, so a later sync gives new profiles (and
+//!   owned ones without a `region`) that region.
 //! - New profiles go after the session's last owned profile that stays, else at the end of the
 //!   file, sorted by name (ignoring case). A sync that changes nothing gives back the text byte for byte.
 
@@ -31,6 +33,10 @@ use crate::config::{Config, ConfigError, FileId, Profile};
 
 /// The key of an sso-session's section that remembers its name template.
 pub const TEMPLATE_KEY: &str = "ssox_profile_template";
+
+/// The key of an sso-session's section that remembers the region of its new profiles
+/// (`sync --region`, or `configure`'s question); without it, the session's `sso_region`.
+pub const REGION_KEY: &str = "ssox_profile_region";
 
 /// One account the portal lists, with the roles the token may use in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +53,7 @@ pub struct Request<'a> {
     pub accounts: &'a [Account],
     /// `--name`; else the session's remembered template; else `names::DEFAULT_TEMPLATE`.
     pub template: Option<&'a str>,
-    /// `--region`; else the session's `sso_region`.
+    /// `--region`; else the session's remembered `ssox_profile_region`; else its `sso_region`.
     pub region: Option<&'a str>,
     pub prune: bool,
     /// Rename generated profiles to the names the rules give (`sync --rename`).
@@ -242,13 +248,22 @@ fn settings<'a>(config: &'a Config, req: &Request<'a>) -> Result<Settings<'a>, C
     let session = config.session(req.session)?;
     let at = |key: &str| config.at(session.keys.source(key).unwrap_or(session.source));
     let section = session.section();
-    let region = match (req.region, session.get("sso_region")) {
-        (Some(r), _) => {
+    let remembered_region = match session.get(REGION_KEY) {
+        Some(r) => Some(check_region(r).map(|()| r).map_err(|e| {
+            err(format!(
+                "{}: {REGION_KEY}: {e}; fix it in {section}, or pass --region",
+                at(REGION_KEY)
+            ))
+        })?),
+        None => None,
+    };
+    let region = match (req.region, remembered_region, session.get("sso_region")) {
+        (Some(r), _, _) => {
             check_region(r)?;
             r
         }
-        (None, Some(r)) => r,
-        (None, None) => {
+        (None, Some(r), _) | (None, None, Some(r)) => r,
+        (None, None, None) => {
             return Err(err(format!(
                 "sso-session {:?} has no sso_region ({}); add `sso_region = us-east-1` to \
                  {section}, or pass --region",
@@ -432,6 +447,9 @@ pub fn plan<'a>(
     let session = SectionId::session(req.session);
     work.doc
         .set_key(&session, TEMPLATE_KEY, s.template.as_str())?;
+    if let Some(r) = req.region {
+        work.doc.set_key(&session, REGION_KEY, r)?;
+    }
     work.existing(config, &s)?;
     let added = work.name(config, &s)?;
     work.add(&added, s.region)?;

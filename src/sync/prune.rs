@@ -87,23 +87,10 @@ pub fn user_lines(
     Ok(notes)
 }
 
-/// `text` for one line of the terminal: control and bidi-override characters escaped, at most
-/// `max` characters (then `…`).
+/// `text` for one line of the terminal: escaped as everything quoted from a file is
+/// (`ui::text::printable`), cut to `max` cells (then `…`).
 fn printable(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == max {
-            out.push('…');
-            break;
-        }
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi || c == '\u{2028}' || c == '\u{2029}' {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::ui::text::truncate(&crate::ui::text::printable(text), max).into_owned()
 }
 
 #[cfg(test)]
@@ -139,7 +126,7 @@ mod tests {
         let escaped = user_lines(text, "f", &[entry("c")], When::After).unwrap();
         assert_eq!(
             escaped,
-            ["c was removed with lines ssox did not write: 1 comment line (# \\u{202e}x\\u{7})"]
+            ["c was removed with lines ssox did not write: 1 comment line (# \\u{202e}x\\x07)"]
         );
     }
 

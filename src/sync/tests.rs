@@ -317,10 +317,45 @@ fn owned_profiles_are_updated_in_place() {
             ..req(&accounts)
         },
     );
+    // `--region` is remembered in the session's section.
     assert_eq!(
         p2.text,
         p.text
             .replace("\nregion = eu-west-1", "\nregion = us-west-2")
+            .replace(
+                REMEMBERED,
+                &format!("{REMEMBERED}ssox_profile_region = us-west-2\n")
+            )
+    );
+    // Remembered, it is the region of new profiles and of owned ones without one; the others
+    // keep theirs.
+    let more = [
+        acct("222222222222", "Dev Team", &["Admin"]),
+        acct("333333333333", "ops", &["Ops"]),
+    ];
+    let p3 = run(
+        &p2.text
+            .replace("\nregion = us-west-2\n", "\nregion = eu-north-1\n"),
+        &req(&more),
+    );
+    assert!(
+        p3.text.contains("region = eu-north-1\n")
+            && p3.text.ends_with(
+                "[profile ops_Ops]\nsso_session = corp\nsso_account_id = 333333333333\n\
+             sso_role_name = Ops\nregion = us-west-2\nsso_account_name = ops\n\
+             sso_auto_populated = true\n"
+            ),
+        "{}",
+        p3.text
+    );
+    let bad = p2.text.replace(
+        "ssox_profile_region = us-west-2",
+        "ssox_profile_region = Mars",
+    );
+    assert_eq!(
+        run_with(&bad, None, &req(&accounts)).unwrap_err(),
+        "~/.aws/config:6: ssox_profile_region: invalid region \"Mars\": a region is lowercase \
+         letters, digits and `-`, e.g. us-east-1; fix it in [sso-session corp], or pass --region"
     );
     assert_eq!(
         run_with(

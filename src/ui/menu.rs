@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use console::{Key, Style};
 
 use super::filter::{shortcut, Filter};
+use super::text;
 use super::tty::{self, Interactive, Tty};
 use crate::error::{Cancelled, NoTerminal};
 
@@ -88,11 +89,11 @@ impl<'a> Menu<'a> {
         let columns = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
         let mut widths = vec![0; columns];
         for (w, h) in widths.iter_mut().zip(header) {
-            *w = h.chars().count();
+            *w = text::width(h);
         }
         for r in rows {
             for (w, c) in widths.iter_mut().zip(&r.cells) {
-                *w = (*w).max(c.chars().count());
+                *w = (*w).max(shown_width(c));
             }
         }
         for w in &mut widths {
@@ -245,7 +246,7 @@ impl<'a> Menu<'a> {
         let fit = |line: String, tail: &str| console::truncate_str(&line, width, tail).into_owned();
 
         let mut lines: Vec<String> = Vec::with_capacity(visible + 2);
-        let head = format!("{}> {}", self.prompt, self.query);
+        let head = format!("{}> {}", self.prompt, text::printable(&self.query));
         let count = format!("  {}/{}", self.hits().len(), self.rows.len());
         lines.push(fit(format!("{head}{}", dim.apply_to(count)), ""));
         if show_header {
@@ -324,7 +325,15 @@ fn drop_order(rows: &[Row], columns: usize) -> Vec<usize> {
     order.into_iter().map(|(_, col)| col).collect()
 }
 
-/// `cells` in `columns` (index, width), padded; chars at `marks` (per cell) drawn with `hl`.
+/// The cells `cell` takes as drawn: its display width (CJK and emoji take two), with what
+/// [`text::printable`] escapes counted as its escape.
+fn shown_width(cell: &str) -> usize {
+    text::width(&text::printable(cell))
+}
+
+/// `cells` in `columns` (index, width), padded by display width; chars at `marks` (per cell)
+/// drawn with `hl`. A cell wider than its column is cut with `…`; text from files or the
+/// portal is drawn through [`text::printable`].
 fn cells_line(
     columns: &[(usize, usize)],
     cells: &[String],
@@ -340,11 +349,21 @@ fn cells_line(
             out.push_str(&" ".repeat(GAP));
         }
         let lit = marks.get(c).map_or(&[][..], Vec::as_slice);
-        let len = cell.chars().count();
-        let keep = if len > w { w.saturating_sub(1) } else { len };
+        let cut = shown_width(cell) > w;
+        // Room for the characters: the column, less one cell for the `…` of a cut cell.
+        let room = if cut { w.saturating_sub(1) } else { w };
+        let mut used = 0;
         let mut run = String::new();
         let mut run_lit = false;
-        for (k, ch) in cell.chars().take(keep).enumerate() {
+        let mut shown = String::new();
+        for (k, ch) in cell.chars().enumerate() {
+            shown.clear();
+            text::push_printable(&mut shown, ch);
+            let cw = text::width(&shown);
+            if used + cw > room {
+                break;
+            }
+            used += cw;
             let is_lit = u32::try_from(k).is_ok_and(|k| lit.binary_search(&k).is_ok());
             if is_lit != run_lit && !run.is_empty() {
                 let s = if run_lit { hl } else { base };
@@ -352,18 +371,18 @@ fn cells_line(
                 run.clear();
             }
             run_lit = is_lit;
-            // Never send a config file's control characters to the terminal.
-            run.push(if ch.is_control() { '?' } else { ch });
+            run.push_str(&shown);
         }
-        if len > w {
+        if cut {
             run.push('…');
+            used += 1;
         }
         if !run.is_empty() {
             let s = if run_lit { hl } else { base };
             let _ = write!(out, "{}", s.apply_to(&run));
         }
         if n + 1 < columns.len() {
-            out.push_str(&" ".repeat(w.saturating_sub(keep + usize::from(len > w))));
+            out.push_str(&" ".repeat(w.saturating_sub(used)));
         }
     }
     // Empty cells at the end leave only padding.

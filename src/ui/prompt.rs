@@ -10,6 +10,7 @@
 use anyhow::Result;
 use console::{Key, Style};
 
+use super::text;
 use super::tty::{self, Interactive, Tty};
 use crate::error::{Cancelled, NoTerminal};
 
@@ -30,7 +31,11 @@ where
 /// `Err(Cancelled)` on Esc or Ctrl-C; `Err(NoTerminal)` when there is no terminal.
 pub fn confirm(question: &str, default: bool) -> Result<bool> {
     let tty = Tty::open().ok_or(NoTerminal)?;
-    tty.interact(&mut Confirm { question, default })
+    tty.interact(&mut Confirm {
+        question,
+        default,
+        row: 0,
+    })
 }
 
 /// [`confirm`], with `lines` (what the question is about, one item each) shown above it on the
@@ -40,7 +45,11 @@ pub fn confirm_after(lines: &[String], question: &str, default: bool) -> Result<
     for line in lines {
         tty.write(&format!("{}\n", printable(line)))?;
     }
-    tty.interact(&mut Confirm { question, default })
+    tty.interact(&mut Confirm {
+        question,
+        default,
+        row: 0,
+    })
 }
 
 /// The text question's state and drawing, independent of the terminal.
@@ -52,6 +61,8 @@ struct TextPrompt<'a, F> {
     /// Why the last answer was refused, until the next edit.
     error: Option<String>,
     color: bool,
+    /// The line of the last frame the cursor was left on.
+    row: usize,
 }
 
 impl<'a, F: Fn(&str) -> Result<(), String>> TextPrompt<'a, F> {
@@ -63,6 +74,7 @@ impl<'a, F: Fn(&str) -> Result<(), String>> TextPrompt<'a, F> {
             value: String::new(),
             error: None,
             color: false,
+            row: 0,
         }
     }
 
@@ -82,17 +94,21 @@ impl<'a, F: Fn(&str) -> Result<(), String>> TextPrompt<'a, F> {
 impl<F: Fn(&str) -> Result<(), String>> Interactive for TextPrompt<'_, F> {
     type Output = String;
 
-    fn draw(&mut self, width: usize, _height: usize) -> String {
+    fn draw(&mut self, width: usize, height: usize) -> String {
         let width = width.saturating_sub(1).max(1);
-        let line = fit_end(&self.head(), &self.value, width);
-        let col = console::measure_text_width(&line);
-        let mut lines = vec![line];
+        let mut lines = layout(&self.head(), &printable(&self.value), width);
+        let row = lines.len() - 1;
+        let col = text::width(&lines[row]);
         if let Some(e) = &self.error {
             let red = Style::new().force_styling(self.color).red();
-            let text = console::truncate_str(&printable(e), width, "…").into_owned();
-            lines.push(red.apply_to(text).to_string());
+            for l in text::wrap(&printable(e), width) {
+                lines.push(red.apply_to(l).to_string());
+            }
         }
-        tty::paint(&lines, col)
+        let (lines, row) = fit_height(lines, row, height);
+        let frame = format!("{}{}", to_top(self.row), tty::paint_at(&lines, row, col));
+        self.row = row;
+        frame
     }
 
     fn on_key(&mut self, key: Key, _height: usize) -> Option<Result<String>> {
@@ -133,12 +149,11 @@ impl<F: Fn(&str) -> Result<(), String>> Interactive for TextPrompt<'_, F> {
         match result {
             Ok(answer) => {
                 let width = width.saturating_sub(1).max(1);
-                format!(
-                    "{}\r\n",
-                    tty::paint(&[fit_end(&self.head(), answer, width)], 0)
-                )
+                let lines = layout(&self.head(), &printable(answer), width);
+                let top = to_top(self.row);
+                format!("{top}{}\r\n", tty::paint_at(&lines, lines.len() - 1, 0))
             }
-            Err(_) => tty::ERASE.to_string(),
+            Err(_) => format!("{}{}", to_top(self.row), tty::ERASE),
         }
     }
 }
@@ -147,6 +162,8 @@ impl<F: Fn(&str) -> Result<(), String>> Interactive for TextPrompt<'_, F> {
 struct Confirm<'a> {
     question: &'a str,
     default: bool,
+    /// The line of the last frame the cursor was left on.
+    row: usize,
 }
 
 impl Confirm<'_> {
@@ -159,10 +176,14 @@ impl Confirm<'_> {
 impl Interactive for Confirm<'_> {
     type Output = bool;
 
-    fn draw(&mut self, width: usize, _height: usize) -> String {
-        let line = fit_end(&self.head(), "", width.saturating_sub(1).max(1));
-        let col = console::measure_text_width(&line);
-        tty::paint(&[line], col)
+    fn draw(&mut self, width: usize, height: usize) -> String {
+        let lines = layout(&self.head(), "", width.saturating_sub(1).max(1));
+        let row = lines.len() - 1;
+        let col = text::width(&lines[row]);
+        let (lines, row) = fit_height(lines, row, height);
+        let frame = format!("{}{}", to_top(self.row), tty::paint_at(&lines, row, col));
+        self.row = row;
+        frame
     }
 
     fn on_key(&mut self, key: Key, _height: usize) -> Option<Result<bool>> {
@@ -179,54 +200,81 @@ impl Interactive for Confirm<'_> {
         match result {
             Ok(yes) => {
                 let answer = if *yes { "yes" } else { "no" };
-                let line = fit_end(&self.head(), answer, width.saturating_sub(1).max(1));
-                format!("{}\r\n", tty::paint(&[line], 0))
+                let lines = layout(&self.head(), answer, width.saturating_sub(1).max(1));
+                let top = to_top(self.row);
+                format!("{top}{}\r\n", tty::paint_at(&lines, lines.len() - 1, 0))
             }
-            Err(_) => tty::ERASE.to_string(),
+            Err(_) => format!("{}{}", to_top(self.row), tty::ERASE),
         }
     }
 }
 
-/// Room kept for the answer when the question is long (at most half the width).
+/// Room kept for the answer after the question's last line (at most half the width); with
+/// less, the answer starts a line of its own.
 const MIN_ANSWER: usize = 16;
 
-/// `head` then `value` within `width` cells. A long value keeps its end (where the typing
-/// happens) after a `…`; a head that leaves the value less than [`MIN_ANSWER`] cells is cut
-/// with `…` before its trailing `: ` or space.
-fn fit_end(head: &str, value: &str, width: usize) -> String {
-    let wanted = console::measure_text_width(value)
-        .min(MIN_ANSWER)
-        .min(width / 2);
-    let head_room = width - wanted;
-    let head = if console::measure_text_width(head) > head_room {
-        let body = head.trim_end_matches(' ').trim_end_matches(':');
-        let sep = head.get(body.len()..).unwrap_or("");
-        let body = console::truncate_str(body, head_room.saturating_sub(sep.len()), "…");
-        format!("{body}{sep}")
+/// The question `head` (its words wrapped to `width` cells, none lost, so the answer hint and
+/// default at its end stay visible) and then `value`: on the question's last line when there
+/// is room, else on a line of its own; a value too long for its room keeps its end (where the
+/// typing happens) after a `…`. The cursor goes at the end of the last line.
+fn layout(head: &str, value: &str, width: usize) -> Vec<String> {
+    let mut lines = text::wrap(head.trim_end(), width);
+    let sep = if head.ends_with(' ') { 1 } else { 0 };
+    let last = lines.len() - 1;
+    let used = text::width(&lines[last]) + sep;
+    let room = width.saturating_sub(used);
+    if text::width(value) <= room || room >= MIN_ANSWER.min(width / 2) {
+        if sep == 1 {
+            lines[last].push(' ');
+        }
+        lines[last].push_str(&fit_end(value, room));
     } else {
-        head.to_string()
-    };
-    let room = width.saturating_sub(console::measure_text_width(&head));
-    if console::measure_text_width(value) <= room {
-        return format!("{head}{value}");
+        lines.push(fit_end(value, width));
+    }
+    lines
+}
+
+/// `value` in `room` cells: whole, or its end after a `…`.
+fn fit_end(value: &str, room: usize) -> String {
+    if text::width(value) <= room {
+        return value.to_string();
     }
     if room < 2 {
-        return console::truncate_str(&head, width, "").into_owned();
+        return String::new();
     }
     let mut tail = value;
-    while console::measure_text_width(tail) > room - 1 {
+    while text::width(tail) > room - 1 {
         let mut chars = tail.chars();
         chars.next();
         tail = chars.as_str();
     }
-    format!("{head}…{tail}")
+    format!("…{tail}")
 }
 
-/// `text` with control characters shown as `?` (labels and defaults may come from files).
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+/// At most `height - 1` of `lines` (never taller than the terminal, or the redraw would not
+/// land in place), dropping the question's first lines before the cursor's; `row` moved along.
+fn fit_height(mut lines: Vec<String>, row: usize, height: usize) -> (Vec<String>, usize) {
+    let most = height.saturating_sub(1).max(1);
+    let extra = lines.len().saturating_sub(most);
+    let from_head = extra.min(row);
+    lines.drain(..from_head);
+    lines.truncate(most);
+    (lines, row - from_head)
+}
+
+/// Up from line `row` of the last frame (where its cursor was left) to its first line, where
+/// the next frame starts.
+fn to_top(row: usize) -> String {
+    if row == 0 {
+        String::new()
+    } else {
+        format!("\x1b[{row}A")
+    }
+}
+
+/// `text` as the terminal shows it: labels and defaults may come from files.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    text::printable(s)
 }
 
 #[cfg(test)]
@@ -313,25 +361,50 @@ mod tests {
     }
 
     #[test]
-    fn a_long_question_leaves_room_for_the_answer() {
+    fn a_long_question_wraps_and_keeps_its_hint_and_the_answer() {
         let mut p = TextPrompt::new("SSO start URL", Some("https://d.example/start"), https);
         typed(&mut p, "https://my-sso-portal.awsapps.com/start/more");
         assert_eq!(
             p.draw(30, 8),
-            "\rSSO start UR…: …om/start/more\x1b[K\x1b[J\r\x1b[29C"
+            "\rSSO start URL\x1b[K\r\n[https://d.example/start]:\x1b[K\r\n\
+             …ortal.awsapps.com/start/more\x1b[K\x1b[J\r\x1b[29C"
         );
         let answer = p.on_key(Key::Enter, 8).unwrap();
         assert_eq!(
             p.last_frame(&answer, 30),
-            "\rSSO start UR…: …om/start/more\x1b[K\x1b[J\r\r\n"
+            "\x1b[2A\rSSO start URL\x1b[K\r\n[https://d.example/start]:\x1b[K\r\n\
+             …ortal.awsapps.com/start/more\x1b[K\x1b[J\r\r\n"
         );
         let mut c = Confirm {
             question: "Write the profiles to ~/.aws/config now?",
             default: false,
+            row: 0,
         };
         assert_eq!(
             c.draw(30, 8),
-            "\rWrite the profiles to ~/.aw… \x1b[K\x1b[J\r\x1b[29C"
+            "\rWrite the profiles to\x1b[K\r\n~/.aws/config now? [y/N] \x1b[K\x1b[J\r\x1b[25C"
+        );
+        assert_eq!(
+            c.last_frame(&Ok(true), 30),
+            "\x1b[1A\rWrite the profiles to\x1b[K\r\n~/.aws/config now? [y/N] yes\x1b[K\x1b[J\r\r\n"
+        );
+        // Never taller than the terminal: the question's first lines go first.
+        assert_eq!(
+            c.draw(12, 3),
+            "\x1b[1A\rig now?\x1b[K\r\n[y/N] \x1b[K\x1b[J\r\x1b[6C"
+        );
+    }
+
+    #[test]
+    fn a_long_error_wraps_under_the_answer() {
+        let mut p = TextPrompt::new("URL", None, |_: &str| {
+            Err("\"\" is not a URL; e.g. https://my-org.awsapps.com/start, or just my-org".into())
+        });
+        assert!(p.on_key(Key::Enter, 24).is_none());
+        assert_eq!(
+            p.draw(40, 24),
+            "\rURL: \x1b[K\r\n\"\" is not a URL; e.g.\x1b[K\r\n\
+             https://my-org.awsapps.com/start, or\x1b[K\r\njust my-org\x1b[K\x1b[J\x1b[3A\r\x1b[5C"
         );
     }
 
@@ -340,6 +413,7 @@ mod tests {
         let mut c = Confirm {
             question: "Write ~/.aws/config?",
             default: true,
+            row: 0,
         };
         assert_eq!(
             c.draw(80, 24),
@@ -360,8 +434,11 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_in_labels_are_not_drawn() {
+    fn control_characters_in_labels_are_shown_escaped() {
         let mut p = TextPrompt::new("a\x1b]0;x\x07", Some("\x1b[2J"), |_: &str| Ok(()));
-        assert_eq!(p.draw(80, 24), "\ra?]0;x? [?[2J]: \x1b[K\x1b[J\r\x1b[16C");
+        assert_eq!(
+            p.draw(80, 24),
+            "\ra\\e]0;x\\x07 [\\e[2J]: \x1b[K\x1b[J\r\x1b[21C"
+        );
     }
 }

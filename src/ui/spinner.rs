@@ -23,6 +23,11 @@ impl Spinner {
         self.0.set_message(text);
     }
 
+    /// A warning (`ssox: …`, as [`super::warn`]) on a line of its own above the spinner.
+    pub fn warn(&self, message: &str) {
+        self.0.suspend(|| super::warn(message));
+    }
+
     /// Stop and erase the line.
     pub fn clear(self) {
         self.0.finish_and_clear();

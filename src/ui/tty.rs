@@ -169,6 +169,11 @@ impl Drop for Raw<'_> {
 /// the first line at column `col`. Every line must already fit the terminal's width, and there
 /// must be no more lines than the terminal is high, or the redraw would not land in place.
 pub fn paint(lines: &[String], col: usize) -> String {
+    paint_at(lines, 0, col)
+}
+
+/// [`paint`], with the cursor put back on line `row` (from 0) rather than the first.
+pub fn paint_at(lines: &[String], row: usize, col: usize) -> String {
     let mut out = String::from("\r");
     for (n, l) in lines.iter().enumerate() {
         if n > 0 {
@@ -178,8 +183,9 @@ pub fn paint(lines: &[String], col: usize) -> String {
         out.push_str("\x1b[K");
     }
     out.push_str("\x1b[J");
-    if lines.len() > 1 {
-        let _ = write!(out, "\x1b[{}A", lines.len() - 1);
+    let up = lines.len().saturating_sub(1 + row);
+    if up > 0 {
+        let _ = write!(out, "\x1b[{up}A");
     }
     out.push('\r');
     if col > 0 {
@@ -210,6 +216,10 @@ mod tests {
             "\rone\x1b[K\r\ntwo\x1b[K\r\nthree\x1b[K\x1b[J\x1b[2A\r\x1b[2C"
         );
         assert_eq!(paint(&lines[..1], 0), "\rone\x1b[K\x1b[J\r");
+        assert_eq!(
+            paint_at(&lines, 1, 3),
+            "\rone\x1b[K\r\ntwo\x1b[K\r\nthree\x1b[K\x1b[J\x1b[1A\r\x1b[3C"
+        );
     }
 
     #[test]

@@ -225,7 +225,7 @@ fn doctor_finds_the_browser_opener_on_path() {
     };
     assert_eq!(
         browser(&bin),
-        "warn  browser: a display is set, but none of xdg-open, gio, gnome-open, kde-open6, kde-open5, kde-open is on PATH to open a browser with; fix: install xdg-utils (xdg-open), or use ssox login --no-browser"
+        "warn  browser: a display is set, but none of xdg-open, gio, gnome-open, kde-open6, kde-open5, kde-open is on PATH to open a browser with; fix: install xdg-utils (xdg-open), set BROWSER, or use ssox login --device-code"
     );
     let gio = bin.join("gio");
     std::fs::write(&gio, "#!/bin/sh\n").unwrap();
@@ -297,6 +297,15 @@ fn doctor_network_compares_the_clock_and_checks_tokens() {
 #[test]
 fn doctor_network_says_when_the_portal_cannot_be_reached() {
     let sb = Sandbox::with_config(SEED_CONFIG);
+    // A valid token, for the portal's verdict.
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(8);
+    sb.write(
+        &format!(".aws/sso/cache/{}", sha1_name("my_sso_session")),
+        &format!(
+            r#"{{"accessToken": "t", "expiresAt": "{}", "region": "us-east-1"}}"#,
+            stamp(expires)
+        ),
+    );
     // A port nothing listens on.
     let fake = FakeAws::start();
     let url = fake.url();
@@ -307,17 +316,25 @@ fn doctor_network_says_when_the_portal_cannot_be_reached() {
         .args(["doctor", "--network"])
         .output()
         .unwrap();
-    let clock = lines_of(&o)
-        .into_iter()
-        .find(|l| l.contains("clock"))
-        .unwrap();
+    // A failed check (exit 1), in the report, and no stray line on stderr.
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(stderr(&o), "");
+    let place = url.trim_start_matches("http://");
+    let lines = lines_of(&o);
+    let network: Vec<&String> = lines.iter().filter(|l| l.contains("SSO portal")).collect();
     assert_eq!(
-        clock,
-        format!(
-            "warn  clock: cannot compare with the SSO portal: GET: cannot connect to {}: \
-             connection refused; check your network or VPN; fix: check the network and proxy \
-             settings, then run ssox doctor --network again",
-            url.trim_start_matches("http://")
-        )
+        network,
+        [
+            &format!(
+                "fail  clock: cannot compare with the SSO portal: cannot connect to {place}: \
+                 connection refused; fix: check your network, VPN and proxy settings, then run \
+                 ssox doctor --network again"
+            ),
+            &format!(
+                "fail  session my_sso_session: cannot ask the SSO portal about the token: \
+                 ListAccounts: cannot connect to {place}: connection refused; fix: check your \
+                 network, VPN and proxy settings, then run ssox doctor --network again"
+            ),
+        ]
     );
 }

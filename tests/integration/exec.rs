@@ -72,6 +72,39 @@ fn exec_success_is_zero_and_arguments_pass_through() {
     assert_eq!(stdout(&o), "a b|$HOME|--|-x|");
 }
 
+/// aws-vault users type the command without `--`; a `--` after its first word is its own.
+#[test]
+fn exec_runs_a_command_typed_without_dashes() {
+    let env = Env::new();
+    let o = env.run(&[
+        "exec",
+        "blog_admin",
+        "printf",
+        "%s|",
+        "a b",
+        "--",
+        "-x",
+        "--verbose",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "a b|--|-x|--verbose|");
+    assert_eq!(stderr(&o), "");
+    // With $AWS_PROFILE and no PROFILE, the first word is a profile: say so when it is none.
+    let o = env
+        .cmd()
+        .env("AWS_PROFILE", "blog_admin")
+        .args(["exec", "printf", "%s|", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "ssox: profile \"printf\" not found in ~/.aws/config; to run the command with \
+         $AWS_PROFILE (blog_admin), put -- before it: ssox exec -- printf …\n"
+    );
+}
+
 #[test]
 fn exec_of_a_missing_command_is_127() {
     let env = Env::new();

@@ -623,6 +623,21 @@ fn logout_revokes_and_deletes_token_and_sso_role_caches() {
         START_URL,
     );
     assert!(env.cache(&reg_name).exists(), "registrations are kept");
+    // status shows the kept registration (the next login uses it), not `-`.
+    let o = env.run(&["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let s = &v["sessions"][0];
+    assert_eq!(s["token"], "none");
+    assert_eq!(
+        s["registration_expires_at"],
+        env.token(&reg_name)["expiresAt"]
+    );
+    let o = env.run(&["status"]);
+    let row = stdout(&o).lines().nth(2).unwrap().to_string();
+    assert!(
+        row.starts_with("my_sso_session  us-east-1  none   expires in 89d23h  "),
+        "{row}"
+    );
     // Again: nothing to do, no request.
     env.fake.clear_requests();
     let o = env.run(&["logout", "my_sso_session"]);

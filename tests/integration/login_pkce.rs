@@ -187,8 +187,10 @@ fn pkce_is_the_default_on_a_desktop_and_writes_the_cli_files() {
     assert!(
         err.contains(&format!(
             "To log in to sso-session \"my_sso_session\", approve the sign-in in the browser that opens now.\n\
-             If none opens, open this URL in a browser on this machine (or run `ssox login --device-code` to approve on another device):\n\
-             {url}\n"
+             If none opens, open this URL in a browser on this machine:\n\
+             {url}\n\
+             ssox waits up to 10 min for the browser (Ctrl-C to stop). When no browser can reach this machine, \
+             run `ssox login --device-code` and approve on any device.\n"
         )),
         "{err}"
     );
@@ -647,8 +649,9 @@ fn pkce_without_a_browser_prints_the_url_to_paste() {
                 "To log in to sso-session \"my_sso_session\", open this URL in a browser on this machine and approve the sign-in:\n\
                  {url}\n\
                  Not opening a browser ({blocker}). The browser must reach 127.0.0.1:{port} here (over SSH: forward it with \
-                 `ssh -L {port}:127.0.0.1:{port}`, and fix the port with --redirect-port); or run `ssox login --device-code` \
-                 to approve on any device.\n"
+                 `ssh -L {port}:127.0.0.1:{port}`, and fix the port with --redirect-port).\n\
+                 ssox waits up to 10 min for the browser (Ctrl-C to stop). When no browser can reach this machine, \
+                 run `ssox login --device-code` and approve on any device.\n"
             )),
             "{name}: {err}"
         );

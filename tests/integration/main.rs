@@ -5,7 +5,9 @@
 
 #![cfg(unix)]
 
+mod browser_env;
 mod chains;
+mod config_values;
 mod configure;
 mod console;
 mod creds;
@@ -16,6 +18,7 @@ mod exec;
 mod fake_selftest;
 mod hostile_cache;
 mod hostile_config;
+mod hostile_text;
 mod login;
 mod login_lock;
 mod login_pkce;
@@ -35,6 +38,8 @@ mod support;
 mod switching;
 mod sync;
 mod sync_safety;
+mod terminal_fit;
+mod token_states;
 mod tokens;
 mod typos;
 mod use_list;

@@ -315,7 +315,7 @@ fn a_browser_that_fails_to_start_is_one_plain_line() {
         .unwrap_or_else(|| panic!("{err}"));
     assert_eq!(
         line,
-        "ssox: cannot open a browser (xdg-open failed to open it); open the URL above and enter the code"
+        "ssox: cannot open a browser (xdg-open exited with status 2); open the URL above and enter the code"
     );
     assert!(
         !err.contains("Launcher") && !err.contains("ExitStatus"),

@@ -263,8 +263,8 @@ fn an_empty_config_says_so_instead_of_an_empty_menu() {
     assert_eq!(stdout(&o), "");
     assert_eq!(
         stderr(&o),
-        "ssox: no profiles in ~/.aws/config to pick from; add them with `ssox sync` \
-         (or a [profile NAME] section by hand), then see `ssox list`\n"
+        "ssox: no profiles in ~/.aws/config to pick from; run: ssox sync my_sso_session \
+         (a profile for every account and role)\n"
     );
 }
 
@@ -279,4 +279,49 @@ fn use_without_a_name_opens_the_same_menu() {
     let (code, screen) = p.finish();
     assert_eq!(code, 0, "{screen}");
     assert_eq!(read(&sb, "out"), exports("shop_admin"));
+}
+
+/// Without the shell integration (stdout is the terminal), pick says before the menu that the
+/// choice will not switch this shell, then prints the code once the profile is chosen, without
+/// saying it twice; at 80 and at 40 columns.
+#[test]
+fn without_the_integration_pick_says_so_before_the_menu() {
+    let sb = Sandbox::with_config(CONFIG);
+    for cols in [80, 40] {
+        let mut p = Pty::spawn(&sb, "ssox pick --shell bash", &[], cols, 24);
+        p.wait_for("this prints shell code");
+        menu_up(&mut p);
+        p.send("1111 admin");
+        p.send("\r");
+        let (code, screen) = p.finish();
+        assert_eq!(code, 0, "{screen}");
+        let plain = console::strip_ansi_codes(&screen).replace("\r\n", "\n");
+        let said = plain.find("this prints shell code").unwrap();
+        assert!(said < plain.find("Profile> ").unwrap(), "{plain}");
+        assert_eq!(
+            plain.matches("this prints shell code").count(),
+            1,
+            "{plain}"
+        );
+        let unwrapped: String = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            unwrapped.contains(
+                "ssox: this prints shell code; to switch this shell add 'eval \"$(ssox init bash)\"' \
+                 to ~/.bashrc (or run: eval \"$(ssox pick)\")"
+            ),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("export AWS_PROFILE='blog_admin';\n"),
+            "{plain}"
+        );
+    }
+    // With the code going to `eval` (stdout not a terminal), no such line.
+    let mut p = pty(&sb, "ssox pick --shell bash > out", &[]);
+    menu_up(&mut p);
+    p.send("1111 admin\r");
+    let (code, screen) = p.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("this prints shell code"), "{screen}");
+    assert!(read(&sb, "out").contains("export AWS_PROFILE='blog_admin';\n"));
 }

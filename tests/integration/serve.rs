@@ -323,7 +323,7 @@ fn the_bearer_token_unknown_profiles_and_logins_answer_their_status() {
     env.sb.write(
         ".aws/config",
         &format!(
-            "{}\n[profile other_session]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n\
+            "{}\n[profile other_session]\nsso_session = gone\nsso_account_id = 222222222222\nsso_role_name = R\n\
              [sso-session gone]\nsso_start_url = https://gone.awsapps.com/start\nsso_region = us-east-1\n",
             crate::support::signed_in::CONFIG
         ),

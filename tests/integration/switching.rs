@@ -185,7 +185,7 @@ fn shell_code_on_a_terminal_comes_with_a_hint() {
         ),
         (
             "ssox pick shop --shell zsh",
-            "ssox: this prints shell code; to switch this shell add 'eval \"$(ssox init zsh)\"' to ~/.zshrc (or run: eval \"$(ssox use shop_admin)\")",
+            "ssox: this prints shell code; to switch this shell add 'eval \"$(ssox init zsh)\"' to ~/.zshrc (or run: eval \"$(ssox pick shop)\")",
             "export AWS_PROFILE='shop_admin';",
         ),
     ];

@@ -196,26 +196,41 @@ fn without_a_way_to_refresh_every_command_says_run_login() {
         .unwrap()
         .replace(REFRESH_TOKEN, "revoked-refresh");
     std::fs::write(env.token_path(), &text).unwrap();
-    for args in [
+    // The first command asks and is refused; the refusal is remembered, so the others do not
+    // send that refresh again.
+    for (i, args) in [
         &["creds", "blog_admin"][..],
         &["whoami", "blog_admin"],
         &["exec", "blog_admin", "--", "echo", "ran"],
         &["console", "blog_admin", "--print"],
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         env.fake.clear_requests();
         let o = env.run(args);
         assert_eq!(o.status.code(), Some(1), "{args:?}");
         assert_eq!(stdout(&o), "", "{args:?}");
-        assert_eq!(
-            stderr(&o),
-            format!(
-                "ssox: cannot refresh the token of my_sso_session: CreateToken (refresh) at {} \
-                 failed: InvalidGrantException (HTTP 400); run: ssox login\n",
-                env.fake.place()
-            ),
-            "{args:?}"
-        );
-        assert_eq!(env.fake.ops(), ["CreateToken"], "{args:?}");
+        if i == 0 {
+            assert_eq!(
+                stderr(&o),
+                format!(
+                    "ssox: cannot refresh the token of my_sso_session: CreateToken (refresh) at {} \
+                     failed: InvalidGrantException (HTTP 400); run: ssox login\n",
+                    env.fake.place()
+                ),
+                "{args:?}"
+            );
+            assert_eq!(env.fake.ops(), ["CreateToken"], "{args:?}");
+        } else {
+            assert_eq!(
+                stderr(&o),
+                "ssox: sso-session \"my_sso_session\" expired 2h0m ago, and the portal \
+                 refused to refresh it; run: ssox login\n",
+                "{args:?}"
+            );
+            assert_eq!(env.fake.ops(), Vec::<String>::new(), "{args:?}");
+        }
         assert!(!stderr(&o).contains("revoked-refresh"));
     }
     assert_eq!(std::fs::read_to_string(env.token_path()).unwrap(), text);
@@ -224,7 +239,7 @@ fn without_a_way_to_refresh_every_command_says_run_login() {
     env.write_refreshable_token(now() + Duration::minutes(10));
     let text = std::fs::read_to_string(env.token_path())
         .unwrap()
-        .replace(REFRESH_TOKEN, "revoked-refresh");
+        .replace(REFRESH_TOKEN, "another-revoked-refresh");
     std::fs::write(env.token_path(), &text).unwrap();
     env.fake.clear_requests();
     let o = env.run(&["creds", "blog_admin", "--format", "process"]);

@@ -185,3 +185,34 @@ source_profile = blog_admin
         "ssox: profile \"broken\" uses sso-session \"nope\", which does not exist (~/.aws/config:13); add an [sso-session nope] section or fix the name\n"
     );
 }
+
+/// Not a bare header: a config with sessions and no profiles says which sync gives it profiles.
+#[test]
+fn list_without_profiles_says_what_to_run() {
+    let session = |name: &str| {
+        format!(
+            "[sso-session {name}]\nsso_start_url = https://{name}.awsapps.com/start\n\
+             sso_region = eu-west-1\n\n"
+        )
+    };
+    for (config, said) in [
+        (
+            session("corp"),
+            "run: ssox sync corp (a profile for every account and role)",
+        ),
+        (
+            session("corp") + &session("lab"),
+            "run: ssox sync corp, ssox sync lab (a profile for every account and role)",
+        ),
+        ("# nothing yet\n".to_string(), "run: ssox configure"),
+    ] {
+        let sb = Sandbox::with_config(&config);
+        let o = sb.run(&["list"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), "");
+        assert_eq!(
+            stderr(&o),
+            format!("ssox: no profiles in ~/.aws/config; {said}\n")
+        );
+    }
+}

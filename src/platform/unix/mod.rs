@@ -135,6 +135,12 @@ pub fn is_executable(meta: &Metadata) -> bool {
     meta.is_file() && meta.permissions().mode() & 0o111 != 0
 }
 
+/// A child in a process group of its own: Ctrl-C in the terminal does not reach it.
+pub fn own_process_group(command: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+}
+
 /// The home directory as the AWS CLI finds it (`$HOME`, else the password database).
 pub fn home_dir() -> Option<PathBuf> {
     dirs::home_dir()

@@ -20,6 +20,7 @@ use windows_sys::Win32::Storage::FileSystem::{
     FILE_FLAG_OPEN_REPARSE_POINT,
 };
 use windows_sys::Win32::System::Console::{GetStdHandle, SetStdHandle, STD_OUTPUT_HANDLE};
+use windows_sys::Win32::System::Threading::CREATE_NEW_PROCESS_GROUP;
 
 /// The shell `ssox exec` starts when `$SHELL` is unset.
 pub const DEFAULT_SHELL: &str = "powershell.exe";
@@ -123,6 +124,12 @@ pub fn lease_held(_file: &File) -> io::Result<bool> {
 /// Any file can be started on Windows (what runs is decided by its extension).
 pub fn is_executable(meta: &Metadata) -> bool {
     meta.is_file()
+}
+
+/// A child in a process group of its own: Ctrl-C in the console does not reach it.
+pub fn own_process_group(command: &mut std::process::Command) {
+    use std::os::windows::process::CommandExt;
+    command.creation_flags(CREATE_NEW_PROCESS_GROUP);
 }
 
 /// The home directory as the AWS CLI (Python's `expanduser`) finds it: `%USERPROFILE%`, else

@@ -88,11 +88,40 @@ fn frame_shows_prompt_header_rows_and_cursor() {
 }
 
 #[test]
-fn control_characters_are_not_drawn() {
-    let r = rows(&[&["evil\x1b]0;owned\x07", "x"]]);
+fn control_and_bidi_characters_are_shown_escaped() {
+    let r = rows(&[&["evil\x1b]0;owned\x07", "x"], &["a\u{202e}b", "y"]]);
     let mut m = Menu::new("P", &[], &r);
     let f = m.frame(80, 10);
-    assert!(f.contains(">   evil?]0;owned?  x\x1b[K"), "{f:?}");
+    assert_eq!(
+        lines(&f)[1..],
+        [">   evil\\e]0;owned\\x07  x", "    a\\u{202e}b          y"]
+    );
+}
+
+#[test]
+fn columns_align_by_display_width() {
+    let r = rows(&[
+        &["東京 Prod", "111", "x"],
+        &["Edge 🚀", "222", "y"],
+        &["Prod", "333", "z"],
+    ]);
+    let mut m = Menu::new("P", &["NAME", "ID", "T"], &r);
+    let f = m.frame(80, 10);
+    assert_eq!(
+        lines(&f)[1..5],
+        [
+            "    NAME       ID   T",
+            ">   東京 Prod  111  x",
+            "    Edge 🚀    222  y",
+            "    Prod       333  z"
+        ]
+    );
+    // Cut by cells too: never half a wide character past the column.
+    let r = rows(&[&["東京東京東京東京東京東京東京東京東京東京東京東京", "tail"]]);
+    let mut m = Menu::new("P", &[], &r);
+    let row = lines(&m.frame(30, 10))[1].clone();
+    assert_eq!(row, ">   東京東京東京東京東…  tail");
+    assert_eq!(crate::ui::text::width(&row), 29);
 }
 
 #[test]

@@ -8,6 +8,7 @@
 pub mod fake_aws;
 pub mod login_env;
 pub mod pty;
+pub mod screen;
 pub mod signed_in;
 
 use std::path::{Path, PathBuf};

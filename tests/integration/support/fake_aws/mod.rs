@@ -128,6 +128,11 @@ pub struct Script {
     /// Seconds added to the `Date` header of every answer (a server clock ahead; negative:
     /// behind).
     pub date_offset: i64,
+    /// Fields that replace StartDeviceAuthorization's (a hostile portal's `userCode`,
+    /// `verificationUri`, `verificationUriComplete`).
+    pub device_answer: Vec<(String, Value)>,
+    /// The message of injected failures (instead of "injected failure").
+    pub fail_message: Option<String>,
 }
 
 impl Default for Script {
@@ -156,6 +161,8 @@ impl Default for Script {
             role_expires_in: 3600,
             role_expires_at: None,
             date_offset: 0,
+            device_answer: Vec::new(),
+            fail_message: None,
         }
     }
 }
@@ -487,10 +494,18 @@ fn answer(state: &State, endpoint: Option<&Endpoint>, rq: &Recorded) -> Answer {
             .map(|f| f.2),
     };
     if let Some(status) = injected {
-        return match endpoint {
+        let mut a = match endpoint {
             Some(e) => (e.failure)(op, status, &request_id),
             None => plain_failure(status),
         };
+        if let Some(m) = &script.fail_message {
+            let json = Value::String(m.clone()).to_string();
+            a.body = a
+                .body
+                .replace("\"injected failure\"", &json)
+                .replace("injected failure", m);
+        }
+        return a;
     }
     if script.malformed.iter().any(|o| o == op) {
         return match endpoint {

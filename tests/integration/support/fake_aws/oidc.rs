@@ -313,17 +313,18 @@ fn start_device(url: &str, script: &Script, inner: &mut Inner, rq: &Recorded) ->
             expires_at: now() + script.device_expires_in,
         },
     );
-    Answer::json(
-        200,
-        json!({
-            "deviceCode": device_code,
-            "userCode": code,
-            "verificationUri": format!("{url}/device"),
-            "verificationUriComplete": format!("{url}/device?user_code={code}"),
-            "expiresIn": script.device_expires_in,
-            "interval": script.interval,
-        }),
-    )
+    let mut answer = json!({
+        "deviceCode": device_code,
+        "userCode": code,
+        "verificationUri": format!("{url}/device"),
+        "verificationUriComplete": format!("{url}/device?user_code={code}"),
+        "expiresIn": script.device_expires_in,
+        "interval": script.interval,
+    });
+    for (k, v) in &script.device_answer {
+        answer[k.as_str()] = v.clone();
+    }
+    Answer::json(200, answer)
 }
 
 fn issue_tokens(script: &Script, inner: &mut Inner, client_id: &str, client: &Client) -> Value {
