@@ -29,6 +29,7 @@ mod net_errors;
 mod no_runtime;
 mod pick;
 mod pick_screen;
+mod platform_seam;
 mod portal_list;
 mod serve;
 mod serve_hostile;
