@@ -2,10 +2,11 @@
 # ssox on Windows, checked from Linux: build ssox.exe for x86_64-pc-windows-gnu (Debian's mingw-w64
 # links it) and run it under wine against the tests' loopback fake of AWS (examples/fake_aws.rs,
 # run natively): --version, man, list, use NAME --shell powershell, use NAME (PowerShell is the
-# default there), creds --format powershell, exec with a child's exit code, and serve answering
-# a request, with a config and a cached token in wine's %USERPROFILE%\.aws (wine sets USERPROFILE
-# itself). Each output is compared with what the Linux build prints with HOME at the same folder.
-# Then the library's unit tests, built for Windows, run under wine. Not part of .ci/run.
+# default there), creds --format powershell, exec with a child's exit code, the picker in wine's
+# console, and serve answering a request, with a config and a cached token in wine's
+# %USERPROFILE%\.aws (wine sets USERPROFILE itself). Each output is compared with what the Linux
+# build prints with HOME at the same folder. Then the library's unit tests, built for Windows,
+# run under wine. Not part of .ci/run.
 #
 # Needs the rustup target, gcc-mingw-w64-x86-64 and wine (installed when missing). The wine
 # prefix is target/wine (made on the first run, which takes a minute). Debian 12's wine 8.0 has
@@ -97,6 +98,12 @@ sso_session = my_sso_session
 sso_account_id = 111111111111
 sso_role_name = AdministratorAccess
 region = us-east-1
+
+[profile blog_ro]
+sso_session = my_sso_session
+sso_account_id = 111111111111
+sso_role_name = ReadOnlyAccess
+region = eu-west-1
 EOF
 cache="$(printf %s my_sso_session | sha1sum | cut -d ' ' -f 1).json"
 expires="$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)"
@@ -164,6 +171,56 @@ else
   sed 's/^/  stderr: /' "$work/exec.err" | head -n 10
   fail=1
 fi
+
+# The picker in a console (wine's, on a pseudo-terminal): raw keys filter the menu, Enter picks
+# and prints PowerShell (the default there). Not checked: Ctrl-C, which wine's console does not
+# deliver as a key event ("ReadConsoleInput returned no events"; with the terminal's ISIG on,
+# the terminal's SIGINT ends wine instead).
+cat >"$work/pick.py" <<'PY'
+import codecs, os, pty, select, sys, time
+exe, keys, want_code, want_text = sys.argv[1:5]
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.pop("SHELL", None)
+    os.execvp("wine", ["wine", exe, "pick"])
+out = b""
+def read(seconds):
+    global out
+    end = time.time() + seconds
+    while time.time() < end:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            out += data
+read(8)
+for key in codecs.decode(keys, "unicode_escape").split("|"):
+    os.write(fd, key.encode())
+    read(2)
+_, status = os.waitpid(pid, 0)
+read(1)
+code = os.waitstatus_to_exitcode(status)
+text = out.decode("utf-8", "replace").replace("\r", "")
+if code == int(want_code) and want_text in text:
+    sys.exit(0)
+print(f"exit {code} (want {want_code}); {want_text!r} not in:\n{text[-1500:]}")
+sys.exit(1)
+PY
+pick() {
+  local name="$1"
+  shift
+  if python3 "$work/pick.py" "$exe" "$@" >"$work/pick.out" 2>&1; then
+    echo "ok    $name"
+  else
+    echo "FAIL  $name:"
+    sed 's/^/  /' "$work/pick.out" | tail -n 20
+    fail=1
+  fi
+}
+pick "pick (type ro, Enter: blog_ro in PowerShell)" 'ro|\r' 0 "\$Env:AWS_PROFILE = 'blog_ro';"
 
 # serve: prints the container variables, detaches stdout, and answers an SDK's request with the
 # role's credentials (its stop on Ctrl-C cannot be sent under wine: wineserver -k ends it).
