@@ -245,6 +245,10 @@ pub struct LoginArgs {
     /// a browser can open; SSOX_LOGIN_FLOW=pkce|device changes the default]
     #[arg(long)]
     pub pkce: bool,
+    /// Sign in on any device and paste back the code it shows (`aws login --remote`, for an
+    /// `aws login` profile); for an sso-session the same as --device-code
+    #[arg(long, conflicts_with = "pkce")]
+    pub remote: bool,
     /// Port on 127.0.0.1 the browser returns to with --pkce [default: a free port]; fix it to
     /// forward it over SSH
     #[arg(long, value_name = "N", conflicts_with = "device_code",

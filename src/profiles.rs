@@ -14,9 +14,10 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 
 use crate::cache::assumed::arn_account;
-use crate::cache::{self, push_json_str, CachedToken, TokenState};
+use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, ConfigError, LoginTarget, Profile, ProfileKind};
 use crate::session::chain::{self, Chain, Root};
+use crate::session::logins::LoginState;
 use crate::settings::Settings;
 use crate::{accounts, session, ui};
 
@@ -103,13 +104,19 @@ pub struct Row<'a> {
     named_session: Option<&'a str>,
     /// The SSO login and token this profile uses, shared by every profile of its session.
     pub sso: Option<Rc<SessionState>>,
+    /// The `aws login` session (`login_session`) this profile, or its chain's root, uses.
+    pub login: Option<Rc<LoginState>>,
     pub error: Option<String>,
     pub active: bool,
 }
 
 impl Row<'_> {
     pub fn token(&self) -> Option<TokenState> {
-        self.sso.as_ref().map(|s| s.token)
+        match (&self.sso, &self.login) {
+            (Some(s), _) => Some(s.token),
+            (None, Some(l)) => Some(l.token),
+            (None, None) => None,
+        }
     }
 
     /// The SESSION cell: the sso-session name or the legacy start URL's host (see
@@ -124,10 +131,11 @@ impl Row<'_> {
     /// The TOKEN cell: `error` for a broken profile, the session's token state, or `None` for a
     /// profile without SSO.
     pub fn token_cell(&self) -> Option<&str> {
-        match (&self.error, &self.sso) {
-            (Some(_), _) => Some("error"),
-            (None, Some(s)) => Some(&s.token_text),
-            (None, None) => None,
+        match (&self.error, &self.sso, &self.login) {
+            (Some(_), _, _) => Some("error"),
+            (None, Some(s), _) => Some(&s.token_text),
+            (None, None, Some(l)) => Some(&l.token_text),
+            (None, None, None) => None,
         }
     }
 
@@ -138,77 +146,6 @@ impl Row<'_> {
             Some(name) if name != id => Cow::Owned(format!("{id} ({name})")),
             _ => Cow::Borrowed(id),
         })
-    }
-
-    /// The profile in `list --json`: one element of the array as serde_json's pretty printer
-    /// lays it out (keys in this order, a stable interface: `account_name` came later, so it is
-    /// last), appended to `out`.
-    pub fn write_json(&self, out: &mut String) {
-        let sso = self.sso.as_deref();
-        let fields: [(&str, Option<&str>); 9] = [
-            ("kind", Some(self.kind)),
-            ("account_id", self.account),
-            ("role_name", self.role),
-            (
-                "sso_session",
-                sso.and_then(|s| s.login.session_name.as_deref()),
-            ),
-            ("sso_start_url", sso.map(|s| s.login.start_url.as_str())),
-            ("sso_region", sso.map(|s| s.login.region.as_str())),
-            ("region", self.region),
-            ("token", self.token().map(|t| t.as_str())),
-            (
-                "token_expires_at",
-                sso.and_then(|s| s.expires_at.as_deref()),
-            ),
-        ];
-        out.push_str("  {\n    \"name\": ");
-        push_json_str::<false>(out, self.name);
-        for (key, value) in fields {
-            json_key(out, key);
-            json_value(out, value);
-        }
-        json_key(out, "active");
-        out.push_str(if self.active { "true" } else { "false" });
-        json_key(out, "error");
-        json_value(out, self.error.as_deref());
-        json_key(out, "account_name");
-        json_value(out, self.account_name.as_deref());
-        out.push_str("\n  }");
-    }
-}
-
-/// Every row as `list --json` prints it: a pretty-printed JSON array (serde_json's layout),
-/// written row by row into `out` (a hand-written writer: serde_json's `serialize_str` and its
-/// small writes were 40% of `list --json` at 10,000 profiles).
-pub fn write_json(rows: &[Row], out: &mut impl std::io::Write) -> std::io::Result<()> {
-    if rows.is_empty() {
-        return out.write_all(b"[]\n");
-    }
-    let mut buf = String::with_capacity(1024);
-    out.write_all(b"[\n")?;
-    for (i, r) in rows.iter().enumerate() {
-        buf.clear();
-        if i > 0 {
-            buf.push_str(",\n");
-        }
-        r.write_json(&mut buf);
-        out.write_all(buf.as_bytes())?;
-    }
-    out.write_all(b"\n]\n")
-}
-
-/// The end of the previous field, then `"key": ` on a new line (keys need no escapes).
-fn json_key(out: &mut String, key: &str) {
-    out.push_str(",\n    \"");
-    out.push_str(key);
-    out.push_str("\": ");
-}
-
-fn json_value(out: &mut String, value: Option<&str>) {
-    match value {
-        Some(s) => push_json_str::<false>(out, s),
-        None => out.push_str("null"),
     }
 }
 
@@ -328,6 +265,7 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                 region: f.region,
                 named_session: None,
                 sso: None,
+                login: None,
                 error: None,
                 active: active == Some(p.name.as_str()),
             };
@@ -351,6 +289,20 @@ pub fn rows<'a>(config: &'a Config, settings: &Settings, now: OffsetDateTime) ->
                     }
                 }
                 ProfileKind::AssumeRole => chained(&mut r, config, p, &mut tokens, now),
+                ProfileKind::Login => match p.get("login_session") {
+                    Some(s) => {
+                        r.account = r.account.or(cache::login::session_account(s));
+                        r.role = r.role.or(cache::login::session_role(s));
+                        r.login = Some(Rc::new(LoginState::read(settings, s, now)));
+                    }
+                    None => {
+                        r.error = Some(format!(
+                            "login_session is empty ({}); run: ssox login {}",
+                            config.at(p.line("login_session").unwrap_or(p.source)),
+                            crate::config::ini::quote_name(&p.name)
+                        ))
+                    }
+                },
                 ProfileKind::Static => {
                     r.error = config.static_keys_problem(p).map(|e| e.0);
                 }
@@ -458,6 +410,14 @@ fn chained<'a>(
         }) => {
             r.sso = Some(Rc::new(tokens.state(target.login, now)));
         }
+        Ok(Chain {
+            root: Root::Login(root),
+            ..
+        }) => {
+            if let Some(s) = root.get("login_session") {
+                r.login = Some(Rc::new(LoginState::read(tokens.settings, s, now)));
+            }
+        }
         Ok(_) => {}
         Err(e) => r.error = Some(e.to_string()),
     }
@@ -484,6 +444,10 @@ pub fn menu_row(r: &Row) -> ui::Row {
         marked: r.active,
     }
 }
+
+mod json;
+
+pub use json::write_json;
 
 #[cfg(test)]
 mod tests;

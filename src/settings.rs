@@ -12,6 +12,9 @@ pub struct EndpointEnv {
     pub sso_oidc: Option<String>,
     pub sso: Option<String>,
     pub sts: Option<String>,
+    /// `AWS_ENDPOINT_URL_SIGNIN`: the sign-in service (`aws login` profiles' CreateOAuth2Token),
+    /// named after its service id `Signin` as every SDK names these variables.
+    pub signin: Option<String>,
     pub global: Option<String>,
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
     pub ignore_configured: bool,
@@ -83,6 +86,8 @@ pub struct Settings {
     /// `SSOX_RETRY_BASE_MS`: the first retry delay of the SSO portal listing (`aws::portal::Backoff`;
     /// tests make it a few milliseconds). Ignored unless a whole number.
     pub retry_base: Option<Duration>,
+    /// `AWS_LOGIN_CACHE_DIRECTORY`: where `aws login` keeps its credentials (`~` expanded).
+    pub login_cache_dir: Option<PathBuf>,
     /// Directory for ssox's own state (pick history, locks, tokens the portal rejected).
     pub state_dir: PathBuf,
     /// `SSOX_READ_TIMEOUT_MS`: how long to wait for an answer to one request (default 30 s).
@@ -249,6 +254,7 @@ impl Settings {
                 sso_oidc: var("AWS_ENDPOINT_URL_SSO_OIDC"),
                 sso: var("AWS_ENDPOINT_URL_SSO"),
                 sts: var("AWS_ENDPOINT_URL_STS"),
+                signin: var("AWS_ENDPOINT_URL_SIGNIN"),
                 global: var("AWS_ENDPOINT_URL"),
                 ignore_configured: truthy("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
             },
@@ -265,6 +271,8 @@ impl Settings {
             retry_base: var("SSOX_RETRY_BASE_MS")
                 .and_then(|ms| ms.trim().parse().ok())
                 .map(Duration::from_millis),
+            login_cache_dir: var("AWS_LOGIN_CACHE_DIRECTORY")
+                .map(|p| expand_tilde(Path::new(&p), &home)),
             state_dir,
             read_timeout: millis("SSOX_READ_TIMEOUT_MS"),
             command_timeout: millis("SSOX_COMMAND_TIMEOUT_MS"),
@@ -283,6 +291,14 @@ impl Settings {
     /// `~/.aws/cli/cache` (the AWS CLI v2's role-credential cache)
     pub fn cli_cache_dir(&self) -> PathBuf {
         self.home.join(".aws").join("cli").join("cache")
+    }
+
+    /// `~/.aws/login/cache`, or `AWS_LOGIN_CACHE_DIRECTORY` (the `aws login` credentials).
+    pub fn login_cache_dir(&self) -> PathBuf {
+        match &self.login_cache_dir {
+            Some(dir) => dir.clone(),
+            None => self.home.join(".aws").join("login").join("cache"),
+        }
     }
 
     /// ssox's lock files: in its own state directory, where no other tool looks.

@@ -75,6 +75,26 @@ fn switch_hinting(
         if let Some(message) = session::token_warning(config, name, settings, now) {
             warn(&message);
         }
+    } else if let Some(login) = session::logins::session_of(profile) {
+        // Expired credentials are refreshed on use; only a missing (or unusable) file needs a
+        // sign-in: `--login` (or SSOX_AUTO_LOGIN=1 at the keyboard) does it first.
+        let state = session::logins::LoginState::read(settings, login, now);
+        if state.token == crate::cache::TokenState::None {
+            let auto = settings.auto_login && std::io::stdin().is_terminal();
+            if how.login || auto {
+                let how = session::signin_flow::SignIn {
+                    remote: false,
+                    no_browser: false,
+                    redirect_port: None,
+                };
+                session::signin_flow::sign_in(config, profile, settings, &how)?;
+            } else {
+                warn(&format!(
+                    "profile {name:?} has no `aws login` credentials; run: ssox login {}",
+                    shell::word(how.shell, name)
+                ));
+            }
+        }
     }
     let shell = how.shell;
     let mut code = shell::switch_profile(shell, name, &STATIC_KEY_VARS);

@@ -1,5 +1,6 @@
-//! The cache readers on any text: the token, registration and role-credential parsers and the
-//! timestamps they share never panic, a timestamp ssox writes reads back the same (to the
+//! The cache readers on any text: the token, registration, role-credential and `aws login`
+//! parsers (with the DPoP key and the session ARN's parts) and the timestamps they share never
+//! panic, a timestamp ssox writes reads back the same (to the
 //! second), and a token's state and expiry format without a panic at the calendar's ends.
 #![no_main]
 
@@ -26,6 +27,16 @@ fuzz_target!(|data: &[u8]| {
         let _ = role.remaining(now);
         let _ = role.expiration_string();
     }
+    if let Ok(login) = cache::login::parse_login_token(text) {
+        let _ = login.state(now).short();
+        let _ = login.fresh(now);
+        let _ = ssox::aws::dpop::DpopKey::from_pem(login.dpop_key());
+        roundtrip(login.expires_at);
+    }
+    let _ = (
+        cache::login::session_account(text),
+        cache::login::session_role(text),
+    );
     if let Some(t) = cache::parse_timestamp(text) {
         roundtrip(t);
     }

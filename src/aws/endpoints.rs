@@ -12,6 +12,8 @@ pub enum Service {
     SsoOidc,
     Sso,
     Sts,
+    /// The sign-in service of `aws login` (`AWS_ENDPOINT_URL_SIGNIN`, `signin` in `[services]`).
+    Signin,
 }
 
 impl Service {
@@ -21,6 +23,7 @@ impl Service {
             Service::SsoOidc => "sso_oidc",
             Service::Sso => "sso",
             Service::Sts => "sts",
+            Service::Signin => "signin",
         }
     }
 }
@@ -39,6 +42,7 @@ pub fn resolve(
         Service::SsoOidc => &env.sso_oidc,
         Service::Sso => &env.sso,
         Service::Sts => &env.sts,
+        Service::Signin => &env.signin,
     };
     specific
         .clone()

@@ -6,6 +6,7 @@ pub mod authcode;
 pub mod clock;
 pub mod console;
 pub mod console_pages;
+pub mod dpop;
 pub mod endpoints;
 pub mod errors;
 pub mod login;
@@ -13,6 +14,7 @@ pub mod portal;
 pub mod process;
 pub mod retry;
 pub mod role;
+pub mod signin;
 pub mod sts;
 
 pub use errors::{Endpoint, Failure, RequestError};

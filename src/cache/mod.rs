@@ -1,13 +1,14 @@
 //! The AWS CLI's cache files, shared with the CLI and the SDKs: SSO tokens (`token`) and client
 //! registrations (`registration`) in `~/.aws/sso/cache`, role credentials (`role`) and
-//! assume-role credentials (`assumed`) in `~/.aws/cli/cache`, and the Python-compatible JSON and
-//! timestamps they share (`json`). Reading never fails and never blocks: a file that cannot be
+//! assume-role credentials (`assumed`) in `~/.aws/cli/cache`, `aws login` credentials (`login`)
+//! in `~/.aws/login/cache`, and the Python-compatible JSON and timestamps they share (`json`). Reading never fails and never blocks: a file that cannot be
 //! used is skipped with one warning naming it (once per file and run). Must not touch the network
 //! or the terminal (warnings go through `ui::warn`). See `docs/compat.md#token-cache`,
 //! `#registration-cache`, `#role-cache` and `#assume-role`.
 
 pub mod assumed;
 mod json;
+pub mod login;
 mod registration;
 pub mod role;
 mod token;

@@ -1,12 +1,15 @@
 //! `ssox login [NAME | --all | --use PROFILE]`: choose the session(s), then get each a valid
-//! token (see `session::login`: already logged in, a silent refresh, or PKCE or the device code).
+//! token (see `session::login`: already logged in, a silent refresh, or PKCE or the device code);
+//! an `aws login` profile signs in as `aws login` does (`session::signin_flow`, always: its
+//! credentials last minutes and refresh on use, so a sign-in is only asked for to start anew).
 //! Must not print anything but eval-safe shell code on stdout (`--use` only, through `switch`).
 
 use anyhow::{bail, Result};
 
 use crate::cli::LoginArgs;
-use crate::config::Config;
+use crate::config::{Config, ProfileKind};
 use crate::profiles::load_config;
+use crate::session::signin_flow::SignIn;
 use crate::session::{self, Flow, Options, Resolved};
 use crate::settings::Settings;
 use crate::shell::Shell;
@@ -16,7 +19,7 @@ use crate::Cancelled;
 
 pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
     let config = load_config(settings)?;
-    let flow = match (args.device_code, args.pkce) {
+    let flow = match (args.device_code || args.remote, args.pkce) {
         (true, _) => Some(Flow::Device),
         (_, true) => Some(Flow::Pkce),
         _ => None,
@@ -39,13 +42,22 @@ pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
             (None, None) => bail!("`ssox login --use` needs a profile: ssox login --use PROFILE"),
         };
         let profile = config.profile(&name)?;
-        let login = config.profile_login(profile)?;
-        // Quiet when already logged in, as `session::ensure_valid`, but with the flow flags.
-        let opts = Options {
-            quiet_if_valid: !args.force,
-            ..opts
-        };
-        session::login(&config, &login, Some(&name), settings, opts)?;
+        if profile.kind == ProfileKind::Login {
+            let how = SignIn {
+                remote: args.remote || args.device_code,
+                no_browser: args.no_browser,
+                redirect_port: args.redirect_port,
+            };
+            session::signin_flow::sign_in(&config, profile, settings, &how)?;
+        } else {
+            let login = config.profile_login(profile)?;
+            // Quiet when already logged in, as `session::ensure_valid`, but with the flow flags.
+            let opts = Options {
+                quiet_if_valid: !args.force,
+                ..opts
+            };
+            session::login(&config, &login, Some(&name), settings, opts)?;
+        }
         let how = Switch {
             shell: Shell::chosen(args.shell.shell, settings.shell_name.as_deref()),
             login: false,
@@ -55,6 +67,21 @@ pub fn run(args: LoginArgs, settings: &Settings) -> Result<()> {
     }
     if args.all {
         return login_all(&config, settings, opts);
+    }
+    // An `aws login` profile, named or active (an sso-session of the same name comes first).
+    let console = match args.name.as_deref() {
+        Some(n) if config.sessions.contains_key(n) => None,
+        Some(n) => config.profiles.get(n),
+        None => session::active_profile(&config, settings).and_then(|n| config.profiles.get(&n)),
+    }
+    .filter(|p| p.kind == ProfileKind::Login);
+    if let Some(p) = console {
+        let how = SignIn {
+            remote: args.remote || args.device_code,
+            no_browser: args.no_browser,
+            redirect_port: args.redirect_port,
+        };
+        return session::signin_flow::sign_in(&config, p, settings, &how);
     }
     match session::resolve(&config, args.name.as_deref(), settings, true, super::now())? {
         Resolved::One(login, profile) => {

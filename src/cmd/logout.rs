@@ -1,5 +1,6 @@
 //! `ssox logout`: revoke a session's token on the portal (failures reported, not fatal), delete
 //! its token file and the AWS CLI's cached role credentials of its profiles; keep registrations.
+//! For an `aws login` profile, delete its cached credentials as `aws logout` does.
 
 use anyhow::Result;
 
@@ -7,8 +8,9 @@ use crate::aws::endpoints::{self, Service};
 use crate::aws::portal::Portal;
 use crate::cache;
 use crate::cli::LogoutArgs;
-use crate::config::{Config, LoginTarget};
+use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::profiles::load_config;
+use crate::session::signin::SignedOut;
 use crate::session::{self, token_path};
 use crate::settings::Settings;
 use crate::ui::warn;
@@ -26,11 +28,40 @@ pub fn run(args: LogoutArgs, settings: &Settings) -> Result<()> {
         }
         // Like `aws sso logout`: every role credential the CLI cached from SSO goes too.
         let swept = sweep_cli_cache(settings, |_| true)?;
-        if targets.is_empty() {
+        // Like `aws logout --all`: every `aws login` credential file goes too.
+        let logins = session::signin::sign_out_all(settings)?;
+        if targets.is_empty() && logins == 0 {
             eprintln!("no session has a cached token; nothing to log out of");
         }
         if swept > 0 {
             eprintln!("deleted {swept} more cached role credential file(s) from ~/.aws/cli/cache");
+        }
+        if logins > 0 {
+            eprintln!(
+                "deleted {logins} cached `aws login` credential file(s) from {}",
+                settings.display_path(&settings.login_cache_dir())
+            );
+        }
+        return Ok(());
+    }
+    // An `aws login` profile, named or active (an sso-session of the same name comes first).
+    let login_profile = match args.name.as_deref() {
+        Some(n) if config.sessions.contains_key(n) => None,
+        Some(n) => config.profiles.get(n),
+        None => session::active_profile(&config, settings).and_then(|n| config.profiles.get(&n)),
+    }
+    .filter(|p| p.kind == ProfileKind::Login);
+    if let Some(p) = login_profile {
+        let deadline = std::time::Instant::now() + crate::aws::timeouts().command;
+        match session::signin::sign_out(&config, p, settings, deadline)? {
+            SignedOut::Removed(file) => eprintln!(
+                "logged out of profile {} (deleted {file}); tools that already loaded its \
+                 credentials may use them until they expire (within 15 minutes)",
+                p.name
+            ),
+            SignedOut::NotSignedIn(file) => {
+                eprintln!("not logged in to profile {}; no {file}", p.name)
+            }
         }
         return Ok(());
     }

@@ -138,7 +138,7 @@ fn short(left: Duration) -> String {
 }
 
 /// The text report: the active profile (and the `.ssox.toml` it came from, `dir_file`), then a
-/// table of the sessions.
+/// table of the sessions, then one of the `aws login` sessions (when the config has any).
 fn text(report: &Report, checks: Option<&[Check]>, dir_file: Option<&str>) -> String {
     let mut out = String::new();
     match (&report.profile, report.profile_source) {
@@ -152,18 +152,38 @@ fn text(report: &Report, checks: Option<&[Check]>, dir_file: Option<&str>) -> St
                     .map_or_else(|| "none".to_string(), |r| session::describe(r.state));
                 let _ = write!(out, ", sso-session {s}: {state}");
             }
+            if let Some(s) = &report.profile_login {
+                let state = report
+                    .logins
+                    .iter()
+                    .find(|l| &l.state.session == s)
+                    .map_or_else(|| "none".to_string(), |l| session::describe(l.state.token));
+                let _ = write!(out, ", aws login: {state}");
+            }
             out.push('\n');
         }
         _ => out.push_str("profile: none (AWS_PROFILE is not set)\n"),
     }
     if report.sessions.is_empty() {
-        out.push_str(if report.broken > 0 {
-            "no usable sso-sessions (see the warnings on stderr)\n"
-        } else {
-            "no sso-sessions configured\n"
-        });
-        return out;
+        if report.broken > 0 {
+            out.push_str("no usable sso-sessions (see the warnings on stderr)\n");
+        } else if report.logins.is_empty() {
+            out.push_str("no sso-sessions configured\n");
+        }
+    } else {
+        out.push_str(&sessions_table(report, checks));
     }
+    if !report.logins.is_empty() {
+        if !report.sessions.is_empty() || report.broken > 0 {
+            out.push('\n');
+        }
+        out.push_str(&logins_table(report));
+    }
+    out
+}
+
+/// The SSO sessions: token, registration, start URL (and the portal's verdict with `--check`).
+fn sessions_table(report: &Report, checks: Option<&[Check]>) -> String {
     let mut rows = vec![vec![
         "SESSION".to_string(),
         "REGION".into(),
@@ -190,8 +210,27 @@ fn text(report: &Report, checks: Option<&[Check]>, dir_file: Option<&str>) -> St
         }
         rows.push(row);
     }
-    out.push_str(&columns(&rows));
-    out
+    columns(&rows)
+}
+
+/// The `aws login` sessions: the profiles using each, its account, the cached credentials'
+/// state, and the session ARN (last: it is long). `--check` does not ask the sign-in service.
+fn logins_table(report: &Report) -> String {
+    let mut rows = vec![vec![
+        "LOGIN PROFILES".to_string(),
+        "ACCOUNT".into(),
+        "CREDENTIALS".into(),
+        "LOGIN SESSION".into(),
+    ]];
+    for l in &report.logins {
+        rows.push(vec![
+            l.profiles.join(","),
+            l.state.account_id.clone().unwrap_or_else(|| "-".into()),
+            session::describe(l.state.token),
+            l.state.session.clone(),
+        ]);
+    }
+    columns(&rows)
 }
 
 /// `expires in 89d3h` or `expired 2d ago`.

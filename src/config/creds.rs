@@ -93,6 +93,52 @@ impl Config {
         self.warnings.extend(found);
     }
 
+    /// Warnings for what a `login_session` makes unused, or what makes it unused (botocore's
+    /// order: the credentials file's keys, `LoginProvider`, credential_process, the config
+    /// file's keys; docs/compat.md#login-cache).
+    pub(super) fn warn_unused_login(&mut self) {
+        let mut found = Vec::new();
+        for p in self.profiles.values() {
+            let Some(login) = p.get("login_session").and(p.line("login_session")) else {
+                continue;
+            };
+            if p.kind == ProfileKind::Static {
+                let keys = p.line(ACCESS_KEY).unwrap_or(p.source);
+                found.push(ConfigError(format!(
+                    "{}: profile {:?} has static keys in {} ({}): the AWS CLI uses them and never \
+                     its `aws login` session; remove one of the two",
+                    self.at(login),
+                    p.name,
+                    self.path_of(keys.file),
+                    self.at(keys)
+                )));
+                continue;
+            }
+            if p.kind != ProfileKind::Login {
+                continue;
+            }
+            let mut unused = Vec::new();
+            if let Some(at) = p.line("credential_process") {
+                unused.push(("credential_process", at));
+            }
+            if let Some(at) = p.line(ACCESS_KEY).or(p.line(SECRET_KEY)) {
+                unused.push(("static keys", at));
+            }
+            for (what, at) in unused {
+                found.push(ConfigError(format!(
+                    "{}: profile {:?} sets both login_session ({}) and {what}: the AWS CLI and \
+                     SDKs use the `aws login` credentials and never the {what}; remove one of the \
+                     two from {}",
+                    self.at(at),
+                    p.name,
+                    self.at(login),
+                    section_in(p, at.file)
+                )));
+            }
+        }
+        self.warnings.extend(found);
+    }
+
     fn path_of(&self, file: FileId) -> &str {
         match file {
             FileId::Config => &self.config_path,

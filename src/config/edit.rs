@@ -4,6 +4,8 @@
 //! blocks). Every write of `~/.aws/config` goes through here. Pure: text in, text out; it must not
 //! touch files, the environment or the terminal, and it refuses a file the parser reports problems
 //! in, so such a file is never rewritten.
+//! `read.rs` turns a file's bytes into a document, `lines.rs` knows single lines and what may be
+//! written, `inspect.rs` reads a section's lines back for messages.
 //!
 //! The rules, for what is not obvious (docs/compat.md#config-files):
 //! - An updated key keeps its line: indentation, the key's spelling, the text around `=` and an
@@ -26,15 +28,15 @@ use std::collections::HashMap;
 
 mod inspect;
 mod lines;
+mod read;
 
-use super::{ini, Config, ConfigError, FileId};
-use lines::{
-    check_key, check_line_ends, check_value, header_end, separator, split_lines, value_span,
-};
+use super::{ini, Config, ConfigError};
+use lines::{check_key, check_value, header_end, separator, value_span};
 use lines::{Block, Kind, Line};
 
 pub use inspect::SectionLines;
 pub use lines::value_round_trips;
+pub use read::utf8;
 
 /// A section the editor can find and write, named as the parser names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,92 +108,6 @@ fn err(message: String) -> ConfigError {
 }
 
 impl ConfigDoc {
-    /// Read a config file's bytes; invalid UTF-8 is refused (see [`utf8`]).
-    pub fn from_bytes(bytes: &[u8], path: &str) -> Result<ConfigDoc, ConfigError> {
-        ConfigDoc::parse(utf8(bytes, path)?, path)
-    }
-
-    /// Split a config file's text into sections. A text with any problem the parser reports is
-    /// refused: the error names the file, the line and the fix.
-    pub fn parse(text: &str, path: &str) -> Result<ConfigDoc, ConfigError> {
-        check_line_ends(text, path)?;
-        let cfg = Config::parse(text, None, path.to_string(), String::new());
-        // Lines the AWS CLI refuses the whole file for come first: they are the worst.
-        let problems: Vec<&ConfigError> = cfg.refused.iter().chain(&cfg.problems).collect();
-        if let Some(first) = problems.first() {
-            let mut message = first.0.clone();
-            for p in problems.iter().skip(1).take(2) {
-                message.push('\n');
-                message.push_str(&p.0);
-            }
-            if problems.len() > 3 {
-                message.push_str(&format!("\n(and {} more)", problems.len() - 3));
-            }
-            message.push_str(&format!(
-                "\nssox does not rewrite {path} while it has problems: fix them and run again"
-            ));
-            return Err(err(message));
-        }
-        // The parser's names for the header lines (each section appears once: no problems).
-        let mut ids: HashMap<usize, SectionId> = HashMap::new();
-        for p in cfg.profiles.values() {
-            if p.source.file == FileId::Config {
-                ids.insert(p.source.line, SectionId::profile(&p.name));
-            }
-        }
-        for s in cfg.sessions.values() {
-            ids.insert(s.source.line, SectionId::session(&s.name));
-        }
-        let bom = text.starts_with('\u{feff}');
-        let mut lines = split_lines(text.strip_prefix('\u{feff}').unwrap_or(text));
-        for event in ini::events(text) {
-            let (line, kind) = match event {
-                ini::Event::Section { line, .. } => (line, Kind::Header),
-                ini::Event::Key { line, .. } => (line, Kind::Key),
-                ini::Event::SubKey { line, .. } | ini::Event::Continuation { line, .. } => {
-                    (line, Kind::Inner)
-                }
-                ini::Event::InlineComment { .. } => continue,
-                ini::Event::Error(e) | ini::Event::Refused(e) => {
-                    return Err(err(format!("{path}:{}: {}", e.line, e.message)));
-                }
-            };
-            if let Some(l) = lines.get_mut(line - 1) {
-                l.kind = kind;
-            }
-        }
-        let crlf = lines.iter().filter(|l| l.eol == "\r\n").count();
-        let lf = lines.iter().filter(|l| l.eol == "\n").count();
-        let mut doc = ConfigDoc {
-            path: path.to_string(),
-            bom,
-            eol: if crlf > lf { "\r\n" } else { "\n" },
-            blocks: vec![Block {
-                id: None,
-                lines: Vec::new(),
-            }],
-            order: vec![0],
-            index: HashMap::new(),
-        };
-        for (n, line) in lines.into_iter().enumerate() {
-            if line.kind == Kind::Header {
-                let id = ids.remove(&(n + 1));
-                if let Some(id) = &id {
-                    doc.index.insert(id.clone(), doc.blocks.len());
-                }
-                doc.order.push(doc.blocks.len());
-                doc.blocks.push(Block {
-                    id,
-                    lines: Vec::new(),
-                });
-            }
-            if let Some(b) = doc.blocks.last_mut() {
-                b.lines.push(line);
-            }
-        }
-        Ok(doc)
-    }
-
     /// Whether the file has this section.
     pub fn contains(&self, id: &SectionId) -> bool {
         self.index.contains_key(id)
@@ -469,22 +385,6 @@ impl ConfigDoc {
             }
         }
     }
-}
-
-/// A config file's bytes as text, for editing: invalid UTF-8 is an error naming the line, since
-/// `config::load`'s lossy reading would change those bytes if the text were written back.
-pub fn utf8<'a>(bytes: &'a [u8], path: &str) -> Result<&'a str, ConfigError> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes
-            .iter()
-            .take(e.valid_up_to())
-            .filter(|&&b| b == b'\n')
-            .count();
-        err(format!(
-            "{path}:{line}: this line is not valid UTF-8, and ssox rewrites only UTF-8 config \
-             files; save the file as UTF-8 and run again"
-        ))
-    })
 }
 
 /// The header for `id`, checked to read back as `id` (a name that cannot is refused).

@@ -69,6 +69,8 @@ pub enum ProfileKind {
     AssumeRole,
     Process,
     WebIdentity,
+    /// `login_session`: the console credentials `aws login` caches in `~/.aws/login/cache`.
+    Login,
     /// Settings only (region, output…).
     Config,
 }
@@ -81,6 +83,7 @@ impl ProfileKind {
             ProfileKind::AssumeRole => "assume-role",
             ProfileKind::Process => "process",
             ProfileKind::WebIdentity => "web-identity",
+            ProfileKind::Login => "login",
             ProfileKind::Config => "config",
         }
     }
@@ -173,8 +176,9 @@ impl SsoSession {
 
 impl ProfileKind {
     /// The provider botocore picks for a profile: web identity, assume role, SSO, keys in the
-    /// credentials file, credential_process, keys in the config file
-    /// (`botocore.credentials.create_credential_resolver`; docs/compat.md#credential-providers).
+    /// credentials file, `login_session` (`LoginProvider`), credential_process, keys in the
+    /// config file (`botocore.credentials.create_credential_resolver` and
+    /// `ProfileProviderBuilder.providers`; docs/compat.md#credential-providers).
     /// A profile with only one of the two keys is `Static` (and broken: `Config::static_keys`).
     /// One pass over the keys (this runs for every profile).
     fn of(keys: &Keys) -> ProfileKind {
@@ -190,6 +194,7 @@ impl ProfileKind {
         const CREDS_FILE_KEY: u8 = 8;
         const PROCESS: u8 = 16;
         const KEYS: u8 = 32;
+        const LOGIN: u8 = 64;
         let mut seen = 0u8;
         for (key, source) in keys.scalar_sources() {
             seen |= match key {
@@ -200,6 +205,7 @@ impl ProfileKind {
                 b"aws_access_key_id" if source.file == FileId::Credentials => CREDS_FILE_KEY | KEYS,
                 b"aws_access_key_id" | b"aws_secret_access_key" => KEYS,
                 b"credential_process" => PROCESS,
+                b"login_session" => LOGIN,
                 _ => 0,
             };
         }
@@ -211,6 +217,8 @@ impl ProfileKind {
             ProfileKind::Sso
         } else if seen & CREDS_FILE_KEY != 0 {
             ProfileKind::Static
+        } else if seen & LOGIN != 0 {
+            ProfileKind::Login
         } else if seen & PROCESS != 0 {
             ProfileKind::Process
         } else if seen & KEYS != 0 {

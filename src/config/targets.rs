@@ -144,6 +144,14 @@ impl Config {
             return Ok(login);
         }
         let Some(start_url) = profile.get("sso_start_url") else {
+            if profile.kind == super::ProfileKind::Login {
+                return Err(ConfigError(format!(
+                    "profile {name:?} signs in with `aws login` (login_session, {}), not IAM \
+                     Identity Center; sign it in with: ssox login {}",
+                    key_at("login_session"),
+                    quote_name(name)
+                )));
+            }
             let example = match self.sessions.keys().next() {
                 Some(s) if self.sessions.len() == 1 => s.as_str(),
                 _ => "NAME",

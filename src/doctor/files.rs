@@ -1,12 +1,15 @@
 //! Doctor's checks of the files: the config and credentials files (present, readable, the
 //! problems the parser reports), each profile (its session resolves, it names an account and a
-//! role), and each session's cached token and client registration. Reads files only.
+//! role), each session's cached token and client registration, and each `aws login` session's
+//! cached credentials. Reads files only.
 
 use time::OffsetDateTime;
 
 use crate::cache::{self, human_duration, TokenState, MIN_VALIDITY};
+use crate::config::ini::quote_name;
 use crate::config::{Config, ProfileKind};
 use crate::profiles::{self, load_config};
+use crate::session::logins::login_sessions;
 use crate::settings::{ConfigSource, Settings};
 
 use super::Line;
@@ -206,6 +209,61 @@ pub fn sessions(config: &Config, settings: &Settings, now: OffsetDateTime, lines
                 login_cmd,
             ),
             TokenState::None => Line::warn(topic, "not logged in (no cached token)", login_cmd),
+        });
+    }
+}
+
+/// Each `aws login` session's cached credentials (`~/.aws/login/cache`): usable, or why not.
+/// Expired credentials are fine while the file can be refreshed (they last minutes, and every
+/// use refreshes them); whether the sign-in service still takes the refresh token only a
+/// refresh can tell, so this says so.
+pub fn logins(config: &Config, settings: &Settings, now: OffsetDateTime, lines: &mut Vec<Line>) {
+    for l in login_sessions(config, settings, now, true) {
+        let first = l.profiles.first().map_or("", String::as_str);
+        let topic = format!("aws login {}", l.profiles.join(","));
+        let fix = format!("run: ssox login {}", quote_name(first));
+        let path = cache::login::login_path(&settings.login_cache_dir(), &l.state.session);
+        let file = &l.state.cache_file;
+        lines.push(match cache::login::load_login_token(&path) {
+            Err(why) => Line::fail(
+                topic,
+                format!("{file} cannot be used: {why}; the AWS tools find no credentials"),
+                fix,
+            ),
+            Ok(None) => Line::warn(topic, format!("not signed in (no {file})"), fix),
+            Ok(Some(t)) => match l.state.token {
+                TokenState::Expired {
+                    ago,
+                    refreshable: false,
+                } => Line::warn(
+                    topic,
+                    format!(
+                        "credentials for account {} expired {} ago, and the sign-in service \
+                         refused to refresh them (the login session ended)",
+                        t.account_id,
+                        human_duration(ago)
+                    ),
+                    fix,
+                ),
+                TokenState::Valid { left } => Line::ok(
+                    topic,
+                    format!(
+                        "credentials for account {} valid for {}; refreshed with the sign-in \
+                         service when less than 5m remain",
+                        t.account_id,
+                        human_duration(left)
+                    ),
+                ),
+                state => Line::ok(
+                    topic,
+                    format!(
+                        "credentials for account {} {}; the next use refreshes them with the \
+                         sign-in service (if the login session has not ended)",
+                        t.account_id,
+                        crate::session::describe(state).trim_end_matches(" (refreshable)")
+                    ),
+                ),
+            },
         });
     }
 }

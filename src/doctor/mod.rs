@@ -80,6 +80,7 @@ pub fn check(settings: &Settings, network: bool, now: OffsetDateTime) -> Vec<Lin
     if let Some(config) = &config {
         files::profiles(config, settings, now, &mut lines);
         files::sessions(config, settings, now, &mut lines);
+        files::logins(config, settings, now, &mut lines);
     }
     env::check(config.as_ref(), settings, &mut lines);
     dir::check(settings, &mut lines);

@@ -2,6 +2,7 @@
 //! declares it under #[cfg(test)].
 
 use super::*;
+use crate::cache::push_json_str;
 use serde_json::json;
 
 #[test]
@@ -48,6 +49,7 @@ fn the_json_array_is_laid_out_as_serde_jsons_pretty_printer_does() {
             region: None,
             named_session: None,
             sso: Some(sso),
+            login: None,
             error: None,
             active: true,
         },
@@ -60,6 +62,7 @@ fn the_json_array_is_laid_out_as_serde_jsons_pretty_printer_does() {
             region: Some("eu-\u{1}"),
             named_session: Some("nope"),
             sso: None,
+            login: None,
             error: Some("no [sso-session nope]\n".into()),
             active: false,
         },
@@ -70,13 +73,15 @@ fn the_json_array_is_laid_out_as_serde_jsons_pretty_printer_does() {
             "role_name": "Admin", "sso_session": "corp",
             "sso_start_url": "https://corp.awsapps.com/start", "sso_region": "eu-west-1",
             "region": null, "token": "none", "token_expires_at": "2026-11-24T04:34:20Z",
-            "active": true, "error": null, "account_name": "Blog\\Prod"
+            "active": true, "error": null, "account_name": "Blog\\Prod",
+            "login_session": null
         },
         {
             "name": "broken", "kind": "sso", "account_id": null, "role_name": null,
             "sso_session": null, "sso_start_url": null, "sso_region": null,
             "region": "eu-\u{1}", "token": null, "token_expires_at": null, "active": false,
-            "error": "no [sso-session nope]\n", "account_name": null
+            "error": "no [sso-session nope]\n", "account_name": null,
+            "login_session": null
         }
     ]);
     let mut out = Vec::new();

@@ -1,9 +1,9 @@
 //! Where a profile's credentials come from, worked out from the config alone: the roles to assume
 //! (`role_arn` + `source_profile`, hop by hop) and the credentials the first hop starts from (an
-//! SSO role, keys in the profile, a credential_process, or something ssox does not serve), with
-//! botocore's rules (`AssumeRoleProvider`; docs/compat.md#assume-role): a source profile with
-//! keys uses them even when it sets `role_arn` too (so a profile may name itself), and a cycle is
-//! an error. Pure: no files, no network, no terminal.
+//! SSO role, keys in the profile, a credential_process, an `aws login` session, or something ssox
+//! does not serve), with botocore's rules (`AssumeRoleProvider`; docs/compat.md#assume-role): a
+//! source profile with keys uses them even when it sets `role_arn` too (so a profile may name
+//! itself), and a cycle is an error. Pure: no files, no network, no terminal.
 
 use crate::cache::assumed::{arn_account, AssumeRoleArgs};
 use crate::config::ini::quote_name;
@@ -24,6 +24,8 @@ pub enum Root<'a> {
     CredentialSource(&'a Profile),
     /// The profile's `web_identity_token_file`.
     WebIdentity(&'a Profile),
+    /// The profile's `login_session`: the console credentials `aws login` cached.
+    Login(&'a Profile),
 }
 
 /// One role to assume, as its profile sets it.
@@ -71,6 +73,7 @@ pub fn resolve<'a>(config: &'a Config, name: &str) -> Result<Chain<'a>, ConfigEr
             ProfileKind::Static => static_root(config, p)?,
             ProfileKind::Process => Root::Process(p),
             ProfileKind::WebIdentity => Root::WebIdentity(p),
+            ProfileKind::Login => Root::Login(p),
             // An SSO profile, or one with no credentials: `role_target` says what it lacks.
             _ => Root::Sso(Box::new(config.role_target(p)?)),
         };
@@ -146,6 +149,7 @@ pub fn resolve<'a>(config: &'a Config, name: &str) -> Result<Chain<'a>, ConfigEr
             ProfileKind::Static => break static_root(config, src)?,
             ProfileKind::Process => break Root::Process(src),
             ProfileKind::WebIdentity => break Root::WebIdentity(src),
+            ProfileKind::Login => break Root::Login(src),
             ProfileKind::Sso => break Root::Sso(Box::new(config.role_target(src)?)),
             ProfileKind::Config => {
                 return Err(ConfigError(format!(

@@ -2,9 +2,9 @@
 //! profile's role credentials (`role`), or a role chain's (`chain`): the root's credentials, then
 //! STS AssumeRole hop by hop, each hop's answer cached as the AWS CLI caches it
 //! (docs/compat.md#assume-role) and reused while more than 15 minutes remain, the outermost
-//! first, so a fresh entry costs no request at all. One process at a time assumes one role (the
-//! cache file's lock). `signing_keys` also covers profiles that hold keys or run a
-//! credential_process (for `whoami`). Must not word errors with a secret in them.
+//! first, so a fresh entry costs no request at all. An `aws login` profile's come from its cache
+//! (`signin`). One process at a time assumes one role (the cache file's lock). `signing_keys`
+//! also covers profiles that hold keys or run a credential_process (for `whoami`). Must not word errors with a secret in them.
 
 use std::time::Instant;
 
@@ -71,6 +71,21 @@ pub fn credentials(
                     own_credentials(config, p, "runs a credential_process", "credential_process")
                         .into(),
                 )
+            }
+            Root::Login(p) => {
+                let credentials =
+                    super::signin::login_credentials(config, p, settings, now, deadline)?;
+                Ok(ProfileCredentials {
+                    account_id: credentials.account_id.clone(),
+                    role_name: p
+                        .get("login_session")
+                        .and_then(crate::cache::login::session_role)
+                        .unwrap_or_default()
+                        .to_string(),
+                    credentials,
+                    region,
+                    sso_region,
+                })
             }
             Root::CredentialSource(p) | Root::WebIdentity(p) => Err(unsupported(config, p).into()),
         };
@@ -162,6 +177,10 @@ fn root_keys(
             Ok(Keys::from(&creds))
         }
         Root::Static(p) => static_keys(config, p),
+        Root::Login(p) => {
+            let creds = super::signin::login_credentials(config, p, settings, now, deadline)?;
+            Ok(Keys::from(&creds))
+        }
         Root::Process(p) => {
             let command = p.get("credential_process").unwrap_or_default();
             crate::verbose!("running the credential_process of profile {:?}", p.name);

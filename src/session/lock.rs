@@ -139,6 +139,23 @@ pub fn role(settings: &Settings, file: &str, deadline: Instant) -> Result<Lock> 
     }
 }
 
+/// Take the lock of one `aws login` session's cache file (`file`, its name in the login cache),
+/// waiting no later than `deadline`: one refresh for many processes.
+pub fn login(settings: &Settings, file: &str, deadline: Instant) -> Result<Lock> {
+    let name = file.trim_end_matches(".json");
+    let lock = Lock::acquire_until(
+        &settings.lock_dir().join(format!("login-{name}.lock")),
+        deadline,
+        || crate::verbose!("waiting for another ssox refreshing the same login session"),
+    )?;
+    match lock {
+        Some(lock) => Ok(lock),
+        None => bail!(
+            "another ssox is refreshing the same login session and did not finish in time; try again"
+        ),
+    }
+}
+
 fn token_lock_path(settings: &Settings, login: &LoginTarget) -> std::path::PathBuf {
     settings
         .lock_dir()

@@ -16,11 +16,14 @@ pub mod device;
 pub mod flow;
 mod fresh;
 pub mod lock;
+pub mod logins;
 pub mod menu;
 pub mod pkce;
 pub mod registration;
 pub mod rejected;
 pub mod role;
+pub mod signin;
+pub mod signin_flow;
 pub mod status;
 pub mod targets;
 

@@ -176,19 +176,19 @@ fn browser_error(error: &str, description: Option<&str>) -> anyhow::Error {
 
 /// Text from the browser made safe for one terminal line: shown escaped
 /// ([`text::printable`]), at most 200 cells.
-fn printable(text: &str) -> String {
+pub(super) fn printable(text: &str) -> String {
     text::truncate(&text::printable(text), 200).into_owned()
 }
 
 /// One login's PKCE values (RFC 7636). The verifier is a secret: there is no `Debug`.
-struct Secrets {
-    verifier: String,
-    challenge: String,
-    state: String,
+pub(super) struct Secrets {
+    pub(super) verifier: String,
+    pub(super) challenge: String,
+    pub(super) state: String,
 }
 
 impl Secrets {
-    fn new() -> Result<Secrets> {
+    pub(super) fn new() -> Result<Secrets> {
         let verifier = verifier()?;
         Ok(Secrets {
             challenge: challenge(&verifier),

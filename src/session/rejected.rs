@@ -5,7 +5,8 @@
 //! longer "refreshable" to any view, and nothing sends that refresh again. Kept in ssox's own
 //! state directory, one small file per token cache file, holding a SHA-1 of the refused access
 //! (or refresh) token (never the token): a new token in that file (from a login, a refresh, or
-//! the AWS CLI) is not rejected. The AWS CLI's cache file is never edited.
+//! the AWS CLI) is not rejected. The AWS CLI's cache file is never edited. The same for refresh
+//! tokens of `aws login` sessions the sign-in service refused (`login-refused/`).
 
 use std::path::{Path, PathBuf};
 
@@ -131,6 +132,58 @@ pub fn clear(settings: &Settings, token_path: &Path) {
     .flatten()
     {
         let _ = fsutil::remove_file(&path);
+    }
+}
+
+/// The record of a refused `aws login` refresh for the login cache file at `cache_path`.
+fn login_refused_path(settings: &Settings, cache_path: &Path) -> Option<PathBuf> {
+    let name = cache_path.file_name()?;
+    Some(settings.state_dir.join("login-refused").join(name))
+}
+
+fn sha1_hex(text: &str) -> String {
+    Sha1::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether the sign-in service refused `refresh_token`, the one now in the login cache file at
+/// `cache_path` (a new sign-in, by ssox or the AWS CLI, writes a new one).
+pub fn login_refresh_refused(settings: &Settings, cache_path: &Path, refresh_token: &str) -> bool {
+    let Some(path) = login_refused_path(settings, cache_path) else {
+        return false;
+    };
+    let Ok(Some(text)) = fsutil::read_cache_text(&path) else {
+        return false;
+    };
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.get("refreshTokenSha1")?.as_str().map(str::to_string))
+        .is_some_and(|h| h == sha1_hex(refresh_token))
+}
+
+/// Remember that the sign-in service refused `refresh_token` (TOKEN_EXPIRED,
+/// USER_CREDENTIALS_CHANGED…): no view calls it refreshable, and no command sends it again.
+pub fn record_login_refresh_refused(
+    settings: &Settings,
+    cache_path: &Path,
+    refresh_token: &str,
+    why: &str,
+    now: OffsetDateTime,
+) {
+    let Some(path) = login_refused_path(settings, cache_path) else {
+        return;
+    };
+    let text = json!({
+        "loginFile": cache_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        "refreshTokenSha1": sha1_hex(refresh_token),
+        "why": why,
+        "refusedAt": format_timestamp(now),
+    })
+    .to_string();
+    if let Err(e) = fsutil::write_private(&path, text.as_bytes()) {
+        warn(&format!("cannot remember the refused refresh: {e:#}"));
     }
 }
 

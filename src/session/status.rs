@@ -12,6 +12,7 @@ use crate::cache::{self, CachedToken, TokenState};
 use crate::config::{Config, LoginTarget, ProfileKind};
 use crate::settings::Settings;
 
+use super::logins::{self, login_sessions, LoginSession, LoginState};
 use super::targets::login_targets_and_problems;
 use super::{can_refresh, rejected, token_path, token_state};
 
@@ -39,6 +40,10 @@ pub struct Report {
     /// How many of the warnings are sessions that cannot be used (no `sso_region`, …).
     pub broken: usize,
     pub sessions: Vec<SessionRow>,
+    /// The `aws login` sessions of the config's profiles.
+    pub logins: Vec<LoginSession>,
+    /// The active profile's `login_session`, when it is an `aws login` profile.
+    pub profile_login: Option<String>,
     pub now: OffsetDateTime,
 }
 
@@ -70,6 +75,7 @@ impl Report {
             ));
         }
         let mut profile_session = None;
+        let mut profile_login = None;
         if let Some(p) = &profile {
             match config.profiles.get(p) {
                 None => warnings.push(format!(
@@ -80,7 +86,7 @@ impl Report {
                     Ok(l) => profile_session = Some(l.short_name()),
                     Err(e) => warnings.push(e.to_string()),
                 },
-                Some(_) => {}
+                Some(prof) => profile_login = logins::session_of(prof).map(str::to_string),
             }
         }
         let (targets, problems) = login_targets_and_problems(config);
@@ -121,6 +127,8 @@ impl Report {
             warnings,
             broken,
             sessions,
+            logins: login_sessions(config, settings, now, false),
+            profile_login,
             now,
         }
     }
@@ -148,24 +156,47 @@ impl Report {
                 })
             })
             .collect();
+        let logins: Vec<Value> = self
+            .logins
+            .iter()
+            .map(|l| {
+                let s = &l.state;
+                json!({
+                    "login_session": s.session,
+                    "account_id": s.account_id,
+                    "token": s.token.as_str(),
+                    "expires_at": s.expires_at_text(),
+                    "seconds_left": s.expires_at.map(|at| (at - self.now).whole_seconds()),
+                    "cache_file": s.cache_file,
+                    "profiles": l.profiles,
+                })
+            })
+            .collect();
         json!({
             "profile": self.profile,
             "profile_source": self.profile_source,
             "profile_session": self.profile_session,
             "warnings": self.warnings,
             "sessions": sessions,
+            // Came later (issue 21): last, so the document's order stays stable.
+            "profile_login_session": self.profile_login,
+            "login_sessions": logins,
         })
     }
 }
 
-/// The token state of the active profile's session, for a prompt: `None` without an active
-/// profile, for one that is not an SSO profile in `config`, or a broken one.
+/// The token state of the active profile's session (or `aws login` credentials), for a prompt:
+/// `None` without an active profile, for one that is neither an SSO nor an `aws login` profile
+/// in `config`, or a broken one.
 pub fn active_token(
     config: &Config,
     settings: &Settings,
     now: OffsetDateTime,
 ) -> Option<TokenState> {
     let profile = config.profiles.get(settings.active_profile()?)?;
+    if let Some(session) = logins::session_of(profile) {
+        return Some(LoginState::read_quietly(settings, session, now).token);
+    }
     if profile.kind != ProfileKind::Sso {
         return None;
     }

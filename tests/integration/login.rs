@@ -711,7 +711,9 @@ fn status_json_has_stable_keys_and_values() {
             "profile_source",
             "profile_session",
             "warnings",
-            "sessions"
+            "sessions",
+            "profile_login_session",
+            "login_sessions"
         ]
     );
     assert_eq!(v["profile"], "blog_admin");

@@ -491,7 +491,7 @@ fn the_flow_follows_the_machine_the_flags_and_the_env() {
         &'a str,
         &'a str,
     );
-    let cases: [Case; 9] = [
+    let cases: [Case; 10] = [
         (
             "ssh",
             &[],
@@ -527,6 +527,14 @@ fn the_flow_follows_the_machine_the_flags_and_the_env() {
         (
             "--use-device-code",
             &["--use-device-code"],
+            &[],
+            false,
+            "device",
+            "device code (--device-code)",
+        ),
+        (
+            "--remote",
+            &["--remote"],
             &[],
             false,
             "device",

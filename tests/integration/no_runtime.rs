@@ -13,6 +13,9 @@ sso_session = my_sso_session
 sso_account_id = 111111111111
 sso_role_name = AdministratorAccess
 region = us-east-1
+
+[profile console]
+login_session = arn:aws:sts::012345678910:assumed-role/Admin/admin
 ";
 
 /// The runtime/network syscalls `ssox ARGS` made, one name per call.
@@ -59,10 +62,17 @@ fn offline_commands_build_no_runtime_and_open_no_socket() {
             stamp(expires)
         ),
     );
+    // An `aws login` profile's credentials, expired (reading them is still no network).
+    sb.write(
+        ".aws/login/cache/4b0ba8f99f075c0633e122fd73346ce203a3faf18ea0310eb2d29df1bab2e255.json",
+        &crate::support::login_session::cache_json("AKID", "2020-01-01T00:00:00Z", "rt"),
+    );
     let proj = sb.write("proj/.ssox.toml", "profile = \"blog_admin\"\n");
     let proj = proj.to_str().unwrap();
     for args in [
         &["use", "blog_admin"][..],
+        &["use", "console"],
+        &["pick", "console"],
         // The directory hook (what a `cd` costs), and its commands.
         &["hook", "--shell", "bash"],
         &["allow", proj],

@@ -72,7 +72,8 @@ fn list_json_has_stable_keys() {
             "token_expires_at",
             "active",
             "error",
-            "account_name"
+            "account_name",
+            "login_session"
         ]
     );
     assert_eq!(rows[0]["name"], "blog_admin");

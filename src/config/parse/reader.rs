@@ -476,6 +476,7 @@ impl<'t> Parser<'_, 't> {
             })
             .collect();
         cfg.warn_unused_credentials();
+        cfg.warn_unused_login();
     }
 }
 

@@ -34,6 +34,7 @@ fn shape(c: &Config, name: &str) -> String {
                 Root::Process(p) => format!("process {}", p.name),
                 Root::CredentialSource(p) => format!("credential_source {}", p.name),
                 Root::WebIdentity(p) => format!("web identity {}", p.name),
+                Root::Login(p) => format!("login {}", p.name),
             };
             let hops: Vec<String> = chain
                 .hops
@@ -206,4 +207,16 @@ fn role_names_from_arns() {
     assert_eq!(role_name("arn:aws:iam::1:user/u"), "arn:aws:iam::1:user/u");
     assert_eq!(role_name("not-an-arn"), "not-an-arn");
     assert_eq!(role_name("arn:aws:iam::1:role/"), "arn:aws:iam::1:role/");
+}
+
+#[test]
+fn a_chain_may_start_at_an_aws_login_profile() {
+    let c = parse(
+        "[profile console]\nlogin_session = arn:aws:sts::111111111111:assumed-role/Admin/me\n\
+         region = eu-west-1\n\
+         [profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = console\n",
+        None,
+    );
+    assert_eq!(shape(&c, "console"), "login console: ");
+    assert_eq!(shape(&c, "deploy"), "login console: deploy=Deploy");
 }

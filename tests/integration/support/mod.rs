@@ -7,6 +7,7 @@
 
 pub mod fake_aws;
 pub mod login_env;
+pub mod login_session;
 pub mod pty;
 pub mod screen;
 pub mod signed_in;
@@ -173,8 +174,12 @@ pub fn require_tool(name: &str) -> bool {
 }
 
 /// The venv `.ci/run` creates, with boto3. Missing: fail under CI, else skip with a reason.
+/// `SSOX_TEST_PYTHON` names another interpreter (e.g. a venv with more packages).
 pub fn venv_python() -> Option<PathBuf> {
-    let py = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    let py = std::env::var_os("SSOX_TEST_PYTHON").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"),
+        PathBuf::from,
+    );
     let ok = py.is_file()
         && Command::new(&py)
             .args(["-c", "import boto3"])

@@ -1,6 +1,7 @@
 //! A loopback fake of AWS, scriptable per test, speaking the wire shapes of
 //! docs/compat.md#wire-shapes. One file per endpoint: `oidc` (sso-oidc), `portal` (the sso portal),
-//! `sts` (GetCallerIdentity and AssumeRole with a real SigV4 check), `console` (the federation endpoint), and
+//! `sts` (GetCallerIdentity and AssumeRole with a real SigV4 check), `console` (the federation
+//! endpoint), `signin` (the sign-in service's CreateOAuth2Token of `aws login` profiles), and
 //! `browser` (the fake browser on PATH), over the small HTTP/1.1 server in `http`. This file holds
 //! what they share: the script, the recorded requests, the issued state and the router.
 //! Owns only test-side state; never touches the ssox sources or anything outside 127.0.0.1.
@@ -18,6 +19,7 @@ mod console;
 mod http;
 mod oidc;
 mod portal;
+mod signin;
 pub mod sigv4;
 mod sts;
 
@@ -133,6 +135,11 @@ pub struct Script {
     pub device_answer: Vec<(String, Value)>,
     /// The message of injected failures (instead of "injected failure").
     pub fail_message: Option<String>,
+    /// The sign-in service's `expiresIn` for refreshed `aws login` credentials (900, its
+    /// maximum).
+    pub login_expires_in: i64,
+    /// Who signs in at the sign-in service's authorize page: (account, role, session name).
+    pub login_user: (String, String, String),
 }
 
 impl Default for Script {
@@ -163,6 +170,8 @@ impl Default for Script {
             date_offset: 0,
             device_answer: Vec::new(),
             fail_message: None,
+            login_expires_in: 900,
+            login_user: ("012345678910".into(), "Admin".into(), "admin".into()),
         }
     }
 }
@@ -198,6 +207,12 @@ struct Inner {
     role_creds: HashMap<String, RoleCreds>,
     slow_downs_served: u32,
     signin_tokens: Vec<String>,
+    /// `aws login` refresh token -> what it refreshes into (the sign-in service, `signin`)
+    login_grants: HashMap<String, signin::LoginGrant>,
+    /// DPoP proof ids already used (a replay is refused)
+    login_jtis: Vec<String>,
+    /// `aws login` authorization codes not yet redeemed
+    login_codes: HashMap<String, signin::LoginCode>,
     /// op -> requests of it answered so far, for [`Script::fail_every`]
     answered: HashMap<String, u64>,
 }
@@ -278,6 +293,7 @@ impl FakeAws {
             ("AWS_ENDPOINT_URL_SSO", self.url()),
             ("AWS_ENDPOINT_URL_STS", self.url()),
             ("SSOX_SIGNIN_ENDPOINT", format!("{}/federation", self.url())),
+            ("AWS_ENDPOINT_URL_SIGNIN", self.url()),
         ]
     }
 
@@ -344,11 +360,12 @@ struct Endpoint {
 }
 
 /// Every endpoint, asked in this order which one serves a request.
-static ENDPOINTS: [&Endpoint; 4] = [
+static ENDPOINTS: [&Endpoint; 5] = [
     &oidc::ENDPOINT,
     &portal::ENDPOINT,
     &sts::ENDPOINT,
     &console::ENDPOINT,
+    &signin::ENDPOINT,
 ];
 
 /// What a handler may use: the fake's URL, the script, the issued state and the request id.
