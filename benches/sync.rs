@@ -32,6 +32,7 @@ use ssox::aws::portal::{Backoff, Portal, MAX_IN_FLIGHT, PAGE_SIZE};
 const ROLES: [&str; 3] = ["AdministratorAccess", "ReadOnlyAccess", "PowerUserAccess"];
 
 /// CPU time of the calling thread so far.
+#[cfg(unix)]
 fn thread_cpu() -> Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
@@ -102,7 +103,19 @@ fn scenario(name: &str, accounts: usize, latency: Option<Duration>, runs: usize)
     );
 }
 
+/// Not measured there: `main` stops first on other systems.
+#[cfg(not(unix))]
+fn thread_cpu() -> Duration {
+    unreachable!("the sync benchmark runs on Unix only")
+}
+
+#[cfg(not(unix))]
+fn children_cpu() -> Duration {
+    unreachable!("the sync benchmark runs on Unix only")
+}
+
 /// CPU time (user + system) of this process's waited-for children so far.
+#[cfg(unix)]
 fn children_cpu() -> Duration {
     // SAFETY: getrusage only writes the struct it is given; all-zero is a valid rusage.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
@@ -212,6 +225,10 @@ fn whole_sync(name: &str, accounts: usize, latency: Option<Duration>, runs: usiz
 }
 
 fn main() {
+    if cfg!(not(unix)) {
+        eprintln!("the sync benchmark runs on Unix only (thread and child CPU times)");
+        return;
+    }
     let full = std::env::args().any(|a| a == "--bench");
     if !full {
         scenario("quick pass", 50, None, 1);

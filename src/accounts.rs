@@ -178,10 +178,6 @@ mod tests {
              {\n        \"111111111111\": \"Prod (other)\"\n      }\n    }\n  }\n}\n"
         );
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        assert_eq!(crate::platform::testing::mode_at(&p), 0o600);
     }
 }

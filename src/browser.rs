@@ -155,10 +155,8 @@ pub fn launchers(settings: &Settings) -> Vec<Launcher> {
 
 /// Whether `program` is an executable file in one of `dirs` (or, with a `/`, at that path).
 pub fn installed(dirs: &[PathBuf], program: &str) -> bool {
-    let executable = |p: &Path| {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    };
+    let executable =
+        |p: &Path| std::fs::metadata(p).is_ok_and(|m| crate::platform::is_executable(&m));
     let program = Path::new(program);
     if program.components().count() > 1 {
         return executable(program);
@@ -267,13 +265,12 @@ enum Failure {
 /// Run one launcher: no terminal input or output, its own process group (Ctrl-C in the
 /// terminal does not reach the browser), waited for at most [`GRACE`].
 fn launch(l: &Launcher, url: &str) -> Result<(), Failure> {
-    use std::os::unix::process::CommandExt;
     let mut command = l.command(url);
     command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0);
+        .stderr(Stdio::null());
+    crate::platform::own_process_group(&mut command);
     let name = l.name();
     let child = match command.spawn() {
         Ok(c) => c,
@@ -460,13 +457,13 @@ mod tests {
         assert!(no("ev\u{202e}il://y").contains("not \"ev\\u{202e}il://\""));
     }
 
+    #[cfg(unix)]
     #[test]
     fn failures_are_one_line_without_the_url() {
         let dir = tempfile::tempdir().unwrap();
         let failing = dir.path().join("failing");
         std::fs::write(&failing, "#!/bin/sh\necho \"$1\" >&2\nexit 4\n").unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).unwrap();
+        crate::platform::testing::set_mode_at(&failing, 0o755);
         let url = "https://signin/?SigninToken=secret";
         let err = open_with(
             &[
@@ -482,7 +479,7 @@ mod tests {
         );
         let ok = dir.path().join("ok");
         std::fs::write(&ok, "#!/bin/sh\nexit 0\n").unwrap();
-        std::fs::set_permissions(&ok, std::fs::Permissions::from_mode(0o755)).unwrap();
+        crate::platform::testing::set_mode_at(&ok, 0o755);
         assert_eq!(
             open_with(&[launcher(ok.to_str().unwrap(), &["%s"], false)], url),
             Ok(())

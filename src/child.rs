@@ -1,14 +1,14 @@
 //! Running a child process in ssox's place (`ssox exec`): spawn it, wait, and exit as it did.
-//! Ctrl-C: the terminal signals the whole foreground process group, so ssox only has to outlive
-//! the child; SIGTERM/SIGHUP sent to ssox alone are forwarded. Knows nothing about AWS.
+//! The signals around it (Ctrl-C outlived, SIGTERM/SIGHUP forwarded on Unix; Ctrl-C and
+//! Ctrl-Break left to the child on Windows) are `platform::child`'s. Knows nothing about AWS.
 
 use std::ffi::OsStr;
 use std::io::ErrorKind;
 use std::process::{Command, ExitStatus};
-use std::sync::atomic::{AtomicI32, Ordering};
 
 use anyhow::{Context, Result};
 
+use crate::platform::child as signals;
 use crate::ExitWith;
 
 /// Run `cmd` (whose program is `program`) and end as it did: `Ok` for exit 0, else
@@ -18,70 +18,13 @@ pub fn run(cmd: &mut Command, program: &OsStr) -> Result<()> {
     exit_like(status)
 }
 
-/// The child's pid while it runs (0 before), for the forwarding handler.
-static CHILD: AtomicI32 = AtomicI32::new(0);
-/// A signal to forward that arrived while the child was being spawned (0: none).
-static PENDING: AtomicI32 = AtomicI32::new(0);
-
-/// SIGINT/SIGQUIT: the terminal already delivered it to the child; ssox waits for its verdict.
-/// A handler (not SIG_IGN) so that exec resets it to the default in the child.
-extern "C" fn ignore(_: libc::c_int) {}
-
-/// SIGTERM/SIGHUP sent to ssox: pass it on to the child, or keep it until the child's pid is
-/// known (the child may signal ssox before `spawn` has even returned).
-extern "C" fn forward(sig: libc::c_int) {
-    let pid = CHILD.load(Ordering::SeqCst);
-    if pid > 0 {
-        // SAFETY: kill is async-signal-safe.
-        unsafe {
-            libc::kill(pid, sig);
-        }
-    } else {
-        PENDING.store(sig, Ordering::SeqCst);
-    }
-}
-
-/// Die of `sig` as if ssox had never caught it; 128 + sig if that somehow returns.
-fn die_of(sig: libc::c_int) -> anyhow::Error {
-    // SAFETY: restoring the default action and raising a signal on ourselves.
-    unsafe {
-        libc::signal(sig, libc::SIG_DFL);
-        libc::raise(sig);
-    }
-    ExitWith(u8::try_from(128 + (sig & 0x7f)).unwrap_or(1)).into()
-}
-
-/// Catch `sig` with `handler`, unless it is ignored already (`nohup`, a background job): then
-/// it stays ignored, for ssox and, inherited through exec, for the child.
-fn set_handler(sig: libc::c_int, handler: extern "C" fn(libc::c_int)) {
-    // SAFETY: sigaction with zeroed structs, an empty mask and a handler that only calls
-    // async-signal-safe functions; SA_RESTART keeps waitpid going.
-    unsafe {
-        let mut old: libc::sigaction = std::mem::zeroed();
-        if libc::sigaction(sig, std::ptr::null(), &mut old) == 0
-            && old.sa_sigaction == libc::SIG_IGN
-        {
-            return;
-        }
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = handler as libc::sighandler_t;
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut sa.sa_mask);
-        libc::sigaction(sig, &sa, std::ptr::null_mut());
-    }
-}
-
 fn run_child(cmd: &mut Command, program: &OsStr) -> Result<ExitStatus> {
-    set_handler(libc::SIGINT, ignore);
-    set_handler(libc::SIGQUIT, ignore);
-    set_handler(libc::SIGTERM, forward);
-    set_handler(libc::SIGHUP, forward);
+    signals::catch_signals();
     let shown = program.to_string_lossy();
     let spawned = cmd.spawn();
     if spawned.is_err() {
-        let sig = PENDING.swap(0, Ordering::SeqCst);
-        if sig != 0 {
-            return Err(die_of(sig));
+        if let Some(sig) = signals::pending() {
+            return Err(ExitWith(signals::die_of(sig)).into());
         }
     }
     let mut child = match spawned {
@@ -96,29 +39,23 @@ fn run_child(cmd: &mut Command, program: &OsStr) -> Result<ExitStatus> {
         }
         Err(e) => return Err(e).with_context(|| format!("cannot run {shown}")),
     };
-    let pid = i32::try_from(child.id()).unwrap_or(0);
-    CHILD.store(pid, Ordering::SeqCst);
-    let sig = PENDING.swap(0, Ordering::SeqCst);
-    if sig != 0 && pid > 0 {
-        // SAFETY: signalling our own child, which has not been reaped yet.
-        unsafe {
-            libc::kill(pid, sig);
-        }
-    }
+    signals::started(child.id());
     let status = child.wait().with_context(|| format!("waiting for {shown}"));
-    CHILD.store(0, Ordering::SeqCst);
+    signals::ended();
     status
 }
 
 /// Exit as the child did: its code, or die of the same signal (so a shell sees Ctrl-C as such),
-/// falling back to 128 + signal.
+/// falling back to 128 + signal. A Windows exit code does not fit in a byte when it is an
+/// NTSTATUS (0xC000013A after Ctrl-C): ssox exits with that code as it is.
 fn exit_like(status: ExitStatus) -> Result<()> {
     if let Some(code) = status.code() {
-        return match code {
-            0 => Ok(()),
-            c => Err(ExitWith(u8::try_from(c & 0xff).unwrap_or(1)).into()),
+        return match (code, u8::try_from(code)) {
+            (0, _) => Ok(()),
+            (_, Ok(byte)) => Err(ExitWith(byte).into()),
+            (_, Err(_)) if cfg!(windows) => std::process::exit(code),
+            (_, Err(_)) => Err(ExitWith(u8::try_from(code & 0xff).unwrap_or(1)).into()),
         };
     }
-    use std::os::unix::process::ExitStatusExt;
-    Err(die_of(status.signal().unwrap_or(libc::SIGTERM)))
+    Err(ExitWith(signals::killed_by(&status).map_or(1, signals::die_of)).into())
 }

@@ -48,6 +48,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print shell completions only
     Completions(CompletionsArgs),
+    /// Print the man page (roff) of ssox and every command
+    Man(ManArgs),
     /// Show the caller identity (STS GetCallerIdentity) of a profile
     Whoami(WhoamiArgs),
     /// Print role credentials in the AWS CLI's export formats or as credential_process JSON
@@ -88,7 +90,10 @@ A changed file needs a new `ssox allow`.")]
 /// The command groups of `ssox --help`, in order.
 pub const COMMAND_GROUPS: [(&str, &[&str]); 5] = [
     ("Daily", &["login", "use", "pick", "status", "list"]),
-    ("Setup", &["configure", "sync", "init", "completions"]),
+    (
+        "Setup",
+        &["configure", "sync", "init", "completions", "man"],
+    ),
     ("Directories", &["here", "allow", "deny"]),
     (
         "Credentials",
@@ -144,7 +149,8 @@ pub fn parse() -> Result<Cli, clap::Error> {
 
 #[derive(Debug, Args)]
 pub struct ShellOpt {
-    /// Shell syntax to print [default: $SSOX_SHELL, else basename of $SHELL, else POSIX sh]
+    /// Shell syntax to print [default: $SSOX_SHELL, else basename of $SHELL, else POSIX sh
+    /// (PowerShell on Windows)]
     #[arg(long, value_enum)]
     pub shell: Option<Shell>,
 }
@@ -326,6 +332,12 @@ pub struct CompletionsArgs {
     #[arg(long, default_value = "ssox", value_name = "NAME")]
     pub cmd: String,
 }
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ssox man | man -l -                        read it now
+  ssox man > /usr/local/share/man/man1/ssox.1  install it")]
+pub struct ManArgs {}
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:

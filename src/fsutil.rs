@@ -13,6 +13,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context, Result};
 
+use crate::platform;
+
 mod replace;
 pub use replace::{read_settled, replace_checked, Keep, Settled, Stamp};
 
@@ -52,18 +54,8 @@ impl ReadError {
 
 fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     let t = meta.file_type();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
+    if let Some(kind) = platform::special_kind(&t) {
+        return kind;
     }
     if t.is_dir() {
         "a directory"
@@ -94,11 +86,7 @@ fn open_regular(
     };
     let mut options = OpenOptions::new();
     options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
+    platform::open_nonblocking(&mut options);
     let file = match options.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -170,11 +158,7 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
     }
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
+    platform::private_dir(&mut builder);
     builder
         .create(dir)
         .with_context(|| format!("cannot create {}", dir.display()))
@@ -225,29 +209,20 @@ fn temp_file_in(
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        if let Some((uid, gid)) = owner {
-            let meta = (tmp.as_file().metadata())
-                .with_context(|| format!("cannot read a file in {}", dir.display()))?;
-            if (meta.uid(), meta.gid()) != (uid, gid) {
-                std::os::unix::fs::fchown(tmp.as_file(), Some(uid), Some(gid)).with_context(
-                    || {
-                        format!(
-                            "{shown} belongs to user {uid} (group {gid}), and ssox cannot give \
-                             the new file that owner; nothing was written: run ssox as that user"
-                        )
-                    },
-                )?;
-            }
+    if let Some((uid, gid)) = owner {
+        let meta = (tmp.as_file().metadata())
+            .with_context(|| format!("cannot read a file in {}", dir.display()))?;
+        if platform::owner(&meta) != Some((uid, gid)) {
+            platform::set_owner(tmp.as_file(), uid, gid).with_context(|| {
+                format!(
+                    "{shown} belongs to user {uid} (group {gid}), and ssox cannot give the new \
+                     file that owner; nothing was written: run ssox as that user"
+                )
+            })?;
         }
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
     }
-    #[cfg(not(unix))]
-    let _ = (mode, owner, shown);
+    platform::set_mode(tmp.as_file(), mode)
+        .with_context(|| format!("cannot set the mode of a file in {}", dir.display()))?;
     Ok(tmp)
 }
 
@@ -373,11 +348,7 @@ impl Drop for Lock {
 fn open_lock_file(path: &Path) -> Result<File> {
     let mut options = OpenOptions::new();
     options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-    }
+    platform::lock_file_options(&mut options);
     options.open(path).with_context(|| {
         format!(
             "cannot open the lock file {} (is it a symlink?)",
@@ -386,19 +357,9 @@ fn open_lock_file(path: &Path) -> Result<File> {
     })
 }
 
-/// Whether `path` still names the open `file` (same device and inode).
-#[cfg(unix)]
+/// Whether `path` still names the open `file`.
 fn still_at(file: &File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::symlink_metadata(path)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn still_at(_file: &File, path: &Path) -> bool {
-    path.exists()
+    platform::same_file(file, path)
 }
 
 /// What [`lease`] is asked to do.
@@ -412,44 +373,16 @@ pub(crate) enum LeaseOp {
 }
 
 /// The one OS-specific call of the write protocol (docs/config-writes.md): a Linux read lease
-/// (`F_SETLEASE`) on `file`, which must be open read-only. Taking one fails while any process
-/// has the file open for writing; a process that opens it for writing while it is held waits
-/// (at most `/proc/sys/fs/lease-break-time`, until it is released) and breaks it. The break is
-/// signalled with SIGURG, ignored by default, rather than SIGIO, which would kill ssox. An error
-/// (another user's file without CAP_LEASE, a filesystem without leases) means "cannot tell".
-#[cfg(target_os = "linux")]
+/// (`F_SETLEASE`, `platform`) on `file`, which must be open read-only. Taking one fails while
+/// any process has the file open for writing; a process that opens it for writing while it is
+/// held waits (at most `/proc/sys/fs/lease-break-time`, until it is released) and breaks it. An
+/// error (another user's file without CAP_LEASE, a filesystem without leases, a system without
+/// them) means "cannot tell".
 pub(crate) fn lease(file: &File, op: LeaseOp) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    let fd = file.as_raw_fd();
-    let call = |cmd: libc::c_int, arg: libc::c_int| {
-        // SAFETY: fcntl on a descriptor this `File` owns, with integer arguments only.
-        let r = unsafe { libc::fcntl(fd, cmd, arg) };
-        if r == -1 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(r)
-        }
-    };
     match op {
-        LeaseOp::Take => {
-            // F_SETSIG (asm-generic/fcntl.h; not in the libc crate).
-            const F_SETSIG: libc::c_int = 10;
-            call(F_SETSIG, libc::SIGURG)?;
-            match call(libc::F_SETLEASE, libc::F_RDLCK) {
-                Ok(_) => Ok(true),
-                Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => Ok(false),
-                Err(e) => Err(e),
-            }
-        }
-        // While a writer breaks it, F_GETLEASE gives what it is broken to (F_UNLCK).
-        LeaseOp::Held => Ok(call(libc::F_GETLEASE, 0)? == libc::F_RDLCK),
+        LeaseOp::Take => platform::lease_take(file),
+        LeaseOp::Held => platform::lease_held(file),
     }
-}
-
-/// Elsewhere there are no leases: ssox cannot tell whether a file is open for writing.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn lease(_file: &File, _op: LeaseOp) -> std::io::Result<bool> {
-    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]

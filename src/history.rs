@@ -112,11 +112,7 @@ mod tests {
             "{\n  \"recent\": [\n    \"a\",\n    \"b\"\n  ]\n}\n"
         );
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        assert_eq!(crate::platform::testing::mode_at(&p), 0o600);
         std::fs::write(&p, "{\"future\": true, \"recent\": [\"a\"]}").unwrap();
         record(&p, "c").unwrap();
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();

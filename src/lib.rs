@@ -16,6 +16,7 @@ pub mod error;
 pub mod fsutil;
 pub mod history;
 pub mod output;
+pub mod platform;
 pub mod profiles;
 pub mod serve;
 pub mod session;

@@ -32,20 +32,10 @@ pub fn stream_stdout(write: impl FnOnce(&mut Stdout) -> std::io::Result<()>) -> 
     }
 }
 
-/// Point stdout at `/dev/null`, so that whoever reads it (`$(…)`, `<(…)`, a pipe) sees its end
+/// Point stdout at `/dev/null` (`NUL` on Windows), so that whoever reads it (`$(…)`, `<(…)`, a pipe) sees its end
 /// while ssox keeps running (`ssox serve`). Later writes to stdout are discarded.
 pub fn detach_stdout() -> Result<()> {
-    use std::os::fd::AsRawFd;
-    let null = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/null")
-        .context("cannot open /dev/null")?;
-    // SAFETY: dup2 replaces descriptor 1 with a duplicate of an open descriptor in one step;
-    // `null` itself is closed when dropped.
-    if unsafe { libc::dup2(null.as_raw_fd(), libc::STDOUT_FILENO) } < 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot close stdout");
-    }
-    Ok(())
+    crate::platform::detach_stdout().context("cannot close stdout")
 }
 
 /// Rows of cells as a plain table: each column as wide as its widest cell in display width

@@ -204,7 +204,7 @@ fn truthy(name: &str) -> bool {
 impl Settings {
     /// Read the process environment. `config_override` is `--config`.
     pub fn from_env(config_override: Option<PathBuf>, verbose: bool) -> Settings {
-        let home = dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
+        let home = crate::platform::home_dir().unwrap_or_else(|| PathBuf::from("."));
         let (config_file, config_source) = match (config_override, var("AWS_CONFIG_FILE")) {
             (Some(p), _) => (expand_tilde(&p, &home), ConfigSource::Flag),
             (None, Some(p)) => (expand_tilde(Path::new(&p), &home), ConfigSource::Env),
@@ -327,11 +327,11 @@ pub fn expand_tilde(path: &Path, home: &Path) -> PathBuf {
     }
 }
 
-/// A path for messages: `~/…` when under `home`.
+/// A path for messages: `~/…` when under `home` (`~\…` on Windows).
 pub fn display_path(path: &Path, home: &Path) -> String {
     match path.strip_prefix(home) {
         Ok(rest) if !home.as_os_str().is_empty() && home != Path::new("/") => {
-            format!("~/{}", rest.display())
+            format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display())
         }
         _ => path.display().to_string(),
     }
@@ -352,9 +352,10 @@ mod tests {
             expand_tilde(Path::new("/etc/aws"), home),
             PathBuf::from("/etc/aws")
         );
+        let sep = std::path::MAIN_SEPARATOR;
         assert_eq!(
-            display_path(Path::new("/home/u/.aws/config"), home),
-            "~/.aws/config"
+            display_path(&home.join(".aws").join("config"), home),
+            format!("~{sep}.aws{sep}config")
         );
         assert_eq!(display_path(Path::new("/etc/x"), home), "/etc/x");
     }

@@ -214,8 +214,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), render(&creds()));
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            use crate::platform::testing::mode_at as mode;
             assert_eq!(mode(&path), 0o600);
             assert_eq!(mode(path.parent().unwrap()), 0o700);
         }

@@ -407,8 +407,7 @@ mod tests {
     fn a_fifo_or_a_huge_file_is_no_token_and_a_write_replaces_it() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("fifo.json");
-        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        crate::platform::testing::make_fifo(&fifo);
         assert!(read_token(&fifo).is_none(), "refused without blocking");
         let big = dir.path().join("big.json");
         std::fs::File::create(&big)

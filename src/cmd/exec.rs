@@ -20,8 +20,8 @@ use crate::serve::{self, Log, Options, Provider, Scope, Server, Token};
 use crate::session;
 use crate::settings::{Settings, EXEC_PROFILE_VAR};
 
-/// The shell started when `$SHELL` is unset.
-const FALLBACK_SHELL: &str = "/bin/sh";
+/// The shell started when `$SHELL` is unset (`/bin/sh`; PowerShell on Windows).
+const FALLBACK_SHELL: &str = crate::platform::DEFAULT_SHELL;
 
 /// The child's environment changes, and what it holds, for messages.
 type ChildEnv = (Vec<(&'static str, Option<OsString>)>, String);

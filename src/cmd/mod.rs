@@ -16,6 +16,7 @@ mod init;
 mod list;
 mod login;
 mod logout;
+mod man;
 mod pick;
 mod serve;
 mod status;
@@ -38,6 +39,7 @@ pub fn run(command: Command, settings: &Settings) -> Result<()> {
         Command::Status(a) => status::run(a, settings),
         Command::Init(a) => init::run(a, settings),
         Command::Completions(a) => completions::run(a, settings),
+        Command::Man(a) => man::run(a, settings),
         Command::Whoami(a) => whoami::run(a, settings),
         Command::Creds(a) => creds::run(a, settings),
         Command::Exec(a) => exec::run(a, settings),

@@ -38,13 +38,7 @@ pub struct Stamp {
 
 impl Stamp {
     fn of(meta: &std::fs::Metadata) -> Stamp {
-        #[cfg(unix)]
-        let (dev, ino, changed) = {
-            use std::os::unix::fs::MetadataExt;
-            (meta.dev(), meta.ino(), (meta.ctime(), meta.ctime_nsec()))
-        };
-        #[cfg(not(unix))]
-        let (dev, ino, changed) = (0, 0, (0, 0));
+        let (dev, ino, changed) = crate::platform::identity(meta);
         Stamp {
             dev,
             ino,

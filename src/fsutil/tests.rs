@@ -3,17 +3,16 @@ use super::*;
 #[cfg(unix)]
 #[test]
 fn writes_are_atomic_private_and_create_the_directory() {
-    use std::os::unix::fs::PermissionsExt;
+    use crate::platform::testing::{mode_at as mode, set_mode_at};
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("sso").join("cache");
     let path = cache.join("a.json");
     write_private(&path, b"{\"x\": 1}").unwrap();
-    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(&cache), 0o700);
     assert_eq!(mode(&dir.path().join("sso")), 0o700);
     // Replacing keeps 0600 even when the old file was more open, and leaves no temp files.
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    set_mode_at(&path, 0o644);
     write_private(&path, b"{}").unwrap();
     assert_eq!(mode(&path), 0o600);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}");
@@ -74,8 +73,7 @@ fn bounded_reads_refuse_what_is_not_a_small_regular_file() {
             "/dev/zero is not a regular file (a device); point it at a file"
         );
         let fifo = dir.path().join("fifo");
-        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        crate::platform::testing::make_fifo(&fifo);
         let e = read_limited(&fifo, 5, "fifo").unwrap_err();
         assert_eq!(
             e.to_string(),
@@ -83,7 +81,7 @@ fn bounded_reads_refuse_what_is_not_a_small_regular_file() {
         );
         // Through a symlink, the target is what counts.
         let link = dir.path().join("link");
-        std::os::unix::fs::symlink(&f, &link).unwrap();
+        crate::platform::testing::symlink(&f, &link);
         assert_eq!(read_limited(&link, 5, "link").unwrap(), b"hello");
     }
 }
@@ -138,7 +136,7 @@ fn lock_never_follows_a_symlink() {
     let target = dir.path().join("victim");
     std::fs::write(&target, "keep").unwrap();
     let path = dir.path().join("x.lock");
-    std::os::unix::fs::symlink(&target, &path).unwrap();
+    crate::platform::testing::symlink(&target, &path);
     let e = Lock::acquire(&path, || {}).err().unwrap();
     assert!(format!("{e:#}").contains("is it a symlink?"), "{e:#}");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");

@@ -14,13 +14,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use rustix::event::{PollFd, PollFlags, Timespec};
 use time::OffsetDateTime;
 
 use super::handler::{self, Outcome};
 use super::http::{self, ReadError, Request};
 use super::workers::{Job, Workers};
 use super::{Failure, Shared, Stop};
+use crate::platform::stop::{wait_readable, Pollable};
 
 /// How long a client may take to send its whole request head. An SDK sends it at once.
 pub const HEAD_DEADLINE: Duration = Duration::from_secs(2);
@@ -111,35 +111,23 @@ fn wait(
     pending: &VecDeque<Pending>,
     timeout: Option<Duration>,
 ) -> io::Result<Ready> {
-    let mut fds = Vec::with_capacity(pending.len() + 2);
-    fds.push(PollFd::new(listener, PollFlags::IN));
+    let mut sockets: Vec<&dyn Pollable> = Vec::with_capacity(pending.len() + 2);
+    sockets.push(listener);
     if let Some(s) = stop {
-        fds.push(PollFd::new(s, PollFlags::IN));
+        sockets.push(s.wake());
     }
-    let first = fds.len();
-    fds.extend(
-        pending
-            .iter()
-            .map(|p| PollFd::new(&p.stream, PollFlags::IN)),
-    );
-    // Never more than a head's deadline, which a timespec holds.
-    let timeout = timeout.and_then(|t| Timespec::try_from(t.min(HEAD_DEADLINE)).ok());
-    loop {
-        match rustix::event::poll(&mut fds, timeout.as_ref()) {
-            Ok(_) => break,
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let ready = |f: &PollFd| !f.revents().is_empty();
+    let first = sockets.len();
+    sockets.extend(pending.iter().map(|p| &p.stream as &dyn Pollable));
+    // Never more than a head's deadline.
+    let ready = wait_readable(&sockets, timeout.map(|t| t.min(HEAD_DEADLINE)))?;
     Ok(Ready {
-        listener: fds.first().is_some_and(ready),
-        stop: stop.is_some() && fds.get(1).is_some_and(ready),
-        clients: fds
+        listener: ready.first().copied().unwrap_or(false),
+        stop: stop.is_some() && ready.get(1).copied().unwrap_or(false),
+        clients: ready
             .iter()
             .skip(first)
             .enumerate()
-            .filter(|(_, f)| ready(f))
+            .filter(|(_, r)| **r)
             .map(|(i, _)| i)
             .collect(),
     })

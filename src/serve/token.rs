@@ -80,30 +80,28 @@ impl Token {
 }
 
 /// Refuse a token file that someone else could read, replace or write: one another user owns
-/// (they choose the token), or with any permission for group or others.
-#[cfg(unix)]
+/// (they choose the token), or with any permission for group or others. (Windows has neither
+/// uids nor modes: the file's ACL is its folder's.)
 fn private(meta: &std::fs::Metadata, shown: &str) -> Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    let me = rustix::process::getuid().as_raw();
-    if meta.uid() != me {
-        bail!(
-            "{shown} belongs to another user (uid {}, you are {me}), who can read or replace the \
-             token; use a token file of your own (a missing one is created)",
-            meta.uid()
-        );
+    if let (Some((uid, _)), Some(me)) =
+        (crate::platform::owner(meta), crate::platform::current_uid())
+    {
+        if uid != me {
+            bail!(
+                "{shown} belongs to another user (uid {uid}, you are {me}), who can read or \
+                 replace the token; use a token file of your own (a missing one is created)"
+            );
+        }
     }
-    let mode = meta.mode() & 0o7777;
+    let Some(mode) = crate::platform::mode(meta) else {
+        return Ok(());
+    };
     if mode & 0o077 != 0 {
         bail!(
             "{shown} can be read or written by other users (mode {mode:04o}), and its token gives \
              out credentials; run: chmod 600 {shown}"
         );
     }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn private(_meta: &std::fs::Metadata, _shown: &str) -> Result<()> {
     Ok(())
 }
 
@@ -131,11 +129,7 @@ mod tests {
         assert!(created);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), t.expose());
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        assert_eq!(crate::platform::testing::mode_at(&path), 0o600);
         let (again, created) = Token::from_file(&path, "token").unwrap();
         assert!(!created);
         assert_eq!(again.expose(), t.expose());
@@ -144,12 +138,11 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_token_file_others_may_read_or_write_is_refused() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("token");
         std::fs::write(&path, "abcdefghijklmnop").unwrap();
         for (mode, ok) in [(0o600, true), (0o400, true), (0o640, false), (0o602, false)] {
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            crate::platform::testing::set_mode_at(&path, mode);
             let got = Token::from_file(&path, "t");
             assert_eq!(got.is_ok(), ok, "{mode:o}");
             if let Err(e) = got {

@@ -1,9 +1,10 @@
 //! Pure rendering of shell code: the one shell enum (also the command line's `--shell` and
 //! `SHELL` values), quoting, export/unset lines per shell, and the `ssox init` scripts and
-//! completions (templates/). Must not read the environment, files or the terminal.
+//! completions (templates/), and the man page (`man`). Must not read the environment, files or the terminal.
 
 mod aliases;
 pub mod init;
+pub mod man;
 
 use crate::settings::PREVIOUS_PROFILE_VAR;
 
@@ -33,9 +34,19 @@ pub const REGION_VARS: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
 
 impl Shell {
     /// The shell to print for: `arg` (`--shell`), else the one `named` (`SSOX_SHELL`, else the
-    /// basename of `SHELL`), else POSIX.
+    /// basename of `SHELL`), else the system's own ([`Shell::native`]).
     pub fn chosen(arg: Option<Shell>, named: Option<&str>) -> Shell {
-        arg.unwrap_or_else(|| named.map_or(Shell::Posix, Shell::from_name))
+        arg.unwrap_or_else(|| named.map_or(Shell::native(), Shell::from_name))
+    }
+
+    /// The shell of this system when none is named: POSIX sh, PowerShell on Windows (where
+    /// `SHELL` is rarely set).
+    pub fn native() -> Shell {
+        if cfg!(windows) {
+            Shell::PowerShell
+        } else {
+            Shell::Posix
+        }
     }
 
     /// From a shell's name or the basename of its path (`bash`, `-zsh`, `pwsh.exe`, `dash`…).
@@ -191,6 +202,19 @@ mod tests {
     use super::*;
 
     const STATIC: [&str; 1] = ["AWS_ACCESS_KEY_ID"];
+
+    #[test]
+    fn the_shell_named_wins_else_the_system_s_own() {
+        let native = if cfg!(windows) {
+            Shell::PowerShell
+        } else {
+            Shell::Posix
+        };
+        assert_eq!(Shell::chosen(None, None), native);
+        assert_eq!(Shell::chosen(None, Some("fish")), Shell::Fish);
+        assert_eq!(Shell::chosen(None, Some("pwsh.exe")), Shell::PowerShell);
+        assert_eq!(Shell::chosen(Some(Shell::Zsh), Some("fish")), Shell::Zsh);
+    }
 
     #[test]
     fn posix_quoting() {

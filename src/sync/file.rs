@@ -187,15 +187,9 @@ fn read_optional(path: &Path, shown: &str) -> Result<Option<Vec<u8>>> {
     }
 }
 
-#[cfg(unix)]
+/// The file's mode, kept by the replacement (no modes on Windows: a new file's).
 fn mode_of(meta: &std::fs::Metadata) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o7777
-}
-
-#[cfg(not(unix))]
-fn mode_of(_meta: &std::fs::Metadata) -> u32 {
-    NEW_FILE_MODE
+    crate::platform::mode(meta).unwrap_or(NEW_FILE_MODE)
 }
 
 /// Whether the file's owner may not write it (Unix: no `u+w`).
@@ -210,33 +204,19 @@ fn read_only(meta: &std::fs::Metadata) -> bool {
 }
 
 /// How many names the file has (hard links).
-#[cfg(unix)]
 fn links_of(meta: &std::fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    meta.nlink()
+    crate::platform::links(meta)
 }
 
-#[cfg(not(unix))]
-fn links_of(_meta: &std::fs::Metadata) -> u64 {
-    1
-}
-
-#[cfg(unix)]
 fn owner_of(meta: &std::fs::Metadata) -> Option<(u32, u32)> {
-    use std::os::unix::fs::MetadataExt;
-    Some((meta.uid(), meta.gid()))
-}
-
-#[cfg(not(unix))]
-fn owner_of(_meta: &std::fs::Metadata) -> Option<(u32, u32)> {
-    None
+    crate::platform::owner(meta)
 }
 
 #[cfg(test)]
 #[cfg(unix)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use crate::platform::testing::{set_mode_at, symlink};
 
     fn settings(home: &Path) -> Settings {
         Settings {
@@ -249,7 +229,7 @@ mod tests {
     }
 
     fn mode(p: &Path) -> u32 {
-        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+        crate::platform::testing::mode_at(p)
     }
 
     #[test]
@@ -277,9 +257,9 @@ mod tests {
         let real = dir.path().join("dotfiles/aws-config");
         std::fs::create_dir_all(real.parent().unwrap()).unwrap();
         std::fs::write(&real, "[default]\n").unwrap();
-        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        set_mode_at(&real, 0o640);
         std::fs::create_dir_all(dir.path().join(".aws")).unwrap();
-        std::os::unix::fs::symlink(&real, &s.config_file).unwrap();
+        symlink(&real, &s.config_file);
         let f = ConfigFile::lock(&s).unwrap();
         assert_eq!(f.text().unwrap(), "[default]\n");
         f.write("[default]\nregion = x\n").unwrap();
@@ -317,7 +297,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = settings(dir.path());
         std::fs::create_dir_all(dir.path().join(".aws")).unwrap();
-        std::os::unix::fs::symlink(dir.path().join("gone"), &s.config_file).unwrap();
+        symlink(&dir.path().join("gone"), &s.config_file);
         let f = ConfigFile::read(&s).unwrap();
         assert!(!f.exists());
         let e = f.write("[default]\n").unwrap_err();

@@ -1,17 +1,16 @@
 //! The terminal that menus and prompts draw on: stderr when it is a terminal, else `/dev/tty`
 //! (never stdout, which belongs to the shell). Owns raw mode, the terminal's size, input as
 //! events (keys, decoded by `console`; resizes, from SIGWINCH) and the escape codes that redraw
-//! a block of lines in place. Knows nothing about what is drawn.
+//! a block of lines in place; the OS side of raw mode and waiting is `platform::tty`. Knows
+//! nothing about what is drawn.
 
 use std::fmt::Write as _;
-use std::fs::{File, OpenOptions};
-use std::io::{self, IsTerminal, Read};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::OnceLock;
+use std::io::{self, IsTerminal};
 
 use anyhow::{Context, Result};
 use console::{Key, Term};
+
+use crate::platform::tty::{self as os, Input, RawMode, Resizes};
 
 /// Clear from the start of the cursor's line to the end of the screen.
 pub const ERASE: &str = "\r\x1b[J";
@@ -27,34 +26,14 @@ pub struct Tty {
     input: Input,
 }
 
-enum Input {
-    Stdin(io::Stdin),
-    File(File),
-}
-
 impl Tty {
     /// The terminal, or `None` when there is none to draw on or read from.
     pub fn open() -> Option<Tty> {
-        let dev_tty = || {
-            OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open("/dev/tty")
-                .ok()
-                .filter(|f| f.is_terminal())
-        };
-        let stdin = io::stdin();
-        let input = if stdin.is_terminal() {
-            Input::Stdin(stdin)
-        } else {
-            Input::File(dev_tty()?)
-        };
+        let input = Input::open()?;
         let term = if io::stderr().is_terminal() {
             Term::stderr()
         } else {
-            let out = dev_tty()?;
-            let read = out.try_clone().ok()?;
-            Term::read_write_pair(read, out)
+            os::open_term()?
         };
         term.is_term().then_some(Tty { term, input })
     }
@@ -81,25 +60,11 @@ impl Tty {
     /// Raw mode (no echo, no line buffering, Ctrl-C as a key) and resize events, until the
     /// returned guard is dropped. Output processing is left on.
     fn raw(&self) -> Result<Raw<'_>> {
-        let fd = self.input_fd();
-        let original = rustix::termios::tcgetattr(fd).context("cannot read the terminal mode")?;
-        let mut raw = original.clone();
-        raw.make_raw();
-        raw.output_modes = original.output_modes;
-        rustix::termios::tcsetattr(fd, rustix::termios::OptionalActions::Now, &raw)
-            .context("cannot put the terminal in raw mode")?;
         Ok(Raw {
             tty: self,
-            original,
+            mode: Some(self.input.raw()?),
             resizes: Resizes::watch(),
         })
-    }
-
-    fn input_fd(&self) -> BorrowedFd<'_> {
-        match &self.input {
-            Input::Stdin(s) => s.as_fd(),
-            Input::File(f) => f.as_fd(),
-        }
     }
 }
 
@@ -157,7 +122,7 @@ impl Tty {
 /// The terminal in raw mode, restored on drop on every way out (the SIGWINCH handler too).
 struct Raw<'a> {
     tty: &'a Tty,
-    original: rustix::termios::Termios,
+    mode: Option<RawMode<'a>>,
     /// `None` when the handler could not be installed: then resizes show at the next key.
     resizes: Option<Resizes>,
 }
@@ -166,9 +131,11 @@ impl Raw<'_> {
     /// Wait for the next key or resize.
     fn next(&self) -> Result<Event> {
         loop {
-            let wake = self.resizes.as_ref().map(|r| r.reader.as_fd());
-            let (input, resized) =
-                poll(self.tty.input_fd(), wake, -1).context("cannot wait for the terminal")?;
+            let (input, resized) = self
+                .tty
+                .input
+                .wait(self.resizes.as_ref(), -1)
+                .context("cannot wait for the terminal")?;
             if resized {
                 if let Some(r) = &self.resizes {
                     r.take();
@@ -193,103 +160,7 @@ impl Drop for Raw<'_> {
     fn drop(&mut self) {
         // The handler goes first, then the mode.
         self.resizes = None;
-        let _ = rustix::termios::tcsetattr(
-            self.tty.input_fd(),
-            rustix::termios::OptionalActions::Now,
-            &self.original,
-        );
-    }
-}
-
-/// Wait up to `timeout_ms` (-1: for ever) until `input` or `wake` is readable (or hung up, so
-/// that the read reports it). A signal only ends the wait early: `(false, false)`.
-fn poll(input: BorrowedFd, wake: Option<BorrowedFd>, timeout_ms: i32) -> io::Result<(bool, bool)> {
-    let entry = |fd: i32| libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // A negative fd is skipped by poll.
-    let mut fds = [
-        entry(input.as_raw_fd()),
-        entry(wake.map_or(-1, |w| w.as_raw_fd())),
-    ];
-    // SAFETY: poll reads and writes only the two pollfd entries of `fds`, whose length it is given.
-    let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout_ms) };
-    if n < 0 {
-        let e = io::Error::last_os_error();
-        return if e.kind() == io::ErrorKind::Interrupted {
-            Ok((false, false))
-        } else {
-            Err(e)
-        };
-    }
-    let ready = |p: &libc::pollfd| p.revents != 0;
-    Ok((ready(&fds[0]), ready(&fds[1])))
-}
-
-/// The SIGWINCH handler's wake-up pipe, made once and never closed, so the handler can never
-/// write into a descriptor that has been reused for something else.
-static PIPE: OnceLock<Option<(io::PipeReader, io::PipeWriter)>> = OnceLock::new();
-/// The pipe's write end, for the handler; -1 before the pipe exists.
-static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
-/// Set by the handler when it writes its byte and cleared by the reader before it reads it: at
-/// most one byte is ever in the pipe, so the handler's write never blocks, never fails and so
-/// never changes `errno` under the interrupted code.
-static PENDING: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_resize(_: libc::c_int) {
-    let fd = WAKE_FD.load(Ordering::SeqCst);
-    if fd >= 0 && !PENDING.swap(true, Ordering::SeqCst) {
-        let byte = [1u8];
-        // SAFETY: write is async-signal-safe; one byte into a pipe that holds no other.
-        unsafe {
-            libc::write(fd, byte.as_ptr().cast(), 1);
-        }
-    }
-}
-
-/// SIGWINCH caught for as long as a menu or prompt is up; the previous action is restored on
-/// drop.
-struct Resizes {
-    reader: &'static io::PipeReader,
-    previous: libc::sigaction,
-}
-
-impl Resizes {
-    fn watch() -> Option<Resizes> {
-        let (reader, writer) = PIPE.get_or_init(|| io::pipe().ok()).as_ref()?;
-        WAKE_FD.store(writer.as_raw_fd(), Ordering::SeqCst);
-        // SAFETY: sigaction with zeroed structs, an empty mask and a handler that only uses
-        // atomics and write(2); SA_RESTART keeps terminal writes going through a resize.
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            let handler: extern "C" fn(libc::c_int) = on_resize;
-            action.sa_sigaction = handler as libc::sighandler_t;
-            action.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut action.sa_mask);
-            let mut previous: libc::sigaction = std::mem::zeroed();
-            if libc::sigaction(libc::SIGWINCH, &action, &mut previous) != 0 {
-                return None;
-            }
-            Some(Resizes { reader, previous })
-        }
-    }
-
-    /// Take the handler's byte (only after `poll` found the pipe readable, so it never blocks).
-    fn take(&self) {
-        PENDING.store(false, Ordering::SeqCst);
-        let mut byte = [0u8];
-        let _ = (&mut &*self.reader).read(&mut byte);
-    }
-}
-
-impl Drop for Resizes {
-    fn drop(&mut self) {
-        // SAFETY: puts back the action read when the handler was installed.
-        unsafe {
-            libc::sigaction(libc::SIGWINCH, &self.previous, std::ptr::null_mut());
-        }
+        self.mode = None;
     }
 }
 
@@ -359,22 +230,5 @@ mod tests {
         assert_eq!(without_last_word(""), "");
         // A wide space is three bytes.
         assert_eq!(without_last_word("ブログ\u{3000}管理"), "ブログ\u{3000}");
-    }
-
-    #[test]
-    fn a_resize_signal_wakes_the_wait_once() {
-        let resizes = Resizes::watch().unwrap();
-        // A pipe nobody writes to stands for a terminal where no key is typed.
-        let (idle, _writer) = io::pipe().unwrap();
-        let wake = || poll(idle.as_fd(), Some(resizes.reader.as_fd()), 0).unwrap();
-        assert_eq!(wake(), (false, false));
-        // SAFETY: raising a signal whose handler is installed above.
-        unsafe {
-            libc::raise(libc::SIGWINCH);
-            libc::raise(libc::SIGWINCH);
-        }
-        assert_eq!(wake(), (false, true));
-        resizes.take();
-        assert_eq!(wake(), (false, false), "two signals, one wake-up");
     }
 }

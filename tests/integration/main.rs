@@ -1,5 +1,9 @@
 //! The one integration-test binary: runs the built `ssox` in a temp HOME with a scrubbed
-//! environment, against real shells, a real pty and a loopback fake of AWS.
+//! environment, against real shells, a real pty and a loopback fake of AWS. Unix only: they
+//! drive bash, zsh, fish and ptys (the Windows CI job runs the unit tests and the offline
+//! commands; scripts/windows-smoke.sh runs the Windows build under wine).
+
+#![cfg(unix)]
 
 mod browser_env;
 mod chains;
@@ -8,6 +12,7 @@ mod configure;
 mod console;
 mod creds;
 mod dir_hook;
+mod dist;
 mod doctor;
 mod exec;
 mod fake_selftest;
@@ -21,12 +26,14 @@ mod login_pkce;
 mod login_refresh;
 mod login_session;
 mod login_signin;
+mod man_page;
 mod names;
 mod net_errors;
 #[cfg(target_os = "linux")]
 mod no_runtime;
 mod pick;
 mod pick_screen;
+mod platform_seam;
 mod portal_list;
 mod serve;
 mod serve_hostile;

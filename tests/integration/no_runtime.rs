@@ -86,6 +86,7 @@ fn offline_commands_build_no_runtime_and_open_no_socket() {
         &["status", "--prompt"],
         &["init", "bash", "--aliases"],
         &["completions", "zsh"],
+        &["man"],
         &["doctor"],
         &["use", "blog_admin", "--region", "eu-west-1"],
         // A network command's help is still instant (`serve` itself listens on a socket).

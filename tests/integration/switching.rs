@@ -317,7 +317,10 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
             .collect()
     };
     assert_eq!(names("Daily"), ["login", "use", "pick", "status", "list"]);
-    assert_eq!(names("Setup"), ["configure", "sync", "init", "completions"]);
+    assert_eq!(
+        names("Setup"),
+        ["configure", "sync", "init", "completions", "man"]
+    );
     assert_eq!(
         names("Credentials"),
         ["whoami", "creds", "exec", "serve", "console"]
@@ -332,6 +335,7 @@ fn help_groups_the_commands_and_every_command_ends_with_examples() {
         "status",
         "init",
         "completions",
+        "man",
         "whoami",
         "creds",
         "exec",

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::platform::testing::thread_cpu_time;
 
 const CFG: &str = "~/.aws/config";
 const CREDS: &str = "~/.aws/credentials";
@@ -312,29 +313,6 @@ fn timed(config: &str, creds: Option<&str>) -> (Config, Duration) {
     let start = thread_cpu_time();
     let c = full(config, creds);
     (c, thread_cpu_time().saturating_sub(start))
-}
-
-/// The CPU time this thread has used so far.
-#[cfg(unix)]
-fn thread_cpu_time() -> Duration {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid timespec for the call to fill.
-    assert_eq!(
-        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) },
-        0
-    );
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
-}
-
-#[cfg(not(unix))]
-fn thread_cpu_time() -> Duration {
-    use std::sync::OnceLock;
-    use std::time::Instant;
-    static START: OnceLock<Instant> = OnceLock::new();
-    START.get_or_init(Instant::now).elapsed()
 }
 
 #[test]

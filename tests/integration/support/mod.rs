@@ -100,8 +100,13 @@ pub fn scrub(c: &mut Command, home: &Path) {
         .env("XDG_CACHE_HOME", home.join(".cache"));
 }
 
+/// The binary under test: cargo's build of this crate, or `SSOX_TEST_BIN` when set (the static
+/// musl build in scripts/musl-smoke.sh).
 pub fn ssox_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_ssox")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var("SSOX_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_ssox").to_string())
+    })
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -13,6 +13,7 @@
 
 #![allow(dead_code)]
 
+#[cfg(unix)]
 mod browser;
 mod console;
 mod http;
