@@ -1,3 +1,5 @@
+//! Tests of `.ssox.toml`: parsing, rendering for `use --here`, the shown path, the walk up.
+
 use std::path::Path;
 
 use super::*;

@@ -1,3 +1,6 @@
+//! Tests of fsutil on real temp dirs: atomic private writes, stale temp files, bounded reads,
+//! locks, checked replaces.
+
 use super::*;
 
 #[cfg(unix)]

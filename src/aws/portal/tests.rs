@@ -1,3 +1,6 @@
+//! Tests of the portal client without a network: which failures are retried, the backoff,
+//! the errors' wording.
+
 use std::io;
 use std::time::Duration;
 

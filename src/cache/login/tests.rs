@@ -1,3 +1,5 @@
+//! Tests of the `aws login` cache file: its name, reading and state, the refresh write-back, the ARN.
+
 use super::*;
 use time::macros::datetime;
 
