@@ -99,7 +99,12 @@ impl Config {
     pub(super) fn warn_unused_login(&mut self) {
         let mut found = Vec::new();
         for p in self.profiles.values() {
-            let Some(login) = p.get("login_session").and(p.line("login_session")) else {
+            // Only these kinds can be warned about: the others are passed over without a lookup
+            // (this runs for every profile of every full parse).
+            if !matches!(p.kind, ProfileKind::Static | ProfileKind::Login) {
+                continue;
+            }
+            let Some(login) = p.get("login_session").and_then(|_| p.line("login_session")) else {
                 continue;
             };
             if p.kind == ProfileKind::Static {

@@ -439,7 +439,12 @@ impl<'t> Parser<'_, 't> {
             (keys.start, keys.end) = store.combine(&ranges);
         };
         for (i, p) in profiles.iter_mut().enumerate() {
-            let more = groups.remove(&Owner::Profile(i)).unwrap_or_default();
+            // Most configs repeat no section: no hash per profile then.
+            let more = if groups.is_empty() {
+                Vec::new()
+            } else {
+                groups.remove(&Owner::Profile(i)).unwrap_or_default()
+            };
             lay(&mut p.keys, p.source.file, more);
         }
         for s in cfg.sessions.values_mut() {
