@@ -24,11 +24,7 @@ pub(crate) fn py_json_str(s: &str) -> String {
 /// `\uxxxx` UTF-16 units too; without it (serde_json) they are kept as they are.
 pub fn push_json_str<const ENSURE_ASCII: bool>(out: &mut String, s: &str) {
     out.push('"');
-    // Checked without an early exit, which the compiler vectorizes: escapes are rare.
-    let escapes = s.bytes().fold(false, |esc, b| {
-        esc | (b < 0x20) | (b == b'"') | (b == b'\\') | (ENSURE_ASCII & (b > 0x7e))
-    });
-    if !escapes {
+    if !needs_escape::<ENSURE_ASCII>(s.as_bytes()) {
         out.push_str(s);
     } else {
         for c in s.chars() {
@@ -51,6 +47,42 @@ pub fn push_json_str<const ENSURE_ASCII: bool>(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+/// Whether `push_json_str` escapes any byte of `bytes`: a control character, `"`, `\`, and with
+/// `ENSURE_ASCII` DEL and every non-ASCII byte. Checked a word of eight bytes at a time, the
+/// common case being short strings with nothing to escape (`list --json` writes ten per profile:
+/// a byte at a time was 8% of it at 10,000 profiles).
+fn needs_escape<const ENSURE_ASCII: bool>(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Exact per byte (no sum carries into the next byte: the high bits are cleared first): the
+    // high bit of each byte of `below(w, n)` is set when that byte is under `n` (1 to 0x80).
+    let below = |w: u64, n: u64| !((w & LOW).wrapping_add((0x80 - n) * ONES) | w) & HIGH;
+    let equal = |w: u64, b: u8| below(w ^ (u64::from(b) * ONES), 1);
+    let word = |w: u64| {
+        let mut hit = below(w, 0x20) | equal(w, b'"') | equal(w, b'\\');
+        if ENSURE_ASCII {
+            // DEL and above: not under 0x7f.
+            hit |= !below(w, 0x7f) & HIGH;
+        }
+        hit != 0
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        // Eight bytes by construction; an impossible short chunk reads as controls (escaped).
+        if word(u64::from_le_bytes(
+            <[u8; 8]>::try_from(chunk).unwrap_or_default(),
+        )) {
+            return true;
+        }
+    }
+    let mut last = [b'a'; 8];
+    for (to, from) in last.iter_mut().zip(chunks.remainder()) {
+        *to = *from;
+    }
+    word(u64::from_le_bytes(last))
 }
 
 /// Python's `json.dumps(value)` with default separators and `ensure_ascii`: how the AWS CLI
@@ -166,6 +198,24 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn escapes_are_found_a_word_at_a_time() {
+        for len in 0..=24 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let plain = b >= 0x20 && b != b'"' && b != b'\\';
+                    assert_eq!(needs_escape::<false>(&bytes), !plain, "{b:#x} at {at}");
+                    let ascii = plain && b < 0x7f;
+                    assert_eq!(needs_escape::<true>(&bytes), !ascii, "{b:#x} at {at}");
+                }
+            }
+            assert!(!needs_escape::<true>(&vec![b'~'; len]));
+            assert!(!needs_escape::<true>(&vec![b' '; len]));
+        }
+    }
 
     #[test]
     fn strings_are_written_as_pythons_json_dumps_writes_them() {

@@ -5,6 +5,14 @@
 use super::{LoginState, Row};
 use crate::cache::push_json_str;
 
+/// The end of the previous field, then `"key": ` on a new line (keys need no escapes), as one
+/// literal: one write per key.
+macro_rules! key {
+    ($key:literal) => {
+        concat!(",\n    \"", $key, "\": ")
+    };
+}
+
 impl Row<'_> {
     /// The profile in `list --json`: one element of the array as serde_json's pretty printer
     /// lays it out (keys in this order, a stable interface: `account_name` came later, so it is
@@ -13,19 +21,22 @@ impl Row<'_> {
         let sso = self.sso.as_deref();
         let login_expires = self.login.as_deref().and_then(LoginState::expires_at_text);
         let fields: [(&str, Option<&str>); 9] = [
-            ("kind", Some(self.kind)),
-            ("account_id", self.account),
-            ("role_name", self.role),
+            (key!("kind"), Some(self.kind)),
+            (key!("account_id"), self.account),
+            (key!("role_name"), self.role),
             (
-                "sso_session",
+                key!("sso_session"),
                 sso.and_then(|s| s.login.session_name.as_deref()),
             ),
-            ("sso_start_url", sso.map(|s| s.login.start_url.as_str())),
-            ("sso_region", sso.map(|s| s.login.region.as_str())),
-            ("region", self.region),
-            ("token", self.token().map(|t| t.as_str())),
             (
-                "token_expires_at",
+                key!("sso_start_url"),
+                sso.map(|s| s.login.start_url.as_str()),
+            ),
+            (key!("sso_region"), sso.map(|s| s.login.region.as_str())),
+            (key!("region"), self.region),
+            (key!("token"), self.token().map(|t| t.as_str())),
+            (
+                key!("token_expires_at"),
                 sso.and_then(|s| s.expires_at.as_deref())
                     .or(login_expires.as_deref()),
             ),
@@ -33,16 +44,16 @@ impl Row<'_> {
         out.push_str("  {\n    \"name\": ");
         push_json_str::<false>(out, self.name);
         for (key, value) in fields {
-            json_key(out, key);
+            out.push_str(key);
             json_value(out, value);
         }
-        json_key(out, "active");
+        out.push_str(key!("active"));
         out.push_str(if self.active { "true" } else { "false" });
-        json_key(out, "error");
+        out.push_str(key!("error"));
         json_value(out, self.error.as_deref());
-        json_key(out, "account_name");
+        out.push_str(key!("account_name"));
         json_value(out, self.account_name.as_deref());
-        json_key(out, "login_session");
+        out.push_str(key!("login_session"));
         json_value(out, self.login.as_deref().map(|l| l.session.as_str()));
         out.push_str("\n  }");
     }
@@ -66,13 +77,6 @@ pub fn write_json(rows: &[Row], out: &mut impl std::io::Write) -> std::io::Resul
         out.write_all(buf.as_bytes())?;
     }
     out.write_all(b"\n]\n")
-}
-
-/// The end of the previous field, then `"key": ` on a new line (keys need no escapes).
-fn json_key(out: &mut String, key: &str) {
-    out.push_str(",\n    \"");
-    out.push_str(key);
-    out.push_str("\": ");
 }
 
 fn json_value(out: &mut String, value: Option<&str>) {
