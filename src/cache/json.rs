@@ -78,11 +78,14 @@ fn needs_escape<const ENSURE_ASCII: bool>(bytes: &[u8]) -> bool {
             return true;
         }
     }
-    let mut last = [b'a'; 8];
-    for (to, from) in last.iter_mut().zip(chunks.remainder()) {
-        *to = *from;
+    // The last eight bytes, overlapping the last whole word (copying the rest into a padded
+    // word cost a memcpy call); under eight bytes, one at a time.
+    match bytes.last_chunk::<8>() {
+        Some(last) => !chunks.remainder().is_empty() && word(u64::from_le_bytes(*last)),
+        None => bytes
+            .iter()
+            .any(|&b| b < 0x20 || b == b'"' || b == b'\\' || (ENSURE_ASCII && b > 0x7e)),
     }
-    word(u64::from_le_bytes(last))
 }
 
 /// Python's `json.dumps(value)` with default separators and `ensure_ascii`: how the AWS CLI

@@ -73,19 +73,15 @@ pub fn run(args: ListArgs, settings: &Settings) -> Result<()> {
     printed
 }
 
-/// The cells of a row in table order; `-` for what is unknown. Names and values come from the
-/// config file (an `sso_account_name` from the portal): shown escaped.
+/// The cells of a row in table order, as written; `-` for what is unknown. Names and values
+/// come from the config file (an `sso_account_name` from the portal): shown through
+/// `printable`, which `table` asks once per cell.
 fn cells<'r>(r: &'r Row) -> [Cow<'r, str>; 7] {
-    let cell = |s: Option<&'r str>| printable(s.unwrap_or("-"));
-    let account = match r.account_cell() {
-        Some(Cow::Borrowed(s)) => printable(s),
-        Some(Cow::Owned(s)) => Cow::Owned(printable(&s).into_owned()),
-        None => Cow::Borrowed("-"),
-    };
+    let cell = |s: Option<&'r str>| Cow::Borrowed(s.unwrap_or("-"));
     [
-        printable(r.name),
-        printable(r.kind),
-        account,
+        Cow::Borrowed(r.name),
+        Cow::Borrowed(r.kind),
+        r.account_cell().unwrap_or(Cow::Borrowed("-")),
         cell(r.role),
         cell(r.session()),
         cell(r.region),
@@ -114,10 +110,17 @@ fn table(rows: &[Row], color: bool, out: &mut impl Write) -> std::io::Result<()>
         "PROFILE", "KIND", "ACCOUNT", "ROLE", "SESSION", "REGION", "TOKEN",
     ];
     let mut widths = header.map(str::len);
+    // Whether a row has a cell `printable` changes: the others (nearly all) are written as they
+    // are, without asking again.
+    let mut escaped = Vec::with_capacity(rows.len());
     for r in rows {
+        let mut any = false;
         for (w, s) in widths.iter_mut().zip(cells(r)) {
-            *w = (*w).max(width(&s));
+            let shown = printable(&s);
+            any |= matches!(shown, Cow::Owned(_));
+            *w = (*w).max(width(&shown));
         }
+        escaped.push(any);
     }
     let style = |s: Style| s.force_styling(color);
     let bold = style(Style::new().bold());
@@ -133,10 +136,14 @@ fn table(rows: &[Row], color: bool, out: &mut impl Write) -> std::io::Result<()>
         pad(&mut line, w.saturating_sub(h.len()));
     }
     writeln!(out, "  {}", bold.apply_to(line.trim_end()))?;
-    for r in rows {
+    for (r, escaped) in rows.iter().zip(escaped) {
         line.clear();
         line.push_str(if r.active { "* " } else { "  " });
-        for (i, (s, w)) in cells(r).iter().zip(widths).enumerate() {
+        let mut cells = cells(r);
+        if escaped {
+            cells = cells.map(|s| Cow::Owned(printable(&s).into_owned()));
+        }
+        for (i, (s, w)) in cells.iter().zip(widths).enumerate() {
             let s: &str = s;
             if i > 0 {
                 line.push_str("  ");

@@ -84,12 +84,12 @@ fn all_printable_ascii(bytes: &[u8]) -> bool {
             return false;
         }
     }
-    let rest = chunks.remainder();
-    let mut last = [b' '; 8];
-    for (to, from) in last.iter_mut().zip(rest) {
-        *to = *from;
+    // The last eight bytes, overlapping the last whole word (copying the rest into a padded
+    // word cost a memcpy call); under eight bytes, one at a time.
+    match bytes.last_chunk::<8>() {
+        Some(last) => chunks.remainder().is_empty() || word(u64::from_le_bytes(*last)),
+        None => bytes.iter().all(|b| (0x20..0x7f).contains(b)),
     }
-    word(u64::from_le_bytes(last))
 }
 
 /// `text` of several lines (each ending in `\n`) with each line made [`printable`]: the line

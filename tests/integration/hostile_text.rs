@@ -133,6 +133,45 @@ fn list_shows_a_hostile_account_name_escaped() {
 }
 
 #[test]
+fn list_escapes_only_the_rows_that_need_it_and_aligns_every_row() {
+    // `list` checks each cell once: a row with an escape between rows without one (and a
+    // wide, printable name after it) must each be shown as itself, in aligned columns.
+    let sb = Sandbox::with_config(&format!(
+        "{HOSTILE_NAMES}\n\
+         [profile a]\n\
+         sso_session = corp\n\
+         sso_account_id = 100000000002\n\
+         sso_role_name = Admin\n\
+         \n\
+         [profile z]\n\
+         sso_session = corp\n\
+         sso_account_id = 100000000003\n\
+         sso_role_name = Admin\n\
+         sso_account_name = 東京 Prod\n"
+    ));
+    let o = sb.run(&["list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_inert(&out);
+    let name = format!("100000000001 ({ESCAPED_NAME})");
+    let w = name.len();
+    let tokyo = "100000000003 (東京 Prod)";
+    assert_eq!(
+        out,
+        format!(
+            "  PROFILE  KIND  {:<w$}  ROLE   SESSION  REGION  TOKEN\n  \
+             a        sso   {:<w$}  Admin  corp     -       none\n  \
+             evil     sso   {name}  Admin  corp     -       none\n  \
+             z        sso   {tokyo}{}  Admin  corp     -       none\n",
+            "ACCOUNT",
+            "100000000002",
+            // 東 and 京 take three bytes and two cells each: the cell is two narrower than long.
+            " ".repeat(w - (tokyo.len() - 2)),
+        )
+    );
+}
+
+#[test]
 fn pick_shows_a_hostile_account_name_escaped_at_80_and_40_columns() {
     let sb = Sandbox::with_config(HOSTILE_NAMES);
     let mut s = Screen::spawn(&sb, "pick --shell bash", 120, 8);
