@@ -2,6 +2,10 @@
 //! only parses arguments and maps the result to an exit code; benches and fuzz targets import
 //! the modules from here.
 
+// No panics on bad input: outside tests, an Option or Result is handled, never unwrapped
+// (`cargo clippy` fails on one).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod accounts;
 pub mod aws;
 pub mod browser;

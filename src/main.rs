@@ -1,6 +1,8 @@
 //! Entry point: parse arguments, read the environment once, run the command, and map errors to
 //! exit codes (1 error, 130 cancelled, or a child's code). Must not contain command logic.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::ExitCode;
 
 use ssox::{cli, error, settings};
