@@ -19,75 +19,79 @@ use crate::fsutil;
 use crate::settings::Settings;
 use crate::ui::warn;
 
-/// The record for the token file at `token_path`.
-fn record_path(settings: &Settings, token_path: &Path) -> Option<PathBuf> {
-    let name = token_path.file_name()?;
-    Some(settings.state_dir.join("rejected").join(name))
+/// Where the records of one kind (`rejected`, `refresh-refused`, `login-refused`) are kept: one
+/// file per cache file, named as it is.
+fn record_path(settings: &Settings, kind: &str, cache_path: &Path) -> Option<PathBuf> {
+    let name = cache_path.file_name()?;
+    Some(settings.state_dir.join(kind).join(name))
 }
 
-fn digest(token: &CachedToken) -> String {
-    Sha1::digest(token.access_token().as_bytes())
+/// The cache file's name, as a record holds it.
+fn file_name(cache_path: &Path) -> Option<String> {
+    cache_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+}
+
+fn sha1_hex(text: &str) -> String {
+    Sha1::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-/// Whether the portal refused the very token now in `token_path`.
-pub fn is_rejected(settings: &Settings, token_path: &Path, token: &CachedToken) -> bool {
-    let Some(path) = record_path(settings, token_path) else {
-        return false;
-    };
-    let Ok(Some(text)) = fsutil::read_cache_text(&path) else {
+/// Whether the record at `path` holds `digest` under `key`.
+fn holds(path: &Path, key: &str, digest: &str) -> bool {
+    let Ok(Some(text)) = fsutil::read_cache_text(path) else {
         return false;
     };
     serde_json::from_str::<Value>(&text)
         .ok()
-        .and_then(|v| v.get("accessTokenSha1")?.as_str().map(str::to_string))
-        .is_some_and(|h| h == digest(token))
+        .and_then(|v| v.get(key)?.as_str().map(str::to_string))
+        .is_some_and(|h| h == digest)
 }
 
-/// Remember that the portal refused `token` (the one in `token_path`). A failure to write is a
-/// warning: the command fails anyway, only the next one will not know.
-pub fn record(settings: &Settings, token_path: &Path, token: &CachedToken, now: OffsetDateTime) {
-    let Some(path) = record_path(settings, token_path) else {
-        return;
-    };
-    let text = json!({
-        "tokenFile": token_path.file_name().map(|n| n.to_string_lossy().into_owned()),
-        "accessTokenSha1": digest(token),
-        "rejectedAt": format_timestamp(now),
-    })
-    .to_string();
-    if let Err(e) = fsutil::write_private(&path, text.as_bytes()) {
-        warn(&format!("cannot remember the rejected token: {e:#}"));
+/// Write `record` at `path`. A failure to write is a warning: the command fails anyway, only
+/// the next one will not know.
+fn remember(path: &Path, record: &Value, what: &str) {
+    if let Err(e) = fsutil::write_private(path, record.to_string().as_bytes()) {
+        warn(&format!("cannot remember the {what}: {e:#}"));
     }
 }
 
-/// The record of a refused refresh for the token file at `token_path`.
-fn refused_path(settings: &Settings, token_path: &Path) -> Option<PathBuf> {
-    let name = token_path.file_name()?;
-    Some(settings.state_dir.join("refresh-refused").join(name))
+const REJECTED: &str = "rejected";
+const REFRESH_REFUSED: &str = "refresh-refused";
+const LOGIN_REFUSED: &str = "login-refused";
+
+/// Whether the portal refused the very token now in `token_path`.
+pub fn is_rejected(settings: &Settings, token_path: &Path, token: &CachedToken) -> bool {
+    record_path(settings, REJECTED, token_path)
+        .is_some_and(|path| holds(&path, "accessTokenSha1", &sha1_hex(token.access_token())))
 }
 
-fn refresh_digest(token: &CachedToken) -> Option<String> {
-    let hash = Sha1::digest(token.refresh_token()?.as_bytes());
-    Some(hash.iter().map(|b| format!("{b:02x}")).collect())
+/// Remember that the portal refused `token` (the one in `token_path`).
+pub fn record(settings: &Settings, token_path: &Path, token: &CachedToken, now: OffsetDateTime) {
+    let Some(path) = record_path(settings, REJECTED, token_path) else {
+        return;
+    };
+    let record = json!({
+        "tokenFile": file_name(token_path),
+        "accessTokenSha1": sha1_hex(token.access_token()),
+        "rejectedAt": format_timestamp(now),
+    });
+    remember(&path, &record, "rejected token");
 }
 
 /// Whether the portal refused to refresh with the very refresh token now in `token_path`: that
 /// token needs an interactive login, however refreshable its file looks.
 pub fn refresh_refused(settings: &Settings, token_path: &Path, token: &CachedToken) -> bool {
-    let (Some(path), Some(digest)) = (refused_path(settings, token_path), refresh_digest(token))
-    else {
+    let (Some(path), Some(refresh)) = (
+        record_path(settings, REFRESH_REFUSED, token_path),
+        token.refresh_token(),
+    ) else {
         return false;
     };
-    let Ok(Some(text)) = fsutil::read_cache_text(&path) else {
-        return false;
-    };
-    serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|v| v.get("refreshTokenSha1")?.as_str().map(str::to_string))
-        .is_some_and(|h| h == digest)
+    holds(&path, "refreshTokenSha1", &sha1_hex(refresh))
 }
 
 /// Remember that the portal refused to refresh `token` (InvalidGrantException), until a new
@@ -98,25 +102,24 @@ pub fn record_refresh_refused(
     token: &CachedToken,
     now: OffsetDateTime,
 ) {
-    let (Some(path), Some(digest)) = (refused_path(settings, token_path), refresh_digest(token))
-    else {
+    let (Some(path), Some(refresh)) = (
+        record_path(settings, REFRESH_REFUSED, token_path),
+        token.refresh_token(),
+    ) else {
         return;
     };
-    let text = json!({
-        "tokenFile": token_path.file_name().map(|n| n.to_string_lossy().into_owned()),
-        "refreshTokenSha1": digest,
+    let record = json!({
+        "tokenFile": file_name(token_path),
+        "refreshTokenSha1": sha1_hex(refresh),
         "refusedAt": format_timestamp(now),
-    })
-    .to_string();
-    if let Err(e) = fsutil::write_private(&path, text.as_bytes()) {
-        warn(&format!("cannot remember the refused refresh: {e:#}"));
-    }
+    });
+    remember(&path, &record, "refused refresh");
 }
 
 /// Forget the rejection of the access token in `token_path` (the portal accepted it again); a
 /// refused refresh stays refused.
 pub fn clear_rejection(settings: &Settings, token_path: &Path) {
-    if let Some(path) = record_path(settings, token_path) {
+    if let Some(path) = record_path(settings, REJECTED, token_path) {
         let _ = fsutil::remove_file(&path);
     }
 }
@@ -124,43 +127,18 @@ pub fn clear_rejection(settings: &Settings, token_path: &Path) {
 /// Forget any rejection, or refused refresh, of the token file at `token_path` (a new token was
 /// written).
 pub fn clear(settings: &Settings, token_path: &Path) {
-    for path in [
-        record_path(settings, token_path),
-        refused_path(settings, token_path),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let _ = fsutil::remove_file(&path);
+    for kind in [REJECTED, REFRESH_REFUSED] {
+        if let Some(path) = record_path(settings, kind, token_path) {
+            let _ = fsutil::remove_file(&path);
+        }
     }
-}
-
-/// The record of a refused `aws login` refresh for the login cache file at `cache_path`.
-fn login_refused_path(settings: &Settings, cache_path: &Path) -> Option<PathBuf> {
-    let name = cache_path.file_name()?;
-    Some(settings.state_dir.join("login-refused").join(name))
-}
-
-fn sha1_hex(text: &str) -> String {
-    Sha1::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Whether the sign-in service refused `refresh_token`, the one now in the login cache file at
 /// `cache_path` (a new sign-in, by ssox or the AWS CLI, writes a new one).
 pub fn login_refresh_refused(settings: &Settings, cache_path: &Path, refresh_token: &str) -> bool {
-    let Some(path) = login_refused_path(settings, cache_path) else {
-        return false;
-    };
-    let Ok(Some(text)) = fsutil::read_cache_text(&path) else {
-        return false;
-    };
-    serde_json::from_str::<Value>(&text)
-        .ok()
-        .and_then(|v| v.get("refreshTokenSha1")?.as_str().map(str::to_string))
-        .is_some_and(|h| h == sha1_hex(refresh_token))
+    record_path(settings, LOGIN_REFUSED, cache_path)
+        .is_some_and(|path| holds(&path, "refreshTokenSha1", &sha1_hex(refresh_token)))
 }
 
 /// Remember that the sign-in service refused `refresh_token` (TOKEN_EXPIRED,
@@ -172,19 +150,16 @@ pub fn record_login_refresh_refused(
     why: &str,
     now: OffsetDateTime,
 ) {
-    let Some(path) = login_refused_path(settings, cache_path) else {
+    let Some(path) = record_path(settings, LOGIN_REFUSED, cache_path) else {
         return;
     };
-    let text = json!({
-        "loginFile": cache_path.file_name().map(|n| n.to_string_lossy().into_owned()),
+    let record = json!({
+        "loginFile": file_name(cache_path),
         "refreshTokenSha1": sha1_hex(refresh_token),
         "why": why,
         "refusedAt": format_timestamp(now),
-    })
-    .to_string();
-    if let Err(e) = fsutil::write_private(&path, text.as_bytes()) {
-        warn(&format!("cannot remember the refused refresh: {e:#}"));
-    }
+    });
+    remember(&path, &record, "refused refresh");
 }
 
 #[cfg(test)]
