@@ -23,7 +23,7 @@ use crate::cache::{format_timestamp, human_duration};
 use crate::config::edit::{ConfigDoc, SectionId};
 use crate::config::{Config, Profile};
 use crate::settings::Settings;
-use crate::ui::Spinner;
+use crate::ui::{say, Spinner};
 
 use super::callback::{Callback, Outcome};
 use super::credentials::FALLBACK_REGION;
@@ -73,12 +73,12 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
     let (client_id, redirect_uri, code) = if how.remote {
         let redirect_uri = format!("{base}/v1/sessions/confirmation");
         let url = authorize_url(&base, CROSS_DEVICE, &redirect_uri, &secrets);
-        eprintln!(
+        say(&format!(
             "To sign in profile {}, open this URL in a browser on any device, sign in to the AWS \
              console, and paste the authorization code it shows:",
             p.name
-        );
-        eprintln!("{url}");
+        ));
+        say(&url);
         let pasted = crate::ui::prompt_text("Authorization code", None, |v| {
             if v.trim().is_empty() {
                 Err("paste the code the sign-in page shows".into())
@@ -102,26 +102,26 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
         let blocker = crate::browser::blocker(settings, how.no_browser);
         match blocker {
             None => {
-                eprintln!(
+                say(&format!(
                     "To sign in profile {}, sign in to the AWS console in the browser that opens \
                      now. If none opens, open this URL in a browser on this machine (or run `ssox \
                      login {} --remote`):",
                     p.name, p.name
-                );
-                eprintln!("{url}");
+                ));
+                say(&url);
             }
             Some(reason) => {
-                eprintln!(
+                say(&format!(
                     "To sign in profile {}, open this URL in a browser on this machine:",
                     p.name
-                );
-                eprintln!("{url}");
-                eprintln!(
+                ));
+                say(&url);
+                say(&format!(
                     "Not opening a browser ({reason}). The browser must reach 127.0.0.1:{} here; \
                      or run `ssox login {} --remote` to sign in on any device.",
                     callback.port(),
                     p.name
-                );
+                ));
             }
         }
         // Opened on a thread: the browser may come back while its launcher still runs.
@@ -164,7 +164,7 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
     if !keys.is_empty() {
         update_profile(settings, &p.name, &keys)?;
     }
-    eprintln!(
+    say(&format!(
         "signed in profile {} as {} (account {}): credentials cached in {}, valid for {} and \
          refreshed on use",
         p.name,
@@ -172,7 +172,7 @@ pub fn sign_in(config: &Config, p: &Profile, settings: &Settings, how: &SignIn) 
         token.account_id,
         settings.display_path(&path),
         human_duration((token.expires_at - OffsetDateTime::now_utc()).unsigned_abs())
-    );
+    ));
     Ok(())
 }
 
@@ -190,11 +190,11 @@ fn update_profile(settings: &Settings, name: &str, keys: &[(&str, &str)]) -> Res
     }
     if !changed.is_empty() {
         file.write(&doc.finish()?)?;
-        eprintln!(
+        say(&format!(
             "profile {name} now has {} (updated in {})",
             changed.join(", "),
             file.shown
-        );
+        ));
     }
     Ok(())
 }
